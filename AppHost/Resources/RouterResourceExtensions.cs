@@ -1,0 +1,40 @@
+namespace Switchyard.AppHost;
+
+public static class RouterResourceExtensions
+{
+    /// <summary>
+    /// The Router. Run mode points its providers at the BedrockEmulator; publish mode leaves the
+    /// emulator out and gives the Router parameters for real Amazon Bedrock (credentials from the
+    /// standard AWS chain of whatever runs it).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddRouter(
+        this IDistributedApplicationBuilder builder, string name,
+        IResourceBuilder<IResourceWithConnectionString> cache, IResourceBuilder<ProjectResource> quotas)
+    {
+        var router = builder.AddProject<Projects.Router>(name)
+            .WithReference(cache)
+            .WaitFor(cache)
+            .WithReference(quotas)
+            .WaitFor(quotas)
+            .WithHttpHealthCheck("/health");
+
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            router.WithEnvironment("Bedrock__Accounts__primary__Profile", builder.AddParameter("bedrock-primary-profile", "default", publishValueAsDefault: true))
+                .WithEnvironment("Bedrock__Accounts__secondary__Profile", builder.AddParameter("bedrock-secondary-profile", "secondary", publishValueAsDefault: true));
+            return router;
+        }
+
+        var bedrock = builder.AddBedrockEmulator("bedrock");
+        router.WaitFor(bedrock)
+            .WithEmulatorAccounts(builder.Configuration, "Bedrock")
+            .WithEnvironment("OpenAIProviders__emulator__Endpoint", bedrock.GetEndpoint(BedrockEmulatorResourceExtensions.OpenAIEndpoint))
+            .WithEnvironment("BedrockEmulator__AdminEndpoint", bedrock.GetEndpoint(BedrockEmulatorResourceExtensions.AdminEndpoint));
+        foreach (var region in BedrockEmulatorResourceExtensions.Regions)
+        {
+            router.WithEnvironment($"Bedrock__Endpoints__{region}", bedrock.GetEndpoint(region));
+        }
+
+        return router;
+    }
+}

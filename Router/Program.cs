@@ -1,9 +1,19 @@
+using Switchyard.Router;
+using Switchyard.Router.Apis;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddRedisClient("cache");
+builder.AddSwitchyardRouter();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapChatCompletionsApi();
+app.MapRouterAdminApi();
 
 app.Run();
+
+/// <summary>Entry point, visible to WebApplicationFactory in tests.</summary>
+public partial class Program;

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using Switchyard.Router.Configuration;
+using Switchyard.Router.OpenAI;
+using Switchyard.Router.Routing;
+using Switchyard.Router.Telemetry;
+
+namespace Switchyard.Router.Apis;
+
+/// <summary>The OpenAI-compatible front door: POST /v1/chat/completions and GET /v1/models.</summary>
+public static class ChatCompletionsApi
+{
+    public static IEndpointRouteBuilder MapChatCompletionsApi(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1").WithTags("OpenAI");
+        v1.MapPost("/chat/completions", CreateChatCompletionAsync);
+        v1.MapGet("/models", ListModels);
+        return app;
+    }
+
+    private static ModelList ListModels(RoutingTableProvider tables) => new()
+    {
+        Data = [.. tables.Current.Groups.Keys.Order(StringComparer.Ordinal).Select(name => new ModelEntry { Id = name })],
+    };
+
+    private static async Task<IResult> CreateChatCompletionAsync(
+        HttpContext http, ChatRouter router, CapacityLimiter capacity, IOptionsMonitor<RoutingOptions> options)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var cancellation = http.RequestAborted;
+        ChatCompletionRequest wire;
+        RouteRequest request;
+        try
+        {
+            wire = await ReadRequestAsync(http, options.CurrentValue.MaxRequestBodyBytes);
+            request = ChatRequestMapper.Map(wire);
+        }
+        catch (RoutingException invalid)
+        {
+            return OpenAIErrorResult.From(invalid);
+        }
+
+        var streaming = wire.Stream == true;
+        var span = RouterTelemetry.StartRequest(request.ModelGroup, streaming);
+        var id = $"chatcmpl-{Guid.NewGuid():N}";
+        var overall = TimeSpan.FromSeconds(options.CurrentValue.Timeouts.OverallSeconds);
+        try
+        {
+            if (!streaming)
+            {
+                var routed = await router.RouteAsync(request, span,
+                    (deployment, deadline) => deployment.Client.GetResponseAsync(request.Messages, request.Options, deadline), cancellation);
+                var model = routed.Route.Deployment.Options.Model;
+                Complete(span, routed.Route, capacity, routed.Value.Usage, request.ModelGroup, started, "success");
+                WriteRouteHeaders(http.Response, routed.Route, span);
+                return TypedResults.Json(ChatResponseMapper.ToCompletion(id, model, routed.Value), OpenAIJsonContext.Default.ChatCompletionResponse);
+            }
+
+            var primed = await router.RouteAsync(request, span,
+                (deployment, deadline) => PrimedStream.StartAsync(deployment, request, deadline, cancellation, overall), cancellation);
+            RouterTelemetry.FirstToken(request.ModelGroup, Stopwatch.GetElapsedTime(started));
+            WriteRouteHeaders(http.Response, primed.Route, span);
+            return new ChatCompletionStreamResult(id, primed.Route.Deployment.Options.Model, primed.Value, wire.StreamOptions?.IncludeUsage == true,
+                usage => Complete(span, primed.Route, capacity, usage, request.ModelGroup, started, "success"));
+        }
+        catch (RoutingException failure)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, failure.Code);
+            span?.SetTag("error.type", failure.Code);
+            RouterTelemetry.RequestFinished(request.ModelGroup, failure.Code, Stopwatch.GetElapsedTime(started));
+            span?.Dispose();
+            return OpenAIErrorResult.From(failure);
+        }
+    }
+
+    private static void Complete(Activity? span, RouteInfo route, CapacityLimiter capacity, UsageDetails? usage, string modelGroup, long started, string outcome)
+    {
+        capacity.Settle(route.Deployment, route.Reservation, (usage?.InputTokenCount ?? 0) + (usage?.OutputTokenCount ?? 0));
+        RouterTelemetry.Usage(span, route.Deployment.Options.Model, usage?.InputTokenCount, usage?.OutputTokenCount);
+        RouterTelemetry.RequestFinished(modelGroup, outcome, Stopwatch.GetElapsedTime(started));
+        span?.Dispose();
+    }
+
+    private static void WriteRouteHeaders(HttpResponse response, RouteInfo route, Activity? span)
+    {
+        var headers = response.Headers;
+        var deployment = route.Deployment;
+        headers["x-switchyard-deployment"] = deployment.Name;
+        headers["x-switchyard-provider"] = deployment.Provider.Name;
+        headers["x-switchyard-region"] = deployment.Options.Region ?? "";
+        headers["x-switchyard-account"] = deployment.AccountLabel;
+        headers["x-switchyard-model"] = deployment.Options.Model;
+        headers["x-switchyard-model-group"] = route.ModelGroup;
+        headers["x-switchyard-attempts"] = route.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        headers["x-switchyard-fallback"] = route.FellBack ? "true" : "false";
+        if (span is not null)
+        {
+            headers["x-switchyard-trace-id"] = span.TraceId.ToHexString();
+            span.SetTag("switchyard.deployment", deployment.Name);
+            span.SetTag("switchyard.region", deployment.Options.Region);
+            span.SetTag("switchyard.account", deployment.AccountLabel);
+            span.SetTag("switchyard.attempts", route.Attempts);
+            span.SetTag("switchyard.fallback", route.FellBack);
+            span.SetTag("gen_ai.provider.name", deployment.Provider.TelemetryName);
+        }
+    }
+
+    private static async Task<ChatCompletionRequest> ReadRequestAsync(HttpContext http, int maxBytes)
+    {
+        if (http.Request.ContentLength > maxBytes)
+        {
+            throw new RoutingException(413, "invalid_request_error", "request_too_large", $"The request body exceeds {maxBytes} bytes.");
+        }
+
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = maxBytes;
+        }
+
+        try
+        {
+            return await JsonSerializer.DeserializeAsync(http.Request.Body, OpenAIJsonContext.Default.ChatCompletionRequest, http.RequestAborted)
+                ?? throw RoutingException.InvalidRequest("The request body must be a JSON object.", null, "invalid_json");
+        }
+        catch (JsonException e)
+        {
+            throw RoutingException.InvalidRequest($"The request body is not valid JSON for a chat completion: {e.Message}", null, "invalid_json");
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw new RoutingException(413, "invalid_request_error", "request_too_large", $"The request body exceeds {maxBytes} bytes.");
+        }
+    }
+}

@@ -1,0 +1,132 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Switchyard.Router.Configuration;
+
+/// <summary>The routing table: deployments, model groups and the policies that govern them (section "Routing").</summary>
+public sealed class RoutingOptions
+{
+    public const string SectionName = "Routing";
+
+    /// <summary>Deployments by name: one provider x account x Region x model each.</summary>
+    public Dictionary<string, DeploymentOptions> Deployments { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Model groups by the name clients send as <c>model</c>.</summary>
+    public Dictionary<string, ModelGroupOptions> ModelGroups { get; set; } = new(StringComparer.Ordinal);
+
+    public RetryOptions Retry { get; set; } = new();
+
+    public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
+
+    public TimeoutOptions Timeouts { get; set; } = new();
+
+    /// <summary>Largest request body accepted, in bytes; larger ones get 413 before anything is parsed.</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Record prompts and completions on spans (off by default: they may hold personal data).</summary>
+    public bool RecordContent { get; set; }
+}
+
+public sealed class DeploymentOptions
+{
+    /// <summary>"bedrock" or "openai" (any OpenAI-compatible endpoint).</summary>
+    [Required]
+    public string Provider { get; set; } = "";
+
+    /// <summary>Name of a Bedrock account (section "Bedrock:Accounts") or an OpenAI-compatible endpoint (section "OpenAIProviders").</summary>
+    [Required]
+    public string Account { get; set; } = "";
+
+    /// <summary>AWS Region the call is sent to (Bedrock only).</summary>
+    public string? Region { get; set; }
+
+    /// <summary>Model id or inference-profile id as the provider knows it.</summary>
+    [Required]
+    public string Model { get; set; } = "";
+
+    /// <summary>Requests per minute this deployment may take, counted across Router replicas; null = unchecked.</summary>
+    public int? Rpm { get; set; }
+
+    /// <summary>Tokens per minute (input + max output reserved before the call); null = unchecked.</summary>
+    public int? Tpm { get; set; }
+
+    /// <summary>Relative weight for the weighted strategies.</summary>
+    public int Weight { get; set; } = 1;
+
+    /// <summary>USD per 1,000 input tokens (for spend budgets and cost-aware routing).</summary>
+    public decimal InputPricePer1k { get; set; }
+
+    /// <summary>USD per 1,000 output tokens.</summary>
+    public decimal OutputPricePer1k { get; set; }
+}
+
+public sealed class ModelGroupOptions
+{
+    /// <summary>Deployment names, in priority order.</summary>
+    public List<string> Deployments { get; set; } = [];
+
+    /// <summary>priority, round-robin, weighted-shuffle, least-busy, lowest-latency or most-remaining-capacity.</summary>
+    public string Strategy { get; set; } = "priority";
+
+    /// <summary>Groups to fall back to, in order, each with the failures that trigger it.</summary>
+    public List<FallbackOptions> Fallbacks { get; set; } = [];
+}
+
+public sealed class FallbackOptions
+{
+    [Required]
+    public string Group { get; set; } = "";
+
+    /// <summary>throttled, unavailable, timeout, context-window, content-filtered.</summary>
+    public List<string> On { get; set; } = ["throttled", "unavailable", "timeout"];
+}
+
+public sealed class RetryOptions
+{
+    /// <summary>Upstream attempts per client request, over every deployment and fallback group.</summary>
+    [Range(1, 20)]
+    public int MaxAttempts { get; set; } = 5;
+
+    [Range(0, 60_000)]
+    public int BaseDelayMs { get; set; } = 100;
+
+    [Range(0, 120_000)]
+    public int MaxDelayMs { get; set; } = 4_000;
+
+    /// <summary>Retries allowed as a share of first attempts (a token bucket), so an outage never multiplies upstream load.</summary>
+    [Range(0.0, 10.0)]
+    public double BudgetRatio { get; set; } = 0.2;
+
+    /// <summary>Retries always allowed per second regardless of traffic, so a quiet Router can still retry.</summary>
+    [Range(0, 10_000)]
+    public int BudgetMinPerSecond { get; set; } = 10;
+}
+
+public sealed class CircuitBreakerOptions
+{
+    [Range(0.01, 1.0)]
+    public double FailureRatio { get; set; } = 0.5;
+
+    [Range(2, 10_000)]
+    public int MinimumThroughput { get; set; } = 4;
+
+    [Range(1, 3_600)]
+    public int SamplingDurationSeconds { get; set; } = 10;
+
+    [Range(1, 3_600)]
+    public int BreakDurationSeconds { get; set; } = 15;
+
+    /// <summary>Whether throttling counts as a failure (a throttled deployment is skipped for the break duration, like a cooldown).</summary>
+    public bool CountThrottling { get; set; } = true;
+}
+
+public sealed class TimeoutOptions
+{
+    /// <summary>Deadline for the first token of a streamed attempt, or the whole answer of a non-streamed one.</summary>
+    [Range(1, 3_600)]
+    public int AttemptSeconds { get; set; } = 30;
+
+    /// <summary>Deadline for the whole request, every attempt and backoff included.</summary>
+    [Range(1, 3_600)]
+    public int OverallSeconds { get; set; } = 300;
+}

@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using Amazon;
+using Amazon.Runtime;
+using Amazon.Runtime.CredentialManagement;
+using Amazon.Runtime.Credentials;
+using Amazon.Runtime.Signing;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using Switchyard.Router.Configuration;
+
+namespace Switchyard.Router.Providers.Bedrock;
+
+/// <summary>Amazon Bedrock: one SigV4-signing HttpClient per account and Region, shared by its deployments.</summary>
+internal sealed class BedrockProvider(IOptionsMonitor<BedrockOptions> options, SocketsHttpHandler transport) : IProvider
+{
+    private const string SigningService = "bedrock";
+
+    private readonly ConcurrentDictionary<(string Account, string Region), HttpClient> _clients = new();
+
+    public string Name => "bedrock";
+
+    public string TelemetryName => "aws.bedrock";
+
+    public IEnumerable<string> Validate(string deploymentName, DeploymentOptions deployment)
+    {
+        if (!options.CurrentValue.Accounts.ContainsKey(deployment.Account))
+        {
+            yield return $"Deployment '{deploymentName}' uses Bedrock account '{deployment.Account}', which is not configured under Bedrock:Accounts.";
+        }
+
+        if (string.IsNullOrWhiteSpace(deployment.Region))
+        {
+            yield return $"Deployment '{deploymentName}' is a Bedrock deployment without a Region.";
+        }
+    }
+
+    public IChatClient CreateClient(DeploymentOptions deployment)
+    {
+        var region = deployment.Region!;
+        var http = _clients.GetOrAdd((deployment.Account, region), key => CreateHttpClient(key.Account, key.Region));
+        return new BedrockChatClient(http, EndpointFor(region), deployment.Model);
+    }
+
+    private Uri EndpointFor(string region)
+    {
+        var configured = options.CurrentValue.Endpoints.GetValueOrDefault(region) ?? $"https://bedrock-runtime.{region}.amazonaws.com/";
+        return new Uri(configured.EndsWith('/') ? configured : configured + "/");
+    }
+
+    private HttpClient CreateHttpClient(string account, string region)
+    {
+        var signer = new SigV4SigningHandler(ResolveCredentials(options.CurrentValue.Accounts[account]), RegionEndpoint.GetBySystemName(region), SigningService, transport);
+        // The router owns deadlines; the handler chain is kept for the process lifetime.
+        return new HttpClient(signer, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    private static AWSCredentials ResolveCredentials(BedrockAccountOptions account)
+    {
+        if (!string.IsNullOrEmpty(account.AccessKeyId) && !string.IsNullOrEmpty(account.SecretAccessKey))
+        {
+            return string.IsNullOrEmpty(account.SessionToken)
+                ? new BasicAWSCredentials(account.AccessKeyId, account.SecretAccessKey)
+                : new SessionAWSCredentials(account.AccessKeyId, account.SecretAccessKey, account.SessionToken);
+        }
+
+        if (!string.IsNullOrEmpty(account.Profile))
+        {
+            return new CredentialProfileStoreChain().TryGetAWSCredentials(account.Profile, out var profileCredentials)
+                ? profileCredentials
+                : throw new InvalidOperationException($"AWS profile '{account.Profile}' was not found in the shared credentials or config file.");
+        }
+
+        return DefaultAWSCredentialsIdentityResolver.GetCredentials();
+    }
+}

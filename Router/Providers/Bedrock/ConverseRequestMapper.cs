@@ -1,0 +1,122 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace Switchyard.Router.Providers.Bedrock;
+
+/// <summary>Maps Microsoft.Extensions.AI messages and options onto a Converse request.</summary>
+internal static class ConverseRequestMapper
+{
+    public static ConverseRequest Map(IEnumerable<ChatMessage> messages, ChatOptions? options)
+    {
+        List<SystemBlock>? system = null;
+        var converse = new List<ConverseMessage>();
+        foreach (var message in messages)
+        {
+            if (message.Role == ChatRole.System)
+            {
+                (system ??= []).Add(new SystemBlock { Text = message.Text });
+                continue;
+            }
+
+            // Tool results travel in user turns; Converse wants user and assistant turns to alternate,
+            // so consecutive turns of one role are merged.
+            var role = message.Role == ChatRole.Assistant ? "assistant" : "user";
+            var blocks = message.Contents.Select(MapContent).OfType<ConverseContentBlock>().ToList();
+            if (blocks.Count == 0)
+            {
+                continue;
+            }
+
+            if (converse.Count > 0 && converse[^1].Role == role)
+            {
+                converse[^1].Content.AddRange(blocks);
+            }
+            else
+            {
+                converse.Add(new ConverseMessage { Role = role, Content = blocks });
+            }
+        }
+
+        return new ConverseRequest
+        {
+            Messages = converse,
+            System = system,
+            InferenceConfig = options is null ? null : new InferenceConfiguration
+            {
+                MaxTokens = options.MaxOutputTokens,
+                Temperature = options.Temperature,
+                TopP = options.TopP,
+                StopSequences = options.StopSequences is { Count: > 0 } stops ? [.. stops] : null,
+            },
+            ToolConfig = MapTools(options),
+        };
+    }
+
+    private static ConverseContentBlock? MapContent(AIContent content) => content switch
+    {
+        TextContent { Text.Length: > 0 } text => new ConverseContentBlock { Text = text.Text },
+        FunctionCallContent call => new ConverseContentBlock
+        {
+            ToolUse = new ToolUseBlock
+            {
+                ToolUseId = call.CallId,
+                Name = call.Name,
+                Input = JsonSerializer.SerializeToElement(call.Arguments ?? new Dictionary<string, object?>(), AIJsonUtilities.DefaultOptions),
+            },
+        },
+        FunctionResultContent result => new ConverseContentBlock
+        {
+            ToolResult = new ToolResultBlock
+            {
+                ToolUseId = result.CallId,
+                Content = [new ToolResultContent { Text = result.Result?.ToString() ?? "" }],
+                Status = result.Exception is null ? null : "error",
+            },
+        },
+        _ => null,
+    };
+
+    private static ToolConfiguration? MapTools(ChatOptions? options)
+    {
+        if (options?.Tools is not { Count: > 0 } tools || options.ToolMode is NoneChatToolMode)
+        {
+            return null;
+        }
+
+        return new ToolConfiguration
+        {
+            Tools = [.. tools.OfType<AIFunctionDeclaration>().Select(tool => new ToolDefinition
+            {
+                ToolSpec = new ToolSpecification
+                {
+                    Name = tool.Name,
+                    Description = string.IsNullOrEmpty(tool.Description) ? null : tool.Description,
+                    InputSchema = new ToolInputSchema { Json = tool.JsonSchema },
+                },
+            })],
+            ToolChoice = options.ToolMode switch
+            {
+                RequiredChatToolMode { RequiredFunctionName: { } name } => new ToolChoice { Tool = new SpecificToolChoice { Name = name } },
+                RequiredChatToolMode => new ToolChoice { Any = new EmptyObject() },
+                _ => null,
+            },
+        };
+    }
+
+    public static ChatFinishReason? MapStopReason(string? stopReason) => stopReason switch
+    {
+        null => null,
+        "end_turn" or "stop_sequence" => ChatFinishReason.Stop,
+        "max_tokens" or "model_context_window_exceeded" => ChatFinishReason.Length,
+        "tool_use" => ChatFinishReason.ToolCalls,
+        "guardrail_intervened" or "content_filtered" => ChatFinishReason.ContentFilter,
+        var other => new ChatFinishReason(other),
+    };
+
+    public static UsageDetails? MapUsage(TokenUsage? usage) => usage is null ? null : new UsageDetails
+    {
+        InputTokenCount = usage.InputTokens,
+        OutputTokenCount = usage.OutputTokens,
+        TotalTokenCount = usage.TotalTokens,
+    };
+}

@@ -1,0 +1,215 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Switchyard.Router.Providers.Bedrock;
+
+// The Converse / ConverseStream wire shapes from the Bedrock Runtime service model (rest-json),
+// limited to the members the Router uses.
+
+internal sealed class ConverseRequest
+{
+    public required List<ConverseMessage> Messages { get; init; }
+
+    public List<SystemBlock>? System { get; init; }
+
+    public InferenceConfiguration? InferenceConfig { get; init; }
+
+    public ToolConfiguration? ToolConfig { get; init; }
+}
+
+internal sealed class ConverseMessage
+{
+    public required string Role { get; init; }
+
+    public required List<ConverseContentBlock> Content { get; init; }
+}
+
+internal sealed class SystemBlock
+{
+    public required string Text { get; init; }
+}
+
+internal sealed class ConverseContentBlock
+{
+    public string? Text { get; init; }
+
+    public ToolUseBlock? ToolUse { get; init; }
+
+    public ToolResultBlock? ToolResult { get; init; }
+}
+
+internal sealed class ToolUseBlock
+{
+    public required string ToolUseId { get; init; }
+
+    public required string Name { get; init; }
+
+    public JsonElement Input { get; init; }
+}
+
+internal sealed class ToolResultBlock
+{
+    public required string ToolUseId { get; init; }
+
+    public required List<ToolResultContent> Content { get; init; }
+
+    public string? Status { get; init; }
+}
+
+internal sealed class ToolResultContent
+{
+    public string? Text { get; init; }
+}
+
+internal sealed class InferenceConfiguration
+{
+    public int? MaxTokens { get; init; }
+
+    public float? Temperature { get; init; }
+
+    public float? TopP { get; init; }
+
+    public List<string>? StopSequences { get; init; }
+}
+
+internal sealed class ToolConfiguration
+{
+    public required List<ToolDefinition> Tools { get; init; }
+
+    public ToolChoice? ToolChoice { get; init; }
+}
+
+internal sealed class ToolDefinition
+{
+    public required ToolSpecification ToolSpec { get; init; }
+}
+
+internal sealed class ToolSpecification
+{
+    public required string Name { get; init; }
+
+    public string? Description { get; init; }
+
+    public required ToolInputSchema InputSchema { get; init; }
+}
+
+internal sealed class ToolInputSchema
+{
+    public JsonElement Json { get; init; }
+}
+
+/// <summary>A union: exactly one member is set.</summary>
+internal sealed class ToolChoice
+{
+    public EmptyObject? Auto { get; init; }
+
+    public EmptyObject? Any { get; init; }
+
+    public SpecificToolChoice? Tool { get; init; }
+}
+
+internal sealed class EmptyObject;
+
+internal sealed class SpecificToolChoice
+{
+    public required string Name { get; init; }
+}
+
+internal sealed class ConverseResponse
+{
+    public ConverseOutput? Output { get; init; }
+
+    public string? StopReason { get; init; }
+
+    public TokenUsage? Usage { get; init; }
+}
+
+internal sealed class ConverseOutput
+{
+    public ConverseMessage? Message { get; init; }
+}
+
+internal sealed class TokenUsage
+{
+    public int InputTokens { get; init; }
+
+    public int OutputTokens { get; init; }
+
+    public int TotalTokens { get; init; }
+}
+
+internal sealed class ContentBlockStartEvent
+{
+    public int ContentBlockIndex { get; init; }
+
+    public ContentBlockStart? Start { get; init; }
+}
+
+internal sealed class ContentBlockStart
+{
+    public ToolUseStart? ToolUse { get; init; }
+}
+
+internal sealed class ToolUseStart
+{
+    public string ToolUseId { get; init; } = "";
+
+    public string Name { get; init; } = "";
+}
+
+internal sealed class ContentBlockDeltaEvent
+{
+    public int ContentBlockIndex { get; init; }
+
+    public ContentBlockDelta? Delta { get; init; }
+}
+
+internal sealed class ContentBlockDelta
+{
+    public string? Text { get; init; }
+
+    public ToolUseDelta? ToolUse { get; init; }
+}
+
+internal sealed class ToolUseDelta
+{
+    public string? Input { get; init; }
+}
+
+internal sealed class ContentBlockStopEvent
+{
+    public int ContentBlockIndex { get; init; }
+}
+
+internal sealed class MessageStopEvent
+{
+    public string? StopReason { get; init; }
+}
+
+internal sealed class MetadataEvent
+{
+    public TokenUsage? Usage { get; init; }
+}
+
+/// <summary>Body of an error answer: AWS uses "message" or "Message".</summary>
+internal sealed class AwsErrorBody
+{
+    public string? Message { get; init; }
+
+    [JsonPropertyName("Message")]
+    public string? MessageUpper { get; init; }
+}
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    PropertyNameCaseInsensitive = false)]
+[JsonSerializable(typeof(ConverseRequest))]
+[JsonSerializable(typeof(ConverseResponse))]
+[JsonSerializable(typeof(ContentBlockStartEvent))]
+[JsonSerializable(typeof(ContentBlockDeltaEvent))]
+[JsonSerializable(typeof(ContentBlockStopEvent))]
+[JsonSerializable(typeof(MessageStopEvent))]
+[JsonSerializable(typeof(MetadataEvent))]
+[JsonSerializable(typeof(AwsErrorBody))]
+internal sealed partial class ConverseJsonContext : JsonSerializerContext;

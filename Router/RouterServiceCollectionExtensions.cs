@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Options;
+using Switchyard.Router.Configuration;
+using Switchyard.Router.Providers;
+using Switchyard.Router.Providers.Bedrock;
+using Switchyard.Router.Providers.OpenAICompatible;
+using Switchyard.Router.Routing;
+using Switchyard.Router.Telemetry;
+
+namespace Switchyard.Router;
+
+public static class RouterServiceCollectionExtensions
+{
+    /// <summary>Providers, the routing table (validated at start, hot-reloaded), and the router with its policies.</summary>
+    public static IHostApplicationBuilder AddSwitchyardRouter(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddOptions<BedrockOptions>().BindConfiguration(BedrockOptions.SectionName);
+        services.AddOptions<OpenAIProvidersOptions>().Configure<IConfiguration>((options, configuration) =>
+            configuration.GetSection(OpenAIProvidersOptions.SectionName).Bind(options.Endpoints));
+        services.AddOptions<RoutingOptions>().BindConfiguration(RoutingOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RoutingOptions>, RoutingOptionsValidator>();
+
+        // One connection pool for every provider call; deadlines are the router's, not the handler's.
+        services.AddSingleton(_ => new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            EnableMultipleHttp2Connections = true,
+        });
+        services.AddSingleton<IProvider, BedrockProvider>();
+        services.AddSingleton<IProvider, OpenAICompatibleProvider>();
+
+        services.AddSingleton<SharedCircuitBreakers>();
+        services.AddHostedService(sp => sp.GetRequiredService<SharedCircuitBreakers>());
+        services.AddSingleton<RoutingTableProvider>();
+        services.AddSingleton<CapacityLimiter>();
+        services.AddSingleton<RetryBudget>();
+        services.AddSingleton<ChatRouter>();
+        services.AddHostedService<BreakerGaugeRegistration>();
+        return builder;
+    }
+
+    /// <summary>Builds the routing table eagerly (a bad table fails the start) and exposes breaker states as a gauge.</summary>
+    private sealed class BreakerGaugeRegistration(RoutingTableProvider tables) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            RouterTelemetry.ObserveBreakers(() => tables.States.Select(s => KeyValuePair.Create(s.Key, s.Value.BreakerState switch
+            {
+                Polly.CircuitBreaker.CircuitState.Closed => 0,
+                Polly.CircuitBreaker.CircuitState.HalfOpen => 1,
+                _ => 2,
+            })));
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

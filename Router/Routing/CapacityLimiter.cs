@@ -1,0 +1,118 @@
+using StackExchange.Redis;
+
+namespace Switchyard.Router.Routing;
+
+/// <summary>
+/// Pre-call capacity checks: each deployment's rpm and tpm, counted in Redis across every Router
+/// replica over a rolling 60 s window of 1 s buckets, so the Router routes away before sending
+/// rather than after a 429. When Redis does not answer within the store timeout the check fails
+/// open (the provider's own throttling still protects it) and says so in the trace.
+/// </summary>
+public sealed class CapacityLimiter(IConnectionMultiplexer redis, TimeProvider clock, ILogger<CapacityLimiter> logger)
+{
+    private static readonly TimeSpan StoreTimeout = TimeSpan.FromMilliseconds(100);
+
+    // Buckets are hash fields "r:<unix second>" and "t:<unix second>"; stale ones are pruned on the way.
+    private static readonly LuaScript AcquireScript = LuaScript.Prepare("""
+        local now = tonumber(@now)
+        local rpm = tonumber(@rpm)
+        local tpm = tonumber(@tpm)
+        local tokens = tonumber(@tokens)
+        local fields = redis.call('HGETALL', @key)
+        local requests, used = 0, 0
+        for i = 1, #fields, 2 do
+          local second = tonumber(string.sub(fields[i], 3))
+          if second <= now - 60 then
+            redis.call('HDEL', @key, fields[i])
+          elseif string.sub(fields[i], 1, 1) == 'r' then
+            requests = requests + tonumber(fields[i + 1])
+          else
+            used = used + tonumber(fields[i + 1])
+          end
+        end
+        if (rpm >= 0 and requests + 1 > rpm) or (tpm >= 0 and used + tokens > tpm) then
+          return {0, requests, used}
+        end
+        redis.call('HINCRBY', @key, 'r:' .. now, 1)
+        redis.call('HINCRBY', @key, 't:' .. now, tokens)
+        redis.call('EXPIRE', @key, 120)
+        return {1, requests + 1, used + tokens}
+        """);
+
+    private static readonly LuaScript SettleScript = LuaScript.Prepare("""
+        local field = 't:' .. @second
+        if redis.call('HEXISTS', @key, field) == 1 then
+          redis.call('HINCRBY', @key, field, tonumber(@delta))
+        end
+        return 1
+        """);
+
+    /// <summary>Reserves one request and <paramref name="tokens"/> on the deployment, if it has room.</summary>
+    public async ValueTask<CapacityReservation> TryAcquireAsync(Deployment deployment, int tokens, CancellationToken cancellationToken)
+    {
+        var options = deployment.Options;
+        if (options.Rpm is null && options.Tpm is null)
+        {
+            return CapacityReservation.Unlimited;
+        }
+
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        try
+        {
+            var result = (RedisResult[])(await redis.GetDatabase()
+                .ScriptEvaluateAsync(AcquireScript, new { key = KeyFor(deployment), now, rpm = options.Rpm ?? -1, tpm = options.Tpm ?? -1, tokens })
+                .WaitAsync(StoreTimeout, cancellationToken))!;
+            var requests = (long)result[1];
+            var used = (long)result[2];
+            deployment.State.RemainingCapacityShare = Math.Min(
+                options.Rpm is { } rpm ? 1 - (double)requests / Math.Max(1, rpm) : 1,
+                options.Tpm is { } tpm ? 1 - (double)used / Math.Max(1, tpm) : 1);
+            return (long)result[0] == 1 ? new CapacityReservation(true, tokens, now, Checked: true) : CapacityReservation.Full;
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            logger.LogDebug(e, "Capacity store unavailable; admitting {Deployment} unchecked", deployment.Name);
+            return CapacityReservation.Unchecked;
+        }
+    }
+
+    /// <summary>Replaces the reserved tokens with what the call really used (a refund when it used less).</summary>
+    public void Settle(Deployment deployment, CapacityReservation reservation, long actualTokens)
+    {
+        if (!reservation.Checked || actualTokens == reservation.Tokens)
+        {
+            return;
+        }
+
+        try
+        {
+            _ = redis.GetDatabase().ScriptEvaluateAsync(SettleScript,
+                new { key = KeyFor(deployment), second = reservation.Second, delta = actualTokens - reservation.Tokens }, CommandFlags.FireAndForget);
+        }
+        catch (RedisException e)
+        {
+            logger.LogDebug(e, "Capacity settlement for {Deployment} lost", deployment.Name);
+        }
+    }
+
+    /// <summary>Empties the windows of the given deployments (scenario resets).</summary>
+    public Task ResetAsync(IEnumerable<string> deployments) =>
+        redis.GetDatabase().KeyDeleteAsync([.. deployments.Select(KeyFor)]);
+
+    private static RedisKey KeyFor(Deployment deployment) => KeyFor(deployment.Name);
+
+    // Hash-tagged so the script's single key also works on Redis Cluster.
+    private static RedisKey KeyFor(string deployment) => $"sy:cap:{{{deployment}}}";
+}
+
+/// <summary>The outcome of a capacity check.</summary>
+/// <param name="Acquired">The deployment has room; a request and the tokens are now counted.</param>
+/// <param name="Tokens">Tokens reserved.</param>
+/// <param name="Second">Bucket (unix second) the reservation went into, for settlement.</param>
+/// <param name="Checked">The shared store was consulted (false for unlimited deployments and when the store is down).</param>
+public readonly record struct CapacityReservation(bool Acquired, int Tokens, long Second, bool Checked)
+{
+    public static readonly CapacityReservation Unlimited = new(true, 0, 0, false);
+    public static readonly CapacityReservation Unchecked = new(true, 0, 0, false);
+    public static readonly CapacityReservation Full = new(false, 0, 0, true);
+}

@@ -1,0 +1,101 @@
+using Microsoft.Extensions.AI;
+using Polly;
+using Polly.CircuitBreaker;
+using Switchyard.Router.Configuration;
+using Switchyard.Router.Providers;
+
+namespace Switchyard.Router.Routing;
+
+/// <summary>A deployment as the current routing table has it: configuration, client and live state.</summary>
+public sealed class Deployment(string name, DeploymentOptions options, IProvider provider, IChatClient client, DeploymentState state)
+{
+    public string Name { get; } = name;
+
+    public DeploymentOptions Options { get; } = options;
+
+    public IProvider Provider { get; } = provider;
+
+    public IChatClient Client { get; } = client;
+
+    public DeploymentState State { get; } = state;
+
+    /// <summary>Account id or name for response headers and spans.</summary>
+    public string AccountLabel { get; init; } = options.Account;
+
+    public override string ToString() => Name;
+}
+
+/// <summary>
+/// Live state of one deployment that survives configuration reloads: its circuit breaker (Polly)
+/// and the load and latency figures the strategies use.
+/// </summary>
+public sealed class DeploymentState
+{
+    private const double LatencySmoothing = 0.2;
+
+    private readonly CircuitBreakerStateProvider _breakerState = new();
+    private readonly CircuitBreakerManualControl _breakerControl = new();
+    private int _inFlight;
+    private double _ttftMsAverage = double.NaN;
+
+    public DeploymentState(string name, CircuitBreakerOptions breaker, Action<string, TimeSpan> onBreakerOpened)
+    {
+        Name = name;
+        Breaker = new ResiliencePipelineBuilder()
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                FailureRatio = breaker.FailureRatio,
+                MinimumThroughput = breaker.MinimumThroughput,
+                SamplingDuration = TimeSpan.FromSeconds(breaker.SamplingDurationSeconds),
+                BreakDuration = TimeSpan.FromSeconds(breaker.BreakDurationSeconds),
+                StateProvider = _breakerState,
+                ManualControl = _breakerControl,
+                ShouldHandle = new PredicateBuilder().Handle<ProviderException>(e =>
+                    e.IsRetryable && (breaker.CountThrottling || e.Kind != FailureKind.Throttled)),
+                OnOpened = args =>
+                {
+                    onBreakerOpened(name, args.BreakDuration);
+                    return default;
+                },
+            })
+            .Build();
+    }
+
+    public string Name { get; }
+
+    /// <summary>The per-deployment circuit breaker every attempt runs through.</summary>
+    public ResiliencePipeline Breaker { get; }
+
+    public CircuitState BreakerState => _breakerState.CircuitState;
+
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Moving average of time to first token in ms; NaN until the first measurement.</summary>
+    public double TimeToFirstTokenMs => Volatile.Read(ref _ttftMsAverage);
+
+    /// <summary>Last remaining-capacity share (0..1) the capacity check reported; 1 when unknown.</summary>
+    public double RemainingCapacityShare { get; set; } = 1;
+
+    /// <summary>Open here: calls would be refused without reaching the provider.</summary>
+    public bool IsOpen => BreakerState is CircuitState.Open or CircuitState.Isolated;
+
+    /// <summary>Closes the breaker and forgets load and latency figures (scenario resets).</summary>
+    public async Task ResetAsync()
+    {
+        await _breakerControl.CloseAsync();
+        Volatile.Write(ref _ttftMsAverage, double.NaN);
+        RemainingCapacityShare = 1;
+    }
+
+    public void Enter() => Interlocked.Increment(ref _inFlight);
+
+    public void Exit() => Interlocked.Decrement(ref _inFlight);
+
+    public void RecordTimeToFirstToken(TimeSpan ttft)
+    {
+        var sample = ttft.TotalMilliseconds;
+        var current = Volatile.Read(ref _ttftMsAverage);
+        // Benign race: a lost update only delays the average by one sample.
+        Volatile.Write(ref _ttftMsAverage, double.IsNaN(current) ? sample : current + LatencySmoothing * (sample - current));
+    }
+}

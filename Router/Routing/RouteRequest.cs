@@ -1,0 +1,22 @@
+using Microsoft.Extensions.AI;
+
+namespace Switchyard.Router.Routing;
+
+/// <summary>A client request, parsed and validated, ready to route.</summary>
+/// <param name="ModelGroup">The model group the client named.</param>
+/// <param name="Messages">The conversation.</param>
+/// <param name="Options">Generation options passed to the provider.</param>
+/// <param name="ReservedTokens">Input estimate plus max output tokens, reserved against tpm before sending.</param>
+/// <param name="AllowedDeployments">When the tenant is pinned to dedicated deployments, only these may serve; null = any.</param>
+public sealed record RouteRequest(
+    string ModelGroup,
+    IReadOnlyList<ChatMessage> Messages,
+    ChatOptions Options,
+    int ReservedTokens,
+    IReadOnlySet<string>? AllowedDeployments = null);
+
+/// <summary>Where and how a request was finally served.</summary>
+public sealed record RouteInfo(Deployment Deployment, string ModelGroup, int Attempts, bool FellBack, CapacityReservation Reservation);
+
+/// <summary>A served attempt's result with its route.</summary>
+public sealed record Routed<T>(T Value, RouteInfo Route);

@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using Switchyard.Router.Configuration;
+using Switchyard.Router.Providers;
+using Switchyard.Router.Routing.Strategies;
+
+namespace Switchyard.Router.Routing;
+
+/// <summary>An immutable snapshot of the routing configuration. Requests hold the snapshot they started with.</summary>
+public sealed class RoutingTable(IReadOnlyDictionary<string, ModelGroup> groups, RoutingOptions options)
+{
+    public IReadOnlyDictionary<string, ModelGroup> Groups { get; } = groups;
+
+    public RoutingOptions Options { get; } = options;
+}
+
+/// <summary>
+/// Builds the <see cref="RoutingTable"/> from options and rebuilds it on every configuration change
+/// (hot reload): in-flight requests finish on their snapshot; breaker and load state carry over by deployment name.
+/// </summary>
+public sealed class RoutingTableProvider : IDisposable
+{
+    private readonly IReadOnlyDictionary<string, IProvider> _providers;
+    private readonly SharedCircuitBreakers _sharedBreakers;
+    private readonly ILogger<RoutingTableProvider> _logger;
+    private readonly ConcurrentDictionary<string, DeploymentState> _states = new(StringComparer.Ordinal);
+    private readonly IDisposable? _subscription;
+    private volatile RoutingTable _current;
+
+    public RoutingTableProvider(IOptionsMonitor<RoutingOptions> options, IEnumerable<IProvider> providers, SharedCircuitBreakers sharedBreakers, ILogger<RoutingTableProvider> logger)
+    {
+        _providers = providers.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
+        _sharedBreakers = sharedBreakers;
+        _logger = logger;
+        _current = Build(options.CurrentValue);
+        _subscription = options.OnChange(Reload);
+    }
+
+    public RoutingTable Current => _current;
+
+    /// <summary>Live state of every deployment ever configured, for the breaker board and metrics.</summary>
+    public IReadOnlyDictionary<string, DeploymentState> States => _states;
+
+    private void Reload(RoutingOptions options)
+    {
+        try
+        {
+            _current = Build(options);
+            _logger.LogInformation("Routing table reloaded: {Groups} model groups, {Deployments} deployments", options.ModelGroups.Count, options.Deployments.Count);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or KeyNotFoundException)
+        {
+            // A bad edit must not take the Router down: keep serving the last good table.
+            _logger.LogError(e, "Routing configuration change rejected; keeping the previous routing table");
+        }
+    }
+
+    private RoutingTable Build(RoutingOptions options)
+    {
+        var deployments = options.Deployments.ToDictionary(
+            pair => pair.Key,
+            pair =>
+            {
+                var provider = _providers[pair.Value.Provider];
+                var state = _states.GetOrAdd(pair.Key, name => new DeploymentState(name, options.CircuitBreaker, _sharedBreakers.Publish));
+                return new Deployment(pair.Key, pair.Value, provider, provider.CreateClient(pair.Value), state);
+            },
+            StringComparer.Ordinal);
+
+        var groups = options.ModelGroups.ToDictionary(
+            pair => pair.Key,
+            pair => new ModelGroup(
+                pair.Key,
+                [.. pair.Value.Deployments.Select(name => deployments[name])],
+                RoutingStrategyCatalog.Create(pair.Value.Strategy),
+                [.. pair.Value.Fallbacks.Select(f => new Fallback(f.Group, f.On.ToHashSet(StringComparer.OrdinalIgnoreCase)))]),
+            StringComparer.Ordinal);
+
+        return new RoutingTable(groups, options);
+    }
+
+    public void Dispose() => _subscription?.Dispose();
+}

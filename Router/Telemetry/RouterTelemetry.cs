@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Switchyard.Router.Telemetry;
+
+/// <summary>
+/// The Router's spans, decision events and metrics. Span and attribute names follow the OpenTelemetry
+/// GenAI semantic conventions; switchyard.* attributes carry the routing specifics.
+/// </summary>
+public static class RouterTelemetry
+{
+    public const string SourceName = "Switchyard.Router";
+
+    public static readonly ActivitySource Source = new(SourceName);
+
+    private static readonly Meter Meter = new(SourceName);
+
+    private static readonly Counter<long> Requests = Meter.CreateCounter<long>("switchyard.router.requests", description: "Client requests by model group and outcome.");
+    private static readonly Counter<long> Attempts = Meter.CreateCounter<long>("switchyard.router.attempts", description: "Upstream attempts by deployment and outcome.");
+    private static readonly Counter<long> Decisions = Meter.CreateCounter<long>("switchyard.router.decisions", description: "Routing decisions: retry, failover, fallback, breaker_skip, capacity_skip.");
+    private static readonly Counter<long> BreakerOpenings = Meter.CreateCounter<long>("switchyard.router.breaker.openings", description: "Circuit breaker openings by deployment.");
+    private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("gen_ai.client.operation.duration", "s", "Duration of client requests, routing included.");
+    private static readonly Histogram<double> TimeToFirstToken = Meter.CreateHistogram<double>("switchyard.router.time_to_first_token", "s", "Time to the first token sent to the client.");
+    private static readonly Histogram<long> Tokens = Meter.CreateHistogram<long>("gen_ai.client.token.usage", "{token}", "Tokens used, by type.");
+
+    /// <summary>Registers the breaker-state gauge (0 closed, 1 half-open, 2 open) over the live deployment states.</summary>
+    public static void ObserveBreakers(Func<IEnumerable<KeyValuePair<string, int>>> states) =>
+        Meter.CreateObservableGauge("switchyard.router.breaker.state",
+            () => states().Select(s => new Measurement<int>(s.Value, new KeyValuePair<string, object?>("switchyard.deployment", s.Key))),
+            description: "Circuit state per deployment: 0 closed, 1 half-open, 2 open.");
+
+    public static Activity? StartRequest(string modelGroup, bool streaming)
+    {
+        var activity = Source.StartActivity($"chat {modelGroup}", ActivityKind.Server);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("gen_ai.operation.name", "chat");
+            activity.SetTag("gen_ai.request.model", modelGroup);
+            activity.SetTag("switchyard.stream", streaming);
+        }
+
+        return activity;
+    }
+
+    public static Activity? StartAttempt(Routing.Deployment deployment, int attempt)
+    {
+        var activity = Source.StartActivity($"chat {deployment.Options.Model}", ActivityKind.Client);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("gen_ai.operation.name", "chat");
+            activity.SetTag("gen_ai.provider.name", deployment.Provider.TelemetryName);
+            activity.SetTag("gen_ai.request.model", deployment.Options.Model);
+            activity.SetTag("switchyard.deployment", deployment.Name);
+            activity.SetTag("switchyard.region", deployment.Options.Region);
+            activity.SetTag("switchyard.account", deployment.AccountLabel);
+            activity.SetTag("switchyard.attempt", attempt);
+        }
+
+        return activity;
+    }
+
+    /// <summary>Records a routing decision as a span event and a metric.</summary>
+    public static void Decision(Activity? request, string decision, string reason, string? deployment = null, string? group = null)
+    {
+        Decisions.Add(1, new("switchyard.decision", decision), new("switchyard.reason", reason));
+        request?.AddEvent(new ActivityEvent($"switchyard.{decision}", tags: new ActivityTagsCollection
+        {
+            ["switchyard.reason"] = reason,
+            ["switchyard.deployment"] = deployment,
+            ["switchyard.model_group"] = group,
+        }));
+    }
+
+    public static void AttemptFinished(Routing.Deployment deployment, string outcome) =>
+        Attempts.Add(1, new("switchyard.deployment", deployment.Name), new("switchyard.outcome", outcome));
+
+    public static void RequestFinished(string modelGroup, string outcome, TimeSpan duration)
+    {
+        Requests.Add(1, new("gen_ai.request.model", modelGroup), new("switchyard.outcome", outcome));
+        Duration.Record(duration.TotalSeconds, new("gen_ai.request.model", modelGroup), new("switchyard.outcome", outcome));
+    }
+
+    public static void FirstToken(string modelGroup, TimeSpan elapsed) =>
+        TimeToFirstToken.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("gen_ai.request.model", modelGroup));
+
+    public static void Usage(Activity? request, string responseModel, long? input, long? output)
+    {
+        if (request is not null)
+        {
+            request.SetTag("gen_ai.response.model", responseModel);
+            request.SetTag("gen_ai.usage.input_tokens", input);
+            request.SetTag("gen_ai.usage.output_tokens", output);
+        }
+
+        if (input is { } i)
+        {
+            Tokens.Record(i, new("gen_ai.token.type", "input"), new("gen_ai.response.model", responseModel));
+        }
+
+        if (output is { } o)
+        {
+            Tokens.Record(o, new("gen_ai.token.type", "output"), new("gen_ai.response.model", responseModel));
+        }
+    }
+
+    public static void BreakerOpened(string deployment) =>
+        BreakerOpenings.Add(1, new KeyValuePair<string, object?>("switchyard.deployment", deployment));
+}

@@ -38,22 +38,25 @@ public static class RouterServiceCollectionExtensions
         services.AddSingleton<CapacityLimiter>();
         services.AddSingleton<RetryBudget>();
         services.AddSingleton<ChatRouter>();
-        services.AddHostedService<BreakerGaugeRegistration>();
+        services.AddHostedService<RouterStartup>();
         return builder;
     }
 
-    /// <summary>Builds the routing table eagerly (a bad table fails the start) and exposes breaker states as a gauge.</summary>
-    private sealed class BreakerGaugeRegistration(RoutingTableProvider tables) : IHostedService
+    /// <summary>
+    /// Builds the routing table eagerly (a bad table fails the start), warms the capacity store and
+    /// exposes breaker states as a gauge.
+    /// </summary>
+    private sealed class RouterStartup(RoutingTableProvider tables, CapacityLimiter capacity) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken)
+        public async Task StartAsync(CancellationToken cancellationToken)
         {
+            await capacity.WarmUpAsync(cancellationToken);
             RouterTelemetry.ObserveBreakers(() => tables.States.Select(s => KeyValuePair.Create(s.Key, s.Value.BreakerState switch
             {
                 Polly.CircuitBreaker.CircuitState.Closed => 0,
                 Polly.CircuitBreaker.CircuitState.HalfOpen => 1,
                 _ => 2,
             })));
-            return Task.CompletedTask;
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

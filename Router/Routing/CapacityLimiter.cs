@@ -71,7 +71,7 @@ public sealed class CapacityLimiter(IConnectionMultiplexer redis, TimeProvider c
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            logger.LogDebug(e, "Capacity store unavailable; admitting {Deployment} unchecked", deployment.Name);
+            logger.LogWarning(e, "Capacity store unavailable; admitting {Deployment} unchecked", deployment.Name);
             return CapacityReservation.Unchecked;
         }
     }
@@ -92,6 +92,24 @@ public sealed class CapacityLimiter(IConnectionMultiplexer redis, TimeProvider c
         catch (RedisException e)
         {
             logger.LogDebug(e, "Capacity settlement for {Deployment} lost", deployment.Name);
+        }
+    }
+
+    /// <summary>
+    /// Runs the script once at start, so the first requests do not pay for the connection, the script
+    /// load and the server's Lua start-up within their store timeout.
+    /// </summary>
+    public async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var key = KeyFor("warm-up");
+            await redis.GetDatabase().ScriptEvaluateAsync(AcquireScript, new { key, now = clock.GetUtcNow().ToUnixTimeSeconds(), rpm = 0, tpm = 0, tokens = 0 })
+                .WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            logger.LogWarning(e, "Capacity store not reachable at start; capacity checks fail open until it is");
         }
     }
 

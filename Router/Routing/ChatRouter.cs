@@ -40,6 +40,7 @@ public sealed class ChatRouter(
         var nextFallback = 0;
         var attempts = 0;
         var retryRound = 0;
+        var retryPaid = false; // a backoff retry already withdrew from the budget
         ProviderException? lastFailure = null;
         retryBudget.OnFirstAttempt();
 
@@ -62,6 +63,7 @@ public sealed class ChatRouter(
 
                 if (lastFailure is { IsRetryable: true } && failedHere.Count > 0 && attempts < options.Retry.MaxAttempts && retryBudget.TryWithdraw())
                 {
+                    retryPaid = true;
                     var delay = Backoff(options.Retry, retryRound++, lastFailure.RetryAfter);
                     if (clock.GetTimestamp() + (long)(delay.TotalSeconds * clock.TimestampFrequency) < overallDeadline)
                     {
@@ -75,7 +77,7 @@ public sealed class ChatRouter(
                 throw Exhausted(request.ModelGroup, lastFailure, capacitySkips, breakerSkips);
             }
 
-            if (attempts > 0 && !retryBudget.TryWithdraw())
+            if (attempts > 0 && !retryPaid && !retryBudget.TryWithdraw())
             {
                 capacity.Settle(chosen, reservation, 0);
                 RouterTelemetry.Decision(span, "retry_budget_exhausted", lastFailure?.Trigger ?? "unknown", chosen.Name);
@@ -83,6 +85,7 @@ public sealed class ChatRouter(
             }
 
             attempts++;
+            retryPaid = false;
             var remaining = TimeSpan.FromSeconds((double)(overallDeadline - clock.GetTimestamp()) / clock.TimestampFrequency);
             var attemptTimeout = TimeSpan.FromSeconds(Math.Min(options.Timeouts.AttemptSeconds, Math.Max(0, remaining.TotalSeconds)));
             using var attemptSpan = RouterTelemetry.StartAttempt(chosen, attempts);

@@ -1,0 +1,80 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Switchyard.Router.Providers;
+using Switchyard.Tests;
+
+namespace Switchyard.Router.Tests;
+
+/// <summary>
+/// The real Router app (in memory) over a real Redis-compatible server, with deployments served by
+/// <see cref="ScriptedProvider"/>: "primary" (rpm 2) falls back to "backup"; "pair" has two
+/// deployments for failover; "solo" has one.
+/// </summary>
+public sealed class RouterHost : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string AdminKey = "test-admin-key";
+
+    private readonly RedisTestServer _redis = new();
+
+    public ScriptedProvider Upstream { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        await _redis.InitializeAsync();
+        // Aspire's Redis client reads its connection string while Program.cs runs, before the
+        // factory's configuration callbacks apply: hand it over through the environment.
+        Environment.SetEnvironmentVariable("ConnectionStrings__cache", _redis.ConnectionString);
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.ConfigureAppConfiguration(config =>
+        {
+            // Replace the shipped routing table wholesale with the test's.
+            config.Sources.Clear();
+            config.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:cache"] = _redis.ConnectionString,
+                ["Quotas:AdminKey"] = AdminKey,
+                ["Routing:MaxRequestBodyBytes"] = "4096",
+                ["Routing:Retry:BaseDelayMs"] = "1",
+                ["Routing:Retry:MaxDelayMs"] = "5",
+                ["Routing:CircuitBreaker:MinimumThroughput"] = "3",
+                ["Routing:CircuitBreaker:BreakDurationSeconds"] = "2",
+                ["Routing:Timeouts:AttemptSeconds"] = "2",
+                ["Routing:Deployments:primary-1:Provider"] = "scripted",
+                ["Routing:Deployments:primary-1:Account"] = "a",
+                ["Routing:Deployments:primary-1:Model"] = "model-primary",
+                ["Routing:Deployments:primary-1:Rpm"] = "2",
+                ["Routing:Deployments:backup-1:Provider"] = "scripted",
+                ["Routing:Deployments:backup-1:Account"] = "a",
+                ["Routing:Deployments:backup-1:Model"] = "model-backup",
+                ["Routing:Deployments:east:Provider"] = "scripted",
+                ["Routing:Deployments:east:Account"] = "a",
+                ["Routing:Deployments:east:Region"] = "us-east-1",
+                ["Routing:Deployments:east:Model"] = "model-east",
+                ["Routing:Deployments:west:Provider"] = "scripted",
+                ["Routing:Deployments:west:Account"] = "b",
+                ["Routing:Deployments:west:Region"] = "us-west-2",
+                ["Routing:Deployments:west:Model"] = "model-west",
+                ["Routing:ModelGroups:primary:Deployments:0"] = "primary-1",
+                ["Routing:ModelGroups:primary:Fallbacks:0:Group"] = "backup",
+                ["Routing:ModelGroups:backup:Deployments:0"] = "backup-1",
+                ["Routing:ModelGroups:pair:Deployments:0"] = "east",
+                ["Routing:ModelGroups:pair:Deployments:1"] = "west",
+                ["Routing:ModelGroups:pair:Strategy"] = "priority",
+                ["Routing:ModelGroups:solo:Deployments:0"] = "west",
+            });
+        });
+        builder.ConfigureServices(services => services.AddSingleton<IProvider>(Upstream));
+    }
+}

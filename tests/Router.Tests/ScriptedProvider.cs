@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.AI;
+using Switchyard.Router.Configuration;
+using Switchyard.Router.Providers;
+
+namespace Switchyard.Router.Tests;
+
+/// <summary>
+/// A provider whose deployments answer from a script keyed by model id: "ok", or a failure kind.
+/// It stands in for an upstream so routing decisions can be asserted exactly.
+/// </summary>
+public sealed class ScriptedProvider : IProvider
+{
+    public ConcurrentDictionary<string, Func<Exception?>> Behaviour { get; } = new();
+
+    public ConcurrentQueue<string> Calls { get; } = new();
+
+    public string Name => "scripted";
+
+    public string TelemetryName => "scripted";
+
+    public IEnumerable<string> Validate(string deploymentName, DeploymentOptions deployment) => [];
+
+    public IChatClient CreateClient(DeploymentOptions deployment) => new Client(this, deployment.Model);
+
+    public void Fail(string model, FailureKind kind, TimeSpan? retryAfter = null) =>
+        Behaviour[model] = () => new ProviderException(kind, kind == FailureKind.Throttled ? 429 : 503, kind.ToString(), $"{model} scripted {kind}", retryAfter);
+
+    public void Succeed(string model) => Behaviour[model] = () => null;
+
+    private sealed class Client(ScriptedProvider owner, string model) : IChatClient
+    {
+        public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            owner.Calls.Enqueue(model);
+            await Task.Yield();
+            if (owner.Behaviour.TryGetValue(model, out var behaviour) && behaviour() is { } failure)
+            {
+                throw failure;
+            }
+
+            return new ChatResponse(new ChatMessage(ChatRole.Assistant, $"answer from {model}"))
+            {
+                ModelId = model,
+                FinishReason = ChatFinishReason.Stop,
+                Usage = new UsageDetails { InputTokenCount = 5, OutputTokenCount = 7, TotalTokenCount = 12 },
+            };
+        }
+
+        public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            var response = await GetResponseAsync(messages, options, cancellationToken);
+            foreach (var word in response.Text.Split(' '))
+            {
+                yield return new ChatResponseUpdate(ChatRole.Assistant, word + " ") { ModelId = model };
+            }
+
+            yield return new ChatResponseUpdate(ChatRole.Assistant, (string?)null) { FinishReason = ChatFinishReason.Stop, ModelId = model };
+        }
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
+    }
+}

@@ -4,8 +4,9 @@ using Switchyard.AppHost.Cache;
 var builder = DistributedApplication.CreateBuilder(args);
 
 var cache = builder.AddSwitchyardCache("cache");
-var quotas = builder.AddQuotaService("quotas", cache);
-var router = builder.AddRouter("router", cache, quotas);
+var adminKey = builder.AddAdminKey();
+var quotas = builder.AddQuotaService("quotas", cache, adminKey);
+var router = builder.AddRouter("router", cache, quotas, adminKey);
 builder.AddSampleApp("chat", router, cache);
 
 builder.Build().Run();

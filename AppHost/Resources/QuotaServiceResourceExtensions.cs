@@ -2,17 +2,19 @@ namespace Switchyard.AppHost;
 
 public static class QuotaServiceResourceExtensions
 {
-    public static IResourceBuilder<ProjectResource> AddQuotaService(
-        this IDistributedApplicationBuilder builder, string name, IResourceBuilder<IResourceWithConnectionString> cache)
-    {
-        // The admin key guards tenant administration; generated once per machine and kept in user secrets.
-        var adminKey = builder.AddParameter("quota-admin-key", secret: true,
-            value: new GenerateParameterDefault { MinLength = 32, Special = false });
+    /// <summary>
+    /// The admin key that guards tenant administration and the Router's admin API; generated once per
+    /// machine and kept in user secrets when running, a deployment parameter when published.
+    /// </summary>
+    public static IResourceBuilder<ParameterResource> AddAdminKey(this IDistributedApplicationBuilder builder) =>
+        builder.AddParameter("quota-admin-key", secret: true, value: new GenerateParameterDefault { MinLength = 32, Special = false });
 
-        return builder.AddProject<Projects.QuotaService>(name)
+    public static IResourceBuilder<ProjectResource> AddQuotaService(
+        this IDistributedApplicationBuilder builder, string name,
+        IResourceBuilder<IResourceWithConnectionString> cache, IResourceBuilder<ParameterResource> adminKey) =>
+        builder.AddProject<Projects.QuotaService>(name)
             .WithReference(cache)
             .WaitFor(cache)
             .WithEnvironment("Quotas__AdminKey", adminKey)
             .WithHttpHealthCheck("/health");
-    }
 }

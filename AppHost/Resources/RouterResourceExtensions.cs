@@ -9,9 +9,11 @@ public static class RouterResourceExtensions
     /// </summary>
     public static IResourceBuilder<ProjectResource> AddRouter(
         this IDistributedApplicationBuilder builder, string name,
-        IResourceBuilder<IResourceWithConnectionString> cache, IResourceBuilder<ProjectResource> quotas)
+        IResourceBuilder<IResourceWithConnectionString> cache, IResourceBuilder<ProjectResource> quotas,
+        IResourceBuilder<ParameterResource> adminKey)
     {
         var router = builder.AddProject<Projects.Router>(name)
+            .WithEnvironment("Quotas__AdminKey", adminKey)
             .WithReference(cache)
             .WaitFor(cache)
             .WithReference(quotas)

@@ -19,8 +19,6 @@ public static class RouterServiceCollectionExtensions
         services.AddOptions<BedrockOptions>().BindConfiguration(BedrockOptions.SectionName);
         services.AddOptions<OpenAIProvidersOptions>().Configure<IConfiguration>((options, configuration) =>
             configuration.GetSection(OpenAIProvidersOptions.SectionName).Bind(options.Endpoints));
-        services.AddOptions<RoutingOptions>().BindConfiguration(RoutingOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<RoutingOptions>, RoutingOptionsValidator>();
 
         // One connection pool for every provider call; deadlines are the router's, not the handler's.
         services.AddSingleton(_ => new SocketsHttpHandler
@@ -34,12 +32,24 @@ public static class RouterServiceCollectionExtensions
 
         services.AddSingleton<SharedCircuitBreakers>();
         services.AddHostedService(sp => sp.GetRequiredService<SharedCircuitBreakers>());
-        services.AddSingleton<RoutingTableProvider>();
+        services.AddRoutingTable();
         services.AddSingleton<CapacityLimiter>();
         services.AddSingleton<RetryBudget>();
         services.AddSingleton<ChatRouter>();
         services.AddHostedService<RouterStartup>();
         return builder;
+    }
+
+    /// <summary>The routing options (validated at start and on every change) and the hot-reloaded table built from them.</summary>
+    public static IServiceCollection AddRoutingTable(this IServiceCollection services)
+    {
+        // Bound without a change-token source on purpose: RoutingTableProvider handles reloads itself.
+        services.AddOptions<RoutingOptions>()
+            .Configure<IConfiguration>((options, configuration) => configuration.GetSection(RoutingOptions.SectionName).Bind(options))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RoutingOptions>, RoutingOptionsValidator>();
+        services.AddSingleton<RoutingTableProvider>();
+        return services;
     }
 
     /// <summary>

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.Options;
-using Switchyard.Router.Configuration;
 using Switchyard.Router.OpenAI;
 using Switchyard.Router.Routing;
 using Switchyard.Router.Telemetry;
@@ -27,15 +25,16 @@ public static class ChatCompletionsApi
     };
 
     private static async Task<IResult> CreateChatCompletionAsync(
-        HttpContext http, ChatRouter router, CapacityLimiter capacity, IOptionsMonitor<RoutingOptions> options)
+        HttpContext http, ChatRouter router, CapacityLimiter capacity, RoutingTableProvider tables)
     {
         var started = Stopwatch.GetTimestamp();
+        var options = tables.Current.Options;
         var cancellation = http.RequestAborted;
         ChatCompletionRequest wire;
         RouteRequest request;
         try
         {
-            wire = await ReadRequestAsync(http, options.CurrentValue.MaxRequestBodyBytes);
+            wire = await ReadRequestAsync(http, options.MaxRequestBodyBytes);
             request = ChatRequestMapper.Map(wire);
         }
         catch (RoutingException invalid)
@@ -46,7 +45,7 @@ public static class ChatCompletionsApi
         var streaming = wire.Stream == true;
         var span = RouterTelemetry.StartRequest(request.ModelGroup, streaming);
         var id = $"chatcmpl-{Guid.NewGuid():N}";
-        var overall = TimeSpan.FromSeconds(options.CurrentValue.Timeouts.OverallSeconds);
+        var overall = TimeSpan.FromSeconds(options.Timeouts.OverallSeconds);
         try
         {
             if (!streaming)

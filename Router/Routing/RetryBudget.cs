@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Switchyard.Router.Configuration;
 
 namespace Switchyard.Router.Routing;
@@ -9,18 +8,18 @@ namespace Switchyard.Router.Routing;
 /// per second, every retry or failover withdraws one. In an outage retries stop at ratio x traffic
 /// instead of multiplying upstream load by the attempt count.
 /// </summary>
-public sealed class RetryBudget(IOptionsMonitor<RoutingOptions> options, TimeProvider clock)
+public sealed class RetryBudget(RoutingTableProvider tables, TimeProvider clock)
 {
     private readonly Lock _gate = new();
-    private double _balance = options.CurrentValue.Retry.BudgetMinPerSecond;
+    private double _balance = tables.Current.Options.Retry.BudgetMinPerSecond;
     private long _lastRefill = clock.GetTimestamp();
 
     public void OnFirstAttempt()
     {
         lock (_gate)
         {
-            Refill(options.CurrentValue.Retry);
-            _balance = Math.Min(Capacity(options.CurrentValue.Retry), _balance + options.CurrentValue.Retry.BudgetRatio);
+            Refill(tables.Current.Options.Retry);
+            _balance = Math.Min(Capacity(tables.Current.Options.Retry), _balance + tables.Current.Options.Retry.BudgetRatio);
         }
     }
 
@@ -28,7 +27,7 @@ public sealed class RetryBudget(IOptionsMonitor<RoutingOptions> options, TimePro
     {
         lock (_gate)
         {
-            Refill(options.CurrentValue.Retry);
+            Refill(tables.Current.Options.Retry);
             if (_balance < 1)
             {
                 return false;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using Switchyard.Router.Configuration;
 using Switchyard.Router.Providers;
 using Switchyard.Router.Routing.Strategies;
@@ -16,7 +17,9 @@ public sealed class RoutingTable(IReadOnlyDictionary<string, ModelGroup> groups,
 
 /// <summary>
 /// Builds the <see cref="RoutingTable"/> from options and rebuilds it on every configuration change
-/// (hot reload): in-flight requests finish on their snapshot; breaker and load state carry over by deployment name.
+/// (hot reload): in-flight requests finish on their snapshot; breaker and load state carry over by
+/// deployment name. A change that fails validation is logged and ignored, keeping the last good table
+/// (IOptionsMonitor would throw from the reload callback instead, so reloads are handled here).
 /// </summary>
 public sealed class RoutingTableProvider : IDisposable
 {
@@ -27,13 +30,19 @@ public sealed class RoutingTableProvider : IDisposable
     private readonly IDisposable? _subscription;
     private volatile RoutingTable _current;
 
-    public RoutingTableProvider(IOptionsMonitor<RoutingOptions> options, IEnumerable<IProvider> providers, SharedCircuitBreakers sharedBreakers, ILogger<RoutingTableProvider> logger)
+    public RoutingTableProvider(
+        IOptions<RoutingOptions> options,
+        IConfiguration configuration,
+        IValidateOptions<RoutingOptions> validator,
+        IEnumerable<IProvider> providers,
+        SharedCircuitBreakers sharedBreakers,
+        ILogger<RoutingTableProvider> logger)
     {
         _providers = providers.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
         _sharedBreakers = sharedBreakers;
         _logger = logger;
-        _current = Build(options.CurrentValue);
-        _subscription = options.OnChange(Reload);
+        _current = Build(options.Value);
+        _subscription = ChangeToken.OnChange(configuration.GetReloadToken, () => Reload(configuration, validator));
     }
 
     public RoutingTable Current => _current;
@@ -41,8 +50,16 @@ public sealed class RoutingTableProvider : IDisposable
     /// <summary>Live state of every deployment ever configured, for the breaker board and metrics.</summary>
     public IReadOnlyDictionary<string, DeploymentState> States => _states;
 
-    private void Reload(RoutingOptions options)
+    private void Reload(IConfiguration configuration, IValidateOptions<RoutingOptions> validator)
     {
+        var options = new RoutingOptions();
+        configuration.GetSection(RoutingOptions.SectionName).Bind(options);
+        if (validator.Validate(null, options) is { Failed: true } invalid)
+        {
+            _logger.LogError("Routing configuration change rejected, keeping the previous routing table: {Failures}", invalid.FailureMessage);
+            return;
+        }
+
         try
         {
             _current = Build(options);

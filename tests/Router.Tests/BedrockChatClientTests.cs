@@ -1,0 +1,230 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Amazon.Runtime.EventStreams;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Switchyard.Router.Configuration;
+using Switchyard.Router.Providers;
+using Switchyard.Router.Providers.Bedrock;
+
+namespace Switchyard.Router.Tests;
+
+/// <summary>
+/// The Bedrock client on the wire: a small upstream on a real socket answers with scripted bytes
+/// (JSON bodies, event-stream frames built with AWSSDK.Core's encoder, AWS error headers).
+/// </summary>
+public sealed class BedrockChatClientTests : IAsyncLifetime
+{
+    private const string ModelId = "us.anthropic.claude-haiku-4-5-20251001-v1:0";
+
+    private WebApplication? _upstream;
+    private Func<HttpContext, Task> _handler = _ => Task.CompletedTask;
+    private readonly List<(string Path, string? Authorization, JsonElement Body)> _requests = [];
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        _upstream = builder.Build();
+        _upstream.Run(async context =>
+        {
+            var body = await JsonSerializer.DeserializeAsync<JsonElement>(context.Request.Body);
+            lock (_requests)
+            {
+                // The raw target: model ids with ":" must arrive percent-encoded, as Bedrock expects.
+                _requests.Add((context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()!.RawTarget, context.Request.Headers.Authorization, body));
+            }
+
+            await _handler(context);
+        });
+        await _upstream.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_upstream is not null)
+        {
+            await _upstream.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Converse_sends_a_signed_request_and_maps_the_answer()
+    {
+        _handler = context => context.Response.WriteAsync("""
+            {"output":{"message":{"role":"assistant","content":[{"text":"Hi there"},{"toolUse":{"toolUseId":"t1","name":"lookup","input":{"city":"Paris"}}}]}},
+             "stopReason":"tool_use","usage":{"inputTokens":11,"outputTokens":4,"totalTokens":15},"metrics":{"latencyMs":12}}
+            """);
+        var client = CreateClient();
+
+        var response = await client.GetResponseAsync(
+            [new ChatMessage(ChatRole.System, "be brief"), new ChatMessage(ChatRole.User, "hello"), new ChatMessage(ChatRole.User, "again")],
+            new ChatOptions { MaxOutputTokens = 64, Temperature = 0.5f, StopSequences = ["END"] });
+
+        var (path, authorization, body) = Assert.Single(_requests);
+        Assert.Equal("/model/us.anthropic.claude-haiku-4-5-20251001-v1%3A0/converse", path);
+        Assert.StartsWith("AWS4-HMAC-SHA256 Credential=AKIATEST/", authorization);
+        Assert.Contains("/us-east-1/bedrock/aws4_request", authorization);
+        Assert.Equal("be brief", body.GetProperty("system")[0].GetProperty("text").GetString());
+        var messages = body.GetProperty("messages");
+        Assert.Equal(1, messages.GetArrayLength()); // two user turns merged: Converse wants alternation
+        Assert.Equal(2, messages[0].GetProperty("content").GetArrayLength());
+        Assert.Equal(64, body.GetProperty("inferenceConfig").GetProperty("maxTokens").GetInt32());
+        Assert.Equal("END", body.GetProperty("inferenceConfig").GetProperty("stopSequences")[0].GetString());
+
+        Assert.Equal("Hi there", response.Text);
+        Assert.Equal(ChatFinishReason.ToolCalls, response.FinishReason);
+        Assert.Equal(15, response.Usage?.TotalTokenCount);
+        var call = Assert.Single(response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>());
+        Assert.Equal(("t1", "lookup"), (call.CallId, call.Name));
+        Assert.Equal("Paris", call.Arguments?["city"]?.ToString());
+    }
+
+    [Fact]
+    public async Task ConverseStream_decodes_event_stream_frames_as_they_come()
+    {
+        _handler = async context =>
+        {
+            context.Response.ContentType = "application/vnd.amazon.eventstream";
+            await WriteEventAsync(context, "messageStart", """{"role":"assistant"}""");
+            foreach (var word in new[] { "Hello", ", ", "world" })
+            {
+                await WriteEventAsync(context, "contentBlockDelta", $$$"""{"contentBlockIndex":0,"delta":{"text":"{{{word}}}"}}""");
+            }
+
+            await WriteEventAsync(context, "contentBlockStart", """{"contentBlockIndex":1,"start":{"toolUse":{"toolUseId":"t9","name":"search"}}}""");
+            await WriteEventAsync(context, "contentBlockDelta", """{"contentBlockIndex":1,"delta":{"toolUse":{"input":"{\"q\":"}}}""");
+            await WriteEventAsync(context, "contentBlockDelta", """{"contentBlockIndex":1,"delta":{"toolUse":{"input":"\"x\"}"}}}""");
+            await WriteEventAsync(context, "contentBlockStop", """{"contentBlockIndex":1}""");
+            await WriteEventAsync(context, "messageStop", """{"stopReason":"max_tokens"}""");
+            await WriteEventAsync(context, "metadata", """{"usage":{"inputTokens":3,"outputTokens":3,"totalTokens":6},"metrics":{"latencyMs":5}}""");
+        };
+
+        var updates = await CreateClient().GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")]).ToListAsync();
+
+        Assert.Equal("/model/us.anthropic.claude-haiku-4-5-20251001-v1%3A0/converse-stream", Assert.Single(_requests).Path);
+        Assert.Equal("Hello, world", string.Concat(updates.Select(u => u.Text)));
+        var call = Assert.Single(updates.SelectMany(u => u.Contents).OfType<FunctionCallContent>());
+        Assert.Equal("x", call.Arguments?["q"]?.ToString());
+        Assert.Contains(updates, u => u.FinishReason == ChatFinishReason.Length);
+        Assert.Equal(6, updates.SelectMany(u => u.Contents).OfType<UsageContent>().Single().Details.TotalTokenCount);
+    }
+
+    [Theory]
+    [InlineData("throttlingException", FailureKind.Throttled)]
+    [InlineData("serviceUnavailableException", FailureKind.Unavailable)]
+    [InlineData("modelStreamErrorException", FailureKind.ServerError)]
+    [InlineData("internalServerException", FailureKind.ServerError)]
+    public async Task An_exception_frame_mid_stream_is_classified(string exceptionType, FailureKind expected)
+    {
+        _handler = async context =>
+        {
+            context.Response.ContentType = "application/vnd.amazon.eventstream";
+            await WriteEventAsync(context, "contentBlockDelta", """{"contentBlockIndex":0,"delta":{"text":"partial"}}""");
+            await WriteFrameAsync(context, new Dictionary<string, string>
+            {
+                [":message-type"] = "exception",
+                [":exception-type"] = exceptionType,
+                [":content-type"] = "application/json",
+            }, """{"message":"stream broke"}""");
+        };
+
+        var received = new List<ChatResponseUpdate>();
+        var failure = await Assert.ThrowsAsync<ProviderException>(async () =>
+        {
+            await foreach (var update in CreateClient().GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")]))
+            {
+                received.Add(update);
+            }
+        });
+
+        Assert.Equal("partial", Assert.Single(received).Text);
+        Assert.Equal(expected, failure.Kind);
+        Assert.Contains("stream broke", failure.Message);
+    }
+
+    [Theory]
+    [InlineData(429, "ThrottlingException", "Too many requests", FailureKind.Throttled)]
+    [InlineData(429, "ModelNotReadyException", "Model is not ready", FailureKind.Unavailable)]
+    [InlineData(503, "ServiceUnavailableException", "Service unavailable", FailureKind.Unavailable)]
+    [InlineData(500, "InternalServerException", "oops", FailureKind.ServerError)]
+    [InlineData(408, "ModelTimeoutException", "timed out", FailureKind.Timeout)]
+    [InlineData(400, "ValidationException", "Input is too long for requested model.", FailureKind.ContextWindowExceeded)]
+    [InlineData(400, "ValidationException", "maxTokens must be at least 1", FailureKind.ClientError)]
+    [InlineData(403, "AccessDeniedException", "denied", FailureKind.ClientError)]
+    [InlineData(404, "ResourceNotFoundException", "no such model", FailureKind.ClientError)]
+    public async Task Http_errors_are_classified_as_aws_sdks_parse_them(int status, string errorType, string message, FailureKind expected)
+    {
+        _handler = async context =>
+        {
+            context.Response.StatusCode = status;
+            context.Response.Headers["x-amzn-ErrorType"] = $"{errorType}:http://internal.amazon.com/coral/com.amazon.bedrock/";
+            context.Response.Headers["x-amz-retry-after"] = "1500";
+            await context.Response.WriteAsync(JsonSerializer.Serialize(new { message }));
+        };
+
+        var failure = await Assert.ThrowsAsync<ProviderException>(() => CreateClient().GetResponseAsync([new ChatMessage(ChatRole.User, "hi")]));
+
+        Assert.Equal(expected, failure.Kind);
+        Assert.Equal(errorType, failure.ErrorType);
+        Assert.Equal(status, failure.StatusCode);
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), failure.RetryAfter);
+        Assert.Contains(message, failure.Message);
+    }
+
+    [Fact]
+    public async Task An_unreachable_endpoint_is_unavailable()
+    {
+        var client = CreateClient("http://127.0.0.1:1/");
+
+        var failure = await Assert.ThrowsAsync<ProviderException>(() => client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")]));
+
+        Assert.Equal(FailureKind.Unavailable, failure.Kind);
+        Assert.True(failure.IsRetryable);
+    }
+
+    private IChatClient CreateClient(string? endpoint = null)
+    {
+        var address = endpoint ?? _upstream!.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var options = new BedrockOptions
+        {
+            Accounts = { ["test"] = new BedrockAccountOptions { AccessKeyId = "AKIATEST", SecretAccessKey = "secret" } },
+            Endpoints = { ["us-east-1"] = address },
+        };
+        var provider = new BedrockProvider(new StaticOptionsMonitor<BedrockOptions>(options), new SocketsHttpHandler());
+        return provider.CreateClient(new DeploymentOptions { Provider = "bedrock", Account = "test", Region = "us-east-1", Model = ModelId });
+    }
+
+    private static Task WriteEventAsync(HttpContext context, string eventType, string json) =>
+        WriteFrameAsync(context, new Dictionary<string, string>
+        {
+            [":message-type"] = "event",
+            [":event-type"] = eventType,
+            [":content-type"] = "application/json",
+        }, json);
+
+    private static async Task WriteFrameAsync(HttpContext context, Dictionary<string, string> headers, string json)
+    {
+        var frame = new EventStreamMessage(
+            [.. headers.Select(h => { var header = new EventStreamHeader(h.Key); header.SetString(h.Value); return (IEventStreamHeader)header; })],
+            Encoding.UTF8.GetBytes(json));
+        await context.Response.Body.WriteAsync(frame.ToByteArray());
+        await context.Response.Body.FlushAsync();
+    }
+
+    private sealed class StaticOptionsMonitor<T>(T value) : IOptionsMonitor<T>
+    {
+        public T CurrentValue => value;
+
+        public T Get(string? name) => value;
+
+        public IDisposable? OnChange(Action<T, string?> listener) => null;
+    }
+}

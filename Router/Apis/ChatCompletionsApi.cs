@@ -44,6 +44,11 @@ public static class ChatCompletionsApi
 
         var streaming = wire.Stream == true;
         var span = RouterTelemetry.StartRequest(request.ModelGroup, streaming);
+        if (options.RecordContent)
+        {
+            RouterTelemetry.RecordInput(span, request.Messages);
+        }
+
         var id = $"chatcmpl-{Guid.NewGuid():N}";
         var overall = TimeSpan.FromSeconds(options.Timeouts.OverallSeconds);
         try
@@ -53,6 +58,11 @@ public static class ChatCompletionsApi
                 var routed = await router.RouteAsync(request, span,
                     (deployment, deadline) => deployment.Client.GetResponseAsync(request.Messages, request.Options, deadline), cancellation);
                 var model = routed.Route.Deployment.Options.Model;
+                if (options.RecordContent)
+                {
+                    RouterTelemetry.RecordOutput(span, routed.Value.Text);
+                }
+
                 Complete(span, routed.Route, capacity, routed.Value.Usage, request.ModelGroup, started, "success");
                 WriteRouteHeaders(http.Response, routed.Route, span);
                 return TypedResults.Json(ChatResponseMapper.ToCompletion(id, model, routed.Value), OpenAIJsonContext.Default.ChatCompletionResponse);
@@ -62,8 +72,16 @@ public static class ChatCompletionsApi
                 (deployment, deadline) => PrimedStream.StartAsync(deployment, request, deadline, cancellation, overall), cancellation);
             RouterTelemetry.FirstToken(request.ModelGroup, Stopwatch.GetElapsedTime(started));
             WriteRouteHeaders(http.Response, primed.Route, span);
-            return new ChatCompletionStreamResult(id, primed.Route.Deployment.Options.Model, primed.Value, wire.StreamOptions?.IncludeUsage == true,
-                usage => Complete(span, primed.Route, capacity, usage, request.ModelGroup, started, "success"));
+            return new ChatCompletionStreamResult(id, primed.Route.Deployment.Options.Model, primed.Value, wire.StreamOptions?.IncludeUsage == true, options.RecordContent,
+                outcome =>
+                {
+                    if (outcome.Text is not null)
+                    {
+                        RouterTelemetry.RecordOutput(span, outcome.Text);
+                    }
+
+                    Complete(span, primed.Route, capacity, outcome.Usage, request.ModelGroup, started, outcome.Interrupted ? "stream_interrupted" : "success");
+                });
         }
         catch (RoutingException failure)
         {

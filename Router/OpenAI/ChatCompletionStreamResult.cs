@@ -15,7 +15,8 @@ public sealed class ChatCompletionStreamResult(
     string model,
     PrimedStream stream,
     bool includeUsage,
-    Action<UsageDetails?> onCompleted) : IResult
+    bool recordContent,
+    Action<StreamOutcome> onCompleted) : IResult
 {
     private static readonly byte[] DataPrefix = "data: "u8.ToArray();
     private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
@@ -32,6 +33,7 @@ public sealed class ChatCompletionStreamResult(
         UsageDetails? usage = null;
         var toolIndex = 0;
         var first = true;
+        var transcript = recordContent ? new System.Text.StringBuilder() : null;
 
         try
         {
@@ -59,6 +61,7 @@ public sealed class ChatCompletionStreamResult(
                     }
 
                     first = false;
+                    transcript?.Append(delta.Content);
                     await WriteAsync(body, new ChatCompletionChunk { Id = id, Created = created, Model = model, Choices = [new ChunkChoice { Delta = delta, FinishReason = finish }] }, cancellation);
                 }
             }
@@ -70,12 +73,12 @@ public sealed class ChatCompletionStreamResult(
 
             await body.WriteAsync(Done, cancellation);
             await body.FlushAsync(cancellation);
-            onCompleted(usage);
+            onCompleted(new StreamOutcome(usage, transcript?.ToString(), Interrupted: false));
         }
         catch (Exception failure) when (failure is Providers.ProviderException or IOException && !cancellation.IsCancellationRequested)
         {
             Activity.Current?.AddEvent(new ActivityEvent("switchyard.stream_failed_after_first_token", tags: new ActivityTagsCollection { ["switchyard.reason"] = failure.Message }));
-            onCompleted(usage);
+            onCompleted(new StreamOutcome(usage, transcript?.ToString(), Interrupted: true));
             var error = new ErrorResponse { Error = new ErrorDetail { Message = $"The upstream stream failed after tokens were sent: {failure.Message}", Type = "server_error", Code = "stream_interrupted" } };
             await body.WriteAsync(DataPrefix, cancellation);
             await JsonSerializer.SerializeAsync(body, error, OpenAIJsonContext.Default.ErrorResponse, cancellation);
@@ -92,6 +95,9 @@ public sealed class ChatCompletionStreamResult(
         await body.FlushAsync(cancellation);
     }
 }
+
+/// <summary>How a stream ended: usage as reported, the text sent (only when content recording is on), and whether it was cut.</summary>
+public sealed record StreamOutcome(UsageDetails? Usage, string? Text, bool Interrupted);
 
 /// <summary>
 /// An upstream stream whose first update has already arrived (so the route is settled), owning the

@@ -103,6 +103,16 @@ public static class RouterTelemetry
         }
     }
 
+    /// <summary>The prompt on the request span; only called when Routing:RecordContent is on.</summary>
+    public static void RecordInput(Activity? request, IEnumerable<Microsoft.Extensions.AI.ChatMessage> messages) =>
+        request?.SetTag("gen_ai.input.messages", System.Text.Json.JsonSerializer.Serialize(
+            messages.Select(m => new Dictionary<string, string> { ["role"] = m.Role.Value, ["content"] = m.Text }).ToList(),
+            Microsoft.Extensions.AI.AIJsonUtilities.DefaultOptions));
+
+    /// <summary>The completion on the request span; only called when Routing:RecordContent is on.</summary>
+    public static void RecordOutput(Activity? request, string text) =>
+        request?.SetTag("gen_ai.output.messages", text);
+
     public static void BreakerOpened(string deployment) =>
         BreakerOpenings.Add(1, new KeyValuePair<string, object?>("switchyard.deployment", deployment));
 }

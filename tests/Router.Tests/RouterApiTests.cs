@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -26,18 +25,7 @@ public sealed class RouterApiTests : IAsyncLifetime
         _client = host.CreateClient();
     }
 
-    public async Task InitializeAsync()
-    {
-        foreach (var model in new[] { "model-primary", "model-backup", "model-east", "model-west" })
-        {
-            _host.Upstream.Succeed(model);
-        }
-
-        using var reset = new HttpRequestMessage(HttpMethod.Post, "/admin/reset");
-        reset.Headers.Authorization = new AuthenticationHeaderValue("Bearer", RouterHost.AdminKey);
-        (await _client.SendAsync(reset)).EnsureSuccessStatusCode();
-        _host.Upstream.Calls.Clear();
-    }
+    public Task InitializeAsync() => _host.ResetAsync();
 
     public Task DisposeAsync() => Task.CompletedTask;
 

@@ -34,6 +34,21 @@ public sealed class RouterHost : WebApplicationFactory<Program>, IAsyncLifetime
         await _redis.DisposeAsync();
     }
 
+    /// <summary>Every scripted deployment healthy, capacity windows empty, breakers closed, no calls recorded.</summary>
+    public async Task ResetAsync()
+    {
+        foreach (var model in new[] { "model-primary", "model-backup", "model-east", "model-west" })
+        {
+            Upstream.Succeed(model);
+        }
+
+        using var client = CreateClient();
+        using var reset = new HttpRequestMessage(HttpMethod.Post, "/admin/reset");
+        reset.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminKey);
+        (await client.SendAsync(reset)).EnsureSuccessStatusCode();
+        Upstream.Calls.Clear();
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");

@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using Switchyard.Router.Providers;
+using Switchyard.Router.Telemetry;
+
+namespace Switchyard.Router.Tests;
+
+/// <summary>What the Aspire dashboard shows for a request: spans, GenAI attributes and decision events.</summary>
+[Collection(nameof(RouterHostCollection))]
+public sealed class RouterTelemetryTests(RouterHost host) : IDisposable
+{
+    private readonly ConcurrentBag<Activity> _stopped = [];
+    private ActivityListener? _listener;
+
+    [Fact]
+    public async Task A_failover_shows_as_a_request_span_with_attempt_spans_and_a_decision_event()
+    {
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == RouterTelemetry.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = _stopped.Add,
+        };
+        ActivitySource.AddActivityListener(_listener);
+        await host.ResetAsync();
+        host.Upstream.Fail("model-east", FailureKind.Unavailable);
+        try
+        {
+            using var client = host.CreateClient();
+            using var response = await client.PostAsync("/v1/chat/completions", new StringContent(
+                """{"model":"pair","messages":[{"role":"user","content":"secret prompt"}]}""", Encoding.UTF8, "application/json"));
+            var traceId = response.Headers.GetValues("x-switchyard-trace-id").Single();
+
+            var spans = _stopped.Where(a => a.TraceId.ToHexString() == traceId).ToList();
+            var request = Assert.Single(spans, s => s.DisplayName == "chat pair");
+            Assert.Equal("chat", request.GetTagItem("gen_ai.operation.name"));
+            Assert.Equal("pair", request.GetTagItem("gen_ai.request.model"));
+            Assert.Equal("model-west", request.GetTagItem("gen_ai.response.model"));
+            Assert.Equal(5L, request.GetTagItem("gen_ai.usage.input_tokens"));
+            Assert.Equal(7L, request.GetTagItem("gen_ai.usage.output_tokens"));
+            Assert.Null(request.GetTagItem("gen_ai.input.messages")); // prompts stay out unless enabled
+            var failover = Assert.Single(request.Events, e => e.Name == "switchyard.failover");
+            Assert.Equal("east", failover.Tags.Single(t => t.Key == "switchyard.deployment").Value);
+
+            var attempts = spans.Where(s => s.ParentSpanId == request.SpanId).OrderBy(s => s.StartTimeUtc).ToList();
+            Assert.Equal(["chat model-east", "chat model-west"], attempts.Select(a => a.DisplayName));
+            Assert.Equal(ActivityStatusCode.Error, attempts[0].Status);
+            Assert.Equal("scripted", attempts[1].GetTagItem("gen_ai.provider.name"));
+            Assert.Equal(2, attempts[1].GetTagItem("switchyard.attempt"));
+        }
+        finally
+        {
+            host.Upstream.Succeed("model-east");
+        }
+    }
+
+    public void Dispose() => _listener?.Dispose();
+}

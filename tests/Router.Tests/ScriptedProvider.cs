@@ -57,6 +57,7 @@ public sealed class ScriptedProvider : IProvider
             }
 
             yield return new ChatResponseUpdate(ChatRole.Assistant, (string?)null) { FinishReason = ChatFinishReason.Stop, ModelId = model };
+            yield return new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(response.Usage!)]) { ModelId = model };
         }
 
         public object? GetService(Type serviceType, object? serviceKey = null) => null;

@@ -34,7 +34,7 @@ public static class RouterServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<SharedCircuitBreakers>());
         services.AddRoutingTable();
         services.AddSingleton<CapacityLimiter>();
-        services.AddSingleton<RetryBudget>();
+        services.AddSingleton(sp => new RetryBudget(() => sp.GetRequiredService<RoutingTableProvider>().Current.Options.Retry, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ChatRouter>();
         services.AddHostedService<RouterStartup>();
         return builder;

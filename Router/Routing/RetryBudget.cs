@@ -8,18 +8,18 @@ namespace Switchyard.Router.Routing;
 /// per second, every retry or failover withdraws one. In an outage retries stop at ratio x traffic
 /// instead of multiplying upstream load by the attempt count.
 /// </summary>
-public sealed class RetryBudget(RoutingTableProvider tables, TimeProvider clock)
+public sealed class RetryBudget(Func<RetryOptions> options, TimeProvider clock)
 {
     private readonly Lock _gate = new();
-    private double _balance = tables.Current.Options.Retry.BudgetMinPerSecond;
+    private double _balance = options().BudgetMinPerSecond;
     private long _lastRefill = clock.GetTimestamp();
 
     public void OnFirstAttempt()
     {
         lock (_gate)
         {
-            Refill(tables.Current.Options.Retry);
-            _balance = Math.Min(Capacity(tables.Current.Options.Retry), _balance + tables.Current.Options.Retry.BudgetRatio);
+            Refill(options());
+            _balance = Math.Min(Capacity(options()), _balance + options().BudgetRatio);
         }
     }
 
@@ -27,7 +27,7 @@ public sealed class RetryBudget(RoutingTableProvider tables, TimeProvider clock)
     {
         lock (_gate)
         {
-            Refill(tables.Current.Options.Retry);
+            Refill(options());
             if (_balance < 1)
             {
                 return false;

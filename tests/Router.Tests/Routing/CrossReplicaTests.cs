@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
+using StackExchange.Redis;
+using Switchyard.Router.Routing;
+using Switchyard.Tests;
+
+namespace Switchyard.Router.Tests.Routing;
+
+/// <summary>State that Router replicas share through a real Redis-compatible server.</summary>
+[Trait("Category", "Redis")]
+public sealed class CrossReplicaTests(RedisTestServer redis) : IClassFixture<RedisTestServer>
+{
+    [Fact]
+    public async Task Three_replicas_never_admit_more_than_a_deployments_rpm()
+    {
+        var deployment = Make($"rpm-{Guid.NewGuid():N}", rpm: 50, tpm: null);
+        var replicas = await Task.WhenAll(Enumerable.Range(0, 3).Select(async _ => new CapacityLimiter(
+            await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), TimeProvider.System, NullLogger<CapacityLimiter>.Instance)));
+        foreach (var replica in replicas)
+        {
+            await replica.WarmUpAsync(CancellationToken.None);
+        }
+
+        var results = await Task.WhenAll(replicas.SelectMany(replica => Enumerable.Range(0, 40).Select(_ =>
+            replica.TryAcquireAsync(deployment, 10, CancellationToken.None).AsTask())));
+
+        Assert.All(results, r => Assert.True(r.Checked));
+        Assert.Equal(50, results.Count(r => r.Acquired));
+    }
+
+    [Fact]
+    public async Task Tokens_per_minute_are_reserved_then_settled_to_actual_use()
+    {
+        var deployment = Make($"tpm-{Guid.NewGuid():N}", rpm: null, tpm: 1_000);
+        var limiter = new CapacityLimiter(await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), TimeProvider.System, NullLogger<CapacityLimiter>.Instance);
+        await limiter.WarmUpAsync(CancellationToken.None);
+
+        var first = await limiter.TryAcquireAsync(deployment, 600, CancellationToken.None);
+        var refused = await limiter.TryAcquireAsync(deployment, 600, CancellationToken.None);
+        limiter.Settle(deployment, first, actualTokens: 100); // the call used far less than reserved
+        await Task.Delay(100); // settlement is fire-and-forget
+        var afterRefund = await limiter.TryAcquireAsync(deployment, 600, CancellationToken.None);
+
+        Assert.True(first.Acquired);
+        Assert.False(refused.Acquired);
+        Assert.True(afterRefund.Acquired);
+    }
+
+    [Fact]
+    public async Task A_breaker_opened_on_one_replica_is_skipped_by_another_within_a_second()
+    {
+        var one = new SharedCircuitBreakers(await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), NullLogger<SharedCircuitBreakers>.Instance);
+        var two = new SharedCircuitBreakers(await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), NullLogger<SharedCircuitBreakers>.Instance);
+        await one.StartAsync(CancellationToken.None);
+        await two.StartAsync(CancellationToken.None);
+
+        var watch = Stopwatch.StartNew();
+        one.Publish("dead-deployment", TimeSpan.FromSeconds(30));
+        while (!two.IsOpenElsewhere("dead-deployment", DateTime.UtcNow) && watch.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            await Task.Delay(5);
+        }
+
+        Assert.True(two.IsOpenElsewhere("dead-deployment", DateTime.UtcNow));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.Elapsed}");
+        Assert.False(one.IsOpenElsewhere("dead-deployment", DateTime.UtcNow)); // its own breaker already knows
+        Assert.False(two.IsOpenElsewhere("dead-deployment", DateTime.UtcNow.AddSeconds(31)));
+    }
+
+    [Fact]
+    public async Task With_the_store_down_capacity_checks_fail_open_quickly()
+    {
+        var deployment = Make("store-down", rpm: 1, tpm: null);
+        var limiter = new CapacityLimiter(await ConnectionMultiplexer.ConnectAsync("127.0.0.1:1,abortConnect=false,connectTimeout=100"), TimeProvider.System, NullLogger<CapacityLimiter>.Instance);
+
+        var watch = Stopwatch.StartNew();
+        var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => limiter.TryAcquireAsync(deployment, 1, CancellationToken.None).AsTask()));
+
+        Assert.All(results, r => Assert.True(r.Acquired && !r.Checked));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.Elapsed}");
+    }
+
+    private static Deployment Make(string name, int? rpm, int? tpm) => TestDeployments.Create(name, rpm: rpm, tpm: tpm);
+}

@@ -1,0 +1,100 @@
+using Switchyard.Router.Routing;
+using Switchyard.Router.Routing.Strategies;
+
+namespace Switchyard.Router.Tests.Routing;
+
+public sealed class StrategyTests
+{
+    [Fact]
+    public void Priority_keeps_the_configured_order()
+    {
+        var deployments = Make("a", "b", "c");
+
+        Assert.Equal(["a", "b", "c"], new PriorityStrategy().Order(deployments).Select(d => d.Name));
+    }
+
+    [Fact]
+    public void Round_robin_rotates_the_first_choice()
+    {
+        var deployments = Make("a", "b", "c");
+        var strategy = new RoundRobinStrategy();
+
+        var firsts = Enumerable.Range(0, 6).Select(_ => strategy.Order(deployments).First().Name).ToList();
+
+        Assert.Equal(2, firsts.Count(f => f == "a"));
+        Assert.Equal(2, firsts.Count(f => f == "b"));
+        Assert.Equal(2, firsts.Count(f => f == "c"));
+        Assert.All(Enumerable.Range(0, 3), _ => Assert.Equal(3, strategy.Order(deployments).Distinct().Count()));
+    }
+
+    [Fact]
+    public void Weighted_shuffle_follows_the_weights()
+    {
+        var deployments = new[] { Make("heavy", weight: 3), Make("light", weight: 1) };
+        var strategy = new WeightedShuffleStrategy();
+
+        var heavyFirst = Enumerable.Range(0, 4000).Count(_ => strategy.Order(deployments).First().Name == "heavy");
+
+        Assert.InRange(heavyFirst / 4000.0, 0.70, 0.80); // 3 / (3 + 1)
+    }
+
+    [Fact]
+    public void Least_busy_prefers_fewer_requests_in_flight()
+    {
+        var (busy, idle) = (Make("busy"), Make("idle"));
+        busy.State.Enter();
+        busy.State.Enter();
+        idle.State.Enter();
+
+        Assert.Equal(["idle", "busy"], new LeastBusyStrategy().Order([busy, idle]).Select(d => d.Name));
+    }
+
+    [Fact]
+    public void Lowest_latency_measures_the_unmeasured_first_then_prefers_the_fastest()
+    {
+        var (slow, fast, fresh) = (Make("slow"), Make("fast"), Make("fresh"));
+        slow.State.RecordTimeToFirstToken(TimeSpan.FromMilliseconds(900));
+        fast.State.RecordTimeToFirstToken(TimeSpan.FromMilliseconds(100));
+
+        Assert.Equal(["fresh", "fast", "slow"], new LowestLatencyStrategy().Order([slow, fast, fresh]).Select(d => d.Name));
+    }
+
+    [Fact]
+    public void Latency_average_moves_towards_new_samples()
+    {
+        var deployment = Make("d");
+        deployment.State.RecordTimeToFirstToken(TimeSpan.FromMilliseconds(100));
+        deployment.State.RecordTimeToFirstToken(TimeSpan.FromMilliseconds(600));
+
+        Assert.Equal(200, deployment.State.TimeToFirstTokenMs, precision: 6); // 100 + 0.2 x 500
+    }
+
+    [Fact]
+    public void Most_remaining_capacity_prefers_the_emptiest()
+    {
+        var (full, empty) = (Make("full"), Make("empty"));
+        full.State.RemainingCapacityShare = 0.1;
+        empty.State.RemainingCapacityShare = 0.9;
+
+        Assert.Equal(["empty", "full"], new MostRemainingCapacityStrategy().Order([full, empty]).Select(d => d.Name));
+    }
+
+    [Theory]
+    [InlineData("simple-shuffle", typeof(WeightedShuffleStrategy))]
+    [InlineData("Least-Busy", typeof(LeastBusyStrategy))]
+    [InlineData("round-robin", typeof(RoundRobinStrategy))]
+    public void Catalog_creates_strategies_by_name(string name, Type expected) =>
+        Assert.IsType(expected, RoutingStrategyCatalog.Create(name));
+
+    [Fact]
+    public void Catalog_rejects_unknown_names()
+    {
+        var error = Assert.Throws<ArgumentException>(() => RoutingStrategyCatalog.Create("fastest"));
+
+        Assert.Contains("least-busy", error.Message);
+    }
+
+    private static Deployment[] Make(params string[] names) => [.. names.Select(n => TestDeployments.Create(n))];
+
+    private static Deployment Make(string name, int weight = 1) => TestDeployments.Create(name, weight);
+}

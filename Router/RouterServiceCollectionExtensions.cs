@@ -33,7 +33,11 @@ public static class RouterServiceCollectionExtensions
         services.AddSingleton<SharedCircuitBreakers>();
         services.AddHostedService(sp => sp.GetRequiredService<SharedCircuitBreakers>());
         services.AddRoutingTable();
-        services.AddSingleton<CapacityLimiter>();
+        services.AddSingleton(sp => new CapacityLimiter(
+            sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<CapacityLimiter>>(),
+            () => TimeSpan.FromMilliseconds(sp.GetRequiredService<RoutingTableProvider>().Current.Options.CapacityStoreTimeoutMs)));
         services.AddSingleton(sp => new RetryBudget(() => sp.GetRequiredService<RoutingTableProvider>().Current.Options.Retry, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ChatRouter>();
         services.AddHostedService<RouterStartup>();

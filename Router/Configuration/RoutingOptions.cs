@@ -23,6 +23,10 @@ public sealed class RoutingOptions
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>How long a capacity check may wait on Redis before failing open.</summary>
+    [Range(1, 10_000)]
+    public int CapacityStoreTimeoutMs { get; set; } = 250;
+
     /// <summary>Record prompts and completions on spans (off by default: they may hold personal data).</summary>
     public bool RecordContent { get; set; }
 }

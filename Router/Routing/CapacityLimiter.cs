@@ -6,11 +6,14 @@ namespace Switchyard.Router.Routing;
 /// Pre-call capacity checks: each deployment's rpm and tpm, counted in Redis across every Router
 /// replica over a rolling 60 s window of 1 s buckets, so the Router routes away before sending
 /// rather than after a 429. When Redis does not answer within the store timeout the check fails
-/// open (the provider's own throttling still protects it) and says so in the trace.
+/// open (the provider's own throttling still protects it), and for the next second every check
+/// fails open at once instead of waiting on a store that is known to be down.
 /// </summary>
-public sealed class CapacityLimiter(IConnectionMultiplexer redis, TimeProvider clock, ILogger<CapacityLimiter> logger)
+public sealed class CapacityLimiter(IConnectionMultiplexer redis, TimeProvider clock, ILogger<CapacityLimiter> logger, Func<TimeSpan> storeTimeout)
 {
-    private static readonly TimeSpan StoreTimeout = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(1);
+
+    private long _skipStoreUntilTicks;
 
     // Buckets are hash fields "r:<unix second>" and "t:<unix second>"; stale ones are pruned on the way.
     private static readonly LuaScript AcquireScript = LuaScript.Prepare("""
@@ -56,12 +59,18 @@ public sealed class CapacityLimiter(IConnectionMultiplexer redis, TimeProvider c
             return CapacityReservation.Unlimited;
         }
 
-        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        var utcNow = clock.GetUtcNow();
+        if (utcNow.UtcTicks < Volatile.Read(ref _skipStoreUntilTicks))
+        {
+            return CapacityReservation.Unchecked;
+        }
+
+        var now = utcNow.ToUnixTimeSeconds();
         try
         {
             var result = (RedisResult[])(await redis.GetDatabase()
                 .ScriptEvaluateAsync(AcquireScript, new { key = KeyFor(deployment), now, rpm = options.Rpm ?? -1, tpm = options.Tpm ?? -1, tokens })
-                .WaitAsync(StoreTimeout, cancellationToken))!;
+                .WaitAsync(storeTimeout(), cancellationToken))!;
             var requests = (long)result[1];
             var used = (long)result[2];
             deployment.State.RemainingCapacityShare = Math.Min(
@@ -71,7 +80,8 @@ public sealed class CapacityLimiter(IConnectionMultiplexer redis, TimeProvider c
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
-            logger.LogWarning(e, "Capacity store unavailable; admitting {Deployment} unchecked", deployment.Name);
+            Volatile.Write(ref _skipStoreUntilTicks, (utcNow + ProbeInterval).UtcTicks);
+            logger.LogWarning(e, "Capacity store unavailable; capacity checks fail open for {Interval}", ProbeInterval);
             return CapacityReservation.Unchecked;
         }
     }
@@ -128,9 +138,10 @@ public sealed class CapacityLimiter(IConnectionMultiplexer redis, TimeProvider c
 /// <param name="Tokens">Tokens reserved.</param>
 /// <param name="Second">Bucket (unix second) the reservation went into, for settlement.</param>
 /// <param name="Checked">The shared store was consulted (false for unlimited deployments and when the store is down).</param>
-public readonly record struct CapacityReservation(bool Acquired, int Tokens, long Second, bool Checked)
+/// <param name="StoreUnavailable">The deployment has limits but the store could not be asked: admitted unchecked.</param>
+public readonly record struct CapacityReservation(bool Acquired, int Tokens, long Second, bool Checked, bool StoreUnavailable = false)
 {
     public static readonly CapacityReservation Unlimited = new(true, 0, 0, false);
-    public static readonly CapacityReservation Unchecked = new(true, 0, 0, false);
+    public static readonly CapacityReservation Unchecked = new(true, 0, 0, false, StoreUnavailable: true);
     public static readonly CapacityReservation Full = new(false, 0, 0, true);
 }

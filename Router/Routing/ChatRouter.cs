@@ -186,6 +186,11 @@ public sealed class ChatRouter(
                 continue;
             }
 
+            if (reservation.StoreUnavailable)
+            {
+                RouterTelemetry.Decision(span, "capacity_unchecked", "capacity store unavailable; admitted without a check", deployment.Name, group.Name);
+            }
+
             return (deployment, reservation, capacitySkips, breakerSkips);
         }
 

@@ -10,12 +10,14 @@ namespace Switchyard.Router.Tests.Routing;
 [Trait("Category", "Redis")]
 public sealed class CrossReplicaTests(RedisTestServer redis) : IClassFixture<RedisTestServer>
 {
+    private static readonly TimeSpan StoreTimeout = TimeSpan.FromSeconds(2);
+
     [Fact]
     public async Task Three_replicas_never_admit_more_than_a_deployments_rpm()
     {
         var deployment = Make($"rpm-{Guid.NewGuid():N}", rpm: 50, tpm: null);
         var replicas = await Task.WhenAll(Enumerable.Range(0, 3).Select(async _ => new CapacityLimiter(
-            await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), TimeProvider.System, NullLogger<CapacityLimiter>.Instance)));
+            await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), TimeProvider.System, NullLogger<CapacityLimiter>.Instance, () => StoreTimeout)));
         foreach (var replica in replicas)
         {
             await replica.WarmUpAsync(CancellationToken.None);
@@ -32,7 +34,7 @@ public sealed class CrossReplicaTests(RedisTestServer redis) : IClassFixture<Red
     public async Task Tokens_per_minute_are_reserved_then_settled_to_actual_use()
     {
         var deployment = Make($"tpm-{Guid.NewGuid():N}", rpm: null, tpm: 1_000);
-        var limiter = new CapacityLimiter(await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), TimeProvider.System, NullLogger<CapacityLimiter>.Instance);
+        var limiter = new CapacityLimiter(await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), TimeProvider.System, NullLogger<CapacityLimiter>.Instance, () => StoreTimeout);
         await limiter.WarmUpAsync(CancellationToken.None);
 
         var first = await limiter.TryAcquireAsync(deployment, 600, CancellationToken.None);
@@ -71,12 +73,12 @@ public sealed class CrossReplicaTests(RedisTestServer redis) : IClassFixture<Red
     public async Task With_the_store_down_capacity_checks_fail_open_quickly()
     {
         var deployment = Make("store-down", rpm: 1, tpm: null);
-        var limiter = new CapacityLimiter(await ConnectionMultiplexer.ConnectAsync("127.0.0.1:1,abortConnect=false,connectTimeout=100"), TimeProvider.System, NullLogger<CapacityLimiter>.Instance);
+        var limiter = new CapacityLimiter(await ConnectionMultiplexer.ConnectAsync("127.0.0.1:1,abortConnect=false,connectTimeout=100"), TimeProvider.System, NullLogger<CapacityLimiter>.Instance, () => TimeSpan.FromMilliseconds(100));
 
         var watch = Stopwatch.StartNew();
         var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => limiter.TryAcquireAsync(deployment, 1, CancellationToken.None).AsTask()));
 
-        Assert.All(results, r => Assert.True(r.Acquired && !r.Checked));
+        Assert.All(results, r => Assert.True(r.Acquired && r.StoreUnavailable));
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.Elapsed}");
     }
 

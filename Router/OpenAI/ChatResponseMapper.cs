@@ -6,6 +6,9 @@ namespace Switchyard.Router.OpenAI;
 /// <summary>Maps Microsoft.Extensions.AI answers back onto the OpenAI wire shapes.</summary>
 public static class ChatResponseMapper
 {
+    // Tool-call arguments travel as a compact JSON string.
+    private static readonly JsonSerializerOptions CompactJson = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+
     public static ChatCompletionResponse ToCompletion(string id, string model, ChatResponse response)
     {
         var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Select(ToToolCall).ToList();
@@ -51,5 +54,5 @@ public static class ChatResponseMapper
     };
 
     public static string SerializeArguments(FunctionCallContent call) =>
-        JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>(), AIJsonUtilities.DefaultOptions);
+        JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>(), CompactJson);
 }

@@ -1,0 +1,87 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Switchyard.Router.OpenAI;
+using Switchyard.Router.Routing;
+
+namespace Switchyard.Router.Tests.OpenAI;
+
+public sealed class ChatMappingTests
+{
+    [Fact]
+    public void Maps_a_tool_conversation_onto_extensions_ai()
+    {
+        var request = Parse("""
+            {"model":"g","max_completion_tokens":100,"stop":"END","temperature":0.2,"top_p":0.9,
+             "tools":[{"type":"function","function":{"name":"weather","description":"Weather by city","parameters":{"type":"object","properties":{"city":{"type":"string"}}}}}],
+             "tool_choice":{"type":"function","function":{"name":"weather"}},
+             "messages":[
+               {"role":"developer","content":"be brief"},
+               {"role":"user","content":[{"type":"text","text":"Weather in "},{"type":"text","text":"Paris?"}]},
+               {"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"weather","arguments":"{\"city\":\"Paris\"}"}}]},
+               {"role":"tool","tool_call_id":"c1","content":"sunny"}]}
+            """);
+
+        var routed = ChatRequestMapper.Map(request);
+
+        Assert.Equal("g", routed.ModelGroup);
+        Assert.Equal([ChatRole.System, ChatRole.User, ChatRole.Assistant, ChatRole.Tool], routed.Messages.Select(m => m.Role));
+        Assert.Equal("Weather in Paris?", routed.Messages[1].Text);
+        var call = Assert.IsType<FunctionCallContent>(Assert.Single(routed.Messages[2].Contents));
+        Assert.Equal(("c1", "weather", "Paris"), (call.CallId, call.Name, call.Arguments?["city"]?.ToString()));
+        var result = Assert.IsType<FunctionResultContent>(Assert.Single(routed.Messages[3].Contents));
+        Assert.Equal(("c1", "sunny"), (result.CallId, result.Result?.ToString()));
+        Assert.Equal(100, routed.Options.MaxOutputTokens);
+        Assert.Equal(["END"], routed.Options.StopSequences);
+        Assert.Equal("weather", Assert.IsType<AIFunctionDeclaration>(Assert.Single(routed.Options.Tools!), exactMatch: false).Name);
+        Assert.Equal("weather", Assert.IsType<RequiredChatToolMode>(routed.Options.ToolMode).RequiredFunctionName);
+        Assert.True(routed.ReservedTokens >= 100, "reserves max tokens plus an input estimate");
+    }
+
+    [Fact]
+    public void Reserves_the_default_output_allowance_when_no_limit_is_set()
+    {
+        var routed = ChatRequestMapper.Map(Parse("""{"model":"g","messages":[{"role":"user","content":"hi"}]}"""));
+
+        Assert.Equal(ChatRequestMapper.DefaultReservedOutputTokens + 1, routed.ReservedTokens);
+    }
+
+    [Theory]
+    [InlineData("""{"model":"g","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"x"}}]}]}""", "messages[0].content")]
+    [InlineData("""{"model":"g","stop":["a","b","c","d","e"],"messages":[{"role":"user","content":"hi"}]}""", "stop")]
+    [InlineData("""{"model":"g","n":2,"messages":[{"role":"user","content":"hi"}]}""", "n")]
+    [InlineData("""{"model":"g","tool_choice":"sometimes","messages":[{"role":"user","content":"hi"}]}""", "tool_choice")]
+    [InlineData("""{"model":"g","messages":[{"role":"tool","content":"x"}]}""", "messages[0].tool_call_id")]
+    [InlineData("""{"model":"g","top_p":1.5,"messages":[{"role":"user","content":"hi"}]}""", "top_p")]
+    public void Rejects_invalid_values_naming_the_parameter(string json, string param)
+    {
+        var error = Assert.Throws<RoutingException>(() => ChatRequestMapper.Map(Parse(json)));
+
+        Assert.Equal(400, error.StatusCode);
+        Assert.Equal(param, error.Param);
+    }
+
+    [Fact]
+    public void Maps_tool_calls_and_usage_back_onto_the_openai_shape()
+    {
+        var response = new ChatResponse(new ChatMessage(ChatRole.Assistant, [new FunctionCallContent("c9", "weather", new Dictionary<string, object?> { ["city"] = "Oslo" })]))
+        {
+            FinishReason = ChatFinishReason.ToolCalls,
+            Usage = new UsageDetails { InputTokenCount = 3, OutputTokenCount = 4 },
+        };
+
+        var completion = ChatResponseMapper.ToCompletion("id1", "m", response);
+        var json = JsonSerializer.SerializeToElement(completion, OpenAIJsonContext.Default.ChatCompletionResponse);
+
+        var choice = json.GetProperty("choices")[0];
+        Assert.Equal("tool_calls", choice.GetProperty("finish_reason").GetString());
+        Assert.Equal(JsonValueKind.Null, choice.GetProperty("message").GetProperty("content").ValueKind);
+        var call = choice.GetProperty("message").GetProperty("tool_calls")[0];
+        Assert.Equal("c9", call.GetProperty("id").GetString());
+        Assert.Equal("""{"city":"Oslo"}""", call.GetProperty("function").GetProperty("arguments").GetString());
+        Assert.Equal(7, json.GetProperty("usage").GetProperty("total_tokens").GetInt32());
+        Assert.Equal("chat.completion", json.GetProperty("object").GetString());
+    }
+
+    private static ChatCompletionRequest Parse(string json) =>
+        JsonSerializer.Deserialize(json, OpenAIJsonContext.Default.ChatCompletionRequest)!;
+}

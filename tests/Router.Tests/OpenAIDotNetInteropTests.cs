@@ -60,7 +60,7 @@ public sealed class OpenAIDotNetInteropTests(RouterHost host) : IAsyncLifetime
     private ChatClient Client(string model) =>
         new(model, new ApiKeyCredential("test-key"), new OpenAIClientOptions
         {
-            Endpoint = new Uri(host.Server.BaseAddress, "/v1"),
+            Endpoint = new Uri(host.BaseAddress, "/v1"),
             Transport = new HttpClientPipelineTransport(host.CreateClient()),
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
         });

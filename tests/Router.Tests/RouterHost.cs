@@ -20,12 +20,18 @@ public sealed class RouterHost : WebApplicationFactory<Program>, IAsyncLifetime
 
     public ScriptedProvider Upstream { get; } = new();
 
+    /// <summary>Where the Router listens: a real loopback socket, so out-of-process clients (node) can call it too.</summary>
+    public Uri BaseAddress { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         await _redis.InitializeAsync();
         // Aspire's Redis client reads its connection string while Program.cs runs, before the
         // factory's configuration callbacks apply: hand it over through the environment.
         Environment.SetEnvironmentVariable("ConnectionStrings__cache", _redis.ConnectionString);
+        UseKestrel(0);
+        StartServer();
+        BaseAddress = ClientOptions.BaseAddress;
     }
 
     async Task IAsyncLifetime.DisposeAsync()

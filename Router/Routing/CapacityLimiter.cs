@@ -50,8 +50,11 @@ public sealed class CapacityLimiter(IConnectionMultiplexer redis, TimeProvider c
         return 1
         """);
 
-    /// <summary>Reserves one request and <paramref name="tokens"/> on the deployment, if it has room.</summary>
-    public async ValueTask<CapacityReservation> TryAcquireAsync(Deployment deployment, int tokens, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reserves one request and <paramref name="tokens"/> on the deployment if it has room within
+    /// <paramref name="share"/> of its limits (1 for the top tier; less for lower tiers, which are shed first).
+    /// </summary>
+    public async ValueTask<CapacityReservation> TryAcquireAsync(Deployment deployment, int tokens, CancellationToken cancellationToken, double share = 1.0)
     {
         var options = deployment.Options;
         if (options.Rpm is null && options.Tpm is null)
@@ -69,7 +72,7 @@ public sealed class CapacityLimiter(IConnectionMultiplexer redis, TimeProvider c
         try
         {
             var result = (RedisResult[])(await redis.GetDatabase()
-                .ScriptEvaluateAsync(AcquireScript, new { key = KeyFor(deployment), now, rpm = options.Rpm ?? -1, tpm = options.Tpm ?? -1, tokens })
+                .ScriptEvaluateAsync(AcquireScript, new { key = KeyFor(deployment), now, rpm = Scaled(options.Rpm, share), tpm = Scaled(options.Tpm, share), tokens })
                 .WaitAsync(storeTimeout(), cancellationToken))!;
             var requests = (long)result[1];
             var used = (long)result[2];
@@ -85,6 +88,8 @@ public sealed class CapacityLimiter(IConnectionMultiplexer redis, TimeProvider c
             return CapacityReservation.Unchecked;
         }
     }
+
+    private static long Scaled(int? limit, double share) => limit is { } value ? (long)Math.Floor(value * share) : -1;
 
     /// <summary>Replaces the reserved tokens with what the call really used (a refund when it used less).</summary>
     public void Settle(Deployment deployment, CapacityReservation reservation, long actualTokens)

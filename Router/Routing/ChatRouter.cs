@@ -178,7 +178,7 @@ public sealed class ChatRouter(
                 continue;
             }
 
-            var reservation = await capacity.TryAcquireAsync(deployment, request.ReservedTokens, cancellationToken);
+            var reservation = await capacity.TryAcquireAsync(deployment, request.ReservedTokens, cancellationToken, request.CapacityShare);
             if (!reservation.Acquired)
             {
                 capacitySkips++;

@@ -7,13 +7,15 @@ namespace Switchyard.Router.Routing;
 /// <param name="Messages">The conversation.</param>
 /// <param name="Options">Generation options passed to the provider.</param>
 /// <param name="ReservedTokens">Input estimate plus max output tokens, reserved against tpm before sending.</param>
-/// <param name="AllowedDeployments">When the tenant is pinned to dedicated deployments, only these may serve; null = any.</param>
+/// <param name="AllowedDeployments">When the tenant is pinned to dedicated deployments or accounts, only these may serve; null = any.</param>
+/// <param name="CapacityShare">Share of each deployment's rpm/tpm this request may fill: lower tiers get less, so they are shed first near capacity.</param>
 public sealed record RouteRequest(
     string ModelGroup,
     IReadOnlyList<ChatMessage> Messages,
     ChatOptions Options,
     int ReservedTokens,
-    IReadOnlySet<string>? AllowedDeployments = null);
+    IReadOnlySet<string>? AllowedDeployments = null,
+    double CapacityShare = 1.0);
 
 /// <summary>Where and how a request was finally served.</summary>
 public sealed record RouteInfo(Deployment Deployment, string ModelGroup, int Attempts, bool FellBack, CapacityReservation Reservation);

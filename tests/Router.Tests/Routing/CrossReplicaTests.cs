@@ -49,6 +49,19 @@ public sealed class CrossReplicaTests(RedisTestServer redis) : IClassFixture<Red
     }
 
     [Fact]
+    public async Task A_lower_tier_is_shed_first_as_a_deployment_nears_capacity()
+    {
+        var deployment = Make($"tiers-{Guid.NewGuid():N}", rpm: 10, tpm: null);
+        var limiter = new CapacityLimiter(await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), TimeProvider.System, NullLogger<CapacityLimiter>.Instance, () => StoreTimeout);
+
+        var batch = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => limiter.TryAcquireAsync(deployment, 1, CancellationToken.None, share: 0.6).AsTask()));
+        var interactive = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => limiter.TryAcquireAsync(deployment, 1, CancellationToken.None).AsTask()));
+
+        Assert.Equal(6, batch.Count(r => r.Acquired));
+        Assert.Equal(4, interactive.Count(r => r.Acquired));
+    }
+
+    [Fact]
     public async Task A_breaker_opened_on_one_replica_is_skipped_by_another_within_a_second()
     {
         var one = new SharedCircuitBreakers(await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), NullLogger<SharedCircuitBreakers>.Instance);

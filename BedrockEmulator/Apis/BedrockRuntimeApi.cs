@@ -1,0 +1,14 @@
+using Switchyard.BedrockEmulator.Bedrock;
+
+namespace Switchyard.BedrockEmulator.Apis;
+
+/// <summary>The Bedrock Runtime operations the emulator serves, on each Region endpoint.</summary>
+internal static class BedrockRuntimeApi
+{
+    public static IEndpointRouteBuilder MapBedrockRuntimeApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/model/{modelId}/converse", (HttpContext context, string modelId, ConverseHandler handler) => handler.HandleAsync(context, modelId, streaming: false));
+        app.MapPost("/model/{modelId}/converse-stream", (HttpContext context, string modelId, ConverseHandler handler) => handler.HandleAsync(context, modelId, streaming: true));
+        return app;
+    }
+}

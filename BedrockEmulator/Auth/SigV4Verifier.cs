@@ -1,0 +1,272 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http.Features;
+using Switchyard.BedrockEmulator.Faults;
+using Switchyard.BedrockEmulator.World;
+
+namespace Switchyard.BedrockEmulator.Auth;
+
+/// <summary>
+/// Verifies AWS Signature Version 4 on a request as Bedrock does: the access key id names the
+/// account, the credential scope must be today's date, the endpoint's Region and service "bedrock",
+/// the clock skew at most 5 minutes, and the signature recomputed with the account's secret must match.
+/// </summary>
+internal sealed class SigV4Verifier(AccountRegistry accounts, TimeProvider time)
+{
+    public const string Service = "bedrock";
+    public const string Algorithm = "AWS4-HMAC-SHA256";
+
+    private static readonly TimeSpan MaxSkew = TimeSpan.FromMinutes(5);
+
+    [ThreadStatic]
+    private static StringBuilder? t_builder;
+
+    private readonly ConcurrentDictionary<(string Secret, string Date, string Region), byte[]> _signingKeys = new();
+
+    public bool TryVerify(HttpContext context, string region, ReadOnlySpan<byte> body, [NotNullWhen(true)] out EmulatedAccount? account, out EmulatorError error)
+    {
+        account = null;
+        var request = context.Request;
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.Length == 0)
+        {
+            error = new EmulatorError(ErrorKind.MissingAuthenticationToken, "Missing Authentication Token");
+            return false;
+        }
+
+        if (!TryParse(authorization, out var credential, out var signedHeaders, out var signature))
+        {
+            error = new EmulatorError(ErrorKind.IncompleteSignature,
+                "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter.");
+            return false;
+        }
+
+        // Credential = <access key id>/<yyyyMMdd>/<region>/<service>/aws4_request
+        var scope = credential.Split('/');
+        if (scope.Length != 5)
+        {
+            error = new EmulatorError(ErrorKind.IncompleteSignature, $"Credential should have 5 parts separated by '/', not '{credential}'.");
+            return false;
+        }
+
+        account = accounts.ByAccessKeyId(scope[0]);
+        if (account is null)
+        {
+            error = new EmulatorError(ErrorKind.UnrecognizedClient, "The security token included in the request is invalid.");
+            return false;
+        }
+
+        var amzDate = request.Headers["x-amz-date"].ToString();
+        if (!DateTimeOffset.TryParseExact(amzDate, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var signedAt))
+        {
+            error = new EmulatorError(ErrorKind.IncompleteSignature, "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
+            return false;
+        }
+
+        if ((ScopeError(scope, amzDate, region, signedHeaders) ?? SkewError(amzDate, signedAt)) is { } scopeOrSkew)
+        {
+            error = new EmulatorError(ErrorKind.InvalidSignature, scopeOrSkew);
+            return false;
+        }
+
+        var expected = Sign(account.SecretAccessKey, scope[1], region, StringToSign(context, amzDate, credential[(scope[0].Length + 1)..], signedHeaders, body));
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(signature)))
+        {
+            error = new EmulatorError(ErrorKind.InvalidSignature,
+                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
+            return false;
+        }
+
+        error = default;
+        return true;
+    }
+
+    /// <summary>AWS URI encoding: unreserved characters as they are, every other UTF-8 byte as %XX.</summary>
+    public static void UriEncode(StringBuilder builder, ReadOnlySpan<char> value)
+    {
+        Span<byte> utf8 = stackalloc byte[4];
+        foreach (var rune in value.EnumerateRunes())
+        {
+            if (rune.IsAscii && (char.IsAsciiLetterOrDigit((char)rune.Value) || rune.Value is '-' or '_' or '.' or '~'))
+            {
+                builder.Append((char)rune.Value);
+                continue;
+            }
+
+            var length = rune.EncodeToUtf8(utf8);
+            foreach (var b in utf8[..length])
+            {
+                builder.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
+            }
+        }
+    }
+
+    private static bool TryParse(string authorization, out string credential, out string signedHeaders, out string signature)
+    {
+        credential = signedHeaders = signature = "";
+        if (!authorization.StartsWith(Algorithm + " ", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        foreach (var part in authorization.AsSpan(Algorithm.Length + 1).ToString().Split(',', StringSplitOptions.TrimEntries))
+        {
+            var equals = part.IndexOf('=');
+            if (equals <= 0)
+            {
+                continue;
+            }
+
+            var value = part[(equals + 1)..];
+            switch (part[..equals])
+            {
+                case "Credential": credential = value; break;
+                case "SignedHeaders": signedHeaders = value; break;
+                case "Signature": signature = value; break;
+            }
+        }
+
+        return credential.Length > 0 && signedHeaders.Length > 0 && signature.Length > 0;
+    }
+
+    private static string? ScopeError(string[] scope, string amzDate, string region, string signedHeaders)
+    {
+        if (scope[1] != amzDate[..8])
+        {
+            return $"Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '{scope[1]}' != '{amzDate[..8]}', from '{amzDate}'.";
+        }
+
+        if (scope[2] != region)
+        {
+            return $"Credential should be scoped to a valid region, not '{scope[2]}'. ";
+        }
+
+        if (scope[3] != Service)
+        {
+            return $"Credential should be scoped to correct service: '{Service}'. ";
+        }
+
+        if (scope[4] != "aws4_request")
+        {
+            return $"Credential should be scoped with a valid terminator: 'aws4_request', not '{scope[4]}'. ";
+        }
+
+        return signedHeaders.Split(';').Contains("host") ? null : "'Host' must be a 'SignedHeader' in the AWS Authorization.";
+    }
+
+    private string? SkewError(string amzDate, DateTimeOffset signedAt)
+    {
+        var now = time.GetUtcNow();
+        if (signedAt < now - MaxSkew)
+        {
+            return $"Signature expired: {amzDate} is now earlier than {Stamp(now - MaxSkew)} ({Stamp(now)} - 5 min.)";
+        }
+
+        return signedAt > now + MaxSkew ? $"Signature not yet current: {amzDate} is still later than {Stamp(now + MaxSkew)} ({Stamp(now)} + 5 min.)" : null;
+
+        static string Stamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+    }
+
+    private static string StringToSign(HttpContext context, string amzDate, string scope, string signedHeaders, ReadOnlySpan<byte> body)
+    {
+        var canonical = t_builder ??= new StringBuilder(1024);
+        canonical.Clear();
+        var request = context.Request;
+        canonical.Append(request.Method).Append('\n');
+
+        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw && raw[0] == '/'
+            ? raw
+            : request.Path.ToUriComponent() + request.QueryString.ToUriComponent();
+        var queryStart = rawTarget.IndexOf('?');
+        var path = queryStart < 0 ? rawTarget.AsSpan() : rawTarget.AsSpan(0, queryStart);
+        AppendCanonicalPath(canonical, path);
+        canonical.Append('\n');
+        AppendCanonicalQuery(canonical, queryStart < 0 ? "" : rawTarget[(queryStart + 1)..]);
+        canonical.Append('\n');
+
+        foreach (var name in signedHeaders.Split(';'))
+        {
+            canonical.Append(name).Append(':');
+            AppendCanonicalHeaderValue(canonical, request.Headers[name]);
+            canonical.Append('\n');
+        }
+
+        canonical.Append('\n').Append(signedHeaders).Append('\n');
+        canonical.Append(Convert.ToHexStringLower(SHA256.HashData(body)));
+
+        var canonicalHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())));
+        canonical.Clear();
+        return $"{Algorithm}\n{amzDate}\n{scope}\n{canonicalHash}";
+    }
+
+    /// <summary>Each segment of the path as sent (already encoded once) is encoded again: SigV4 double-encodes for every service but S3.</summary>
+    private static void AppendCanonicalPath(StringBuilder builder, ReadOnlySpan<char> path)
+    {
+        var first = true;
+        foreach (var segment in path.Split('/'))
+        {
+            if (!first)
+            {
+                builder.Append('/');
+            }
+
+            first = false;
+            UriEncode(builder, path[segment]);
+        }
+    }
+
+    private static void AppendCanonicalQuery(StringBuilder builder, string query)
+    {
+        var pairs = query.Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('=', 2))
+            .Select(p => (Name: Encode(p[0]), Value: Encode(p.Length > 1 ? p[1] : "")))
+            .OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Value, StringComparer.Ordinal);
+        builder.AppendJoin('&', pairs.Select(p => $"{p.Name}={p.Value}"));
+
+        static string Encode(string component)
+        {
+            var encoded = new StringBuilder();
+            UriEncode(encoded, Uri.UnescapeDataString(component));
+            return encoded.ToString();
+        }
+    }
+
+    /// <summary>Values trimmed, inner runs of spaces collapsed, repeated headers joined by commas.</summary>
+    private static void AppendCanonicalHeaderValue(StringBuilder builder, Microsoft.Extensions.Primitives.StringValues values)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (i > 0)
+            {
+                builder.Append(',');
+            }
+
+            var previousSpace = false;
+            foreach (var c in (values[i] ?? "").AsSpan().Trim())
+            {
+                var space = c == ' ';
+                if (!(space && previousSpace))
+                {
+                    builder.Append(c);
+                }
+
+                previousSpace = space;
+            }
+        }
+    }
+
+    private string Sign(string secret, string date, string region, string stringToSign)
+    {
+        var key = _signingKeys.GetOrAdd((secret, date, region), static k =>
+        {
+            var dateKey = HMACSHA256.HashData(Encoding.UTF8.GetBytes("AWS4" + k.Secret), Encoding.UTF8.GetBytes(k.Date));
+            var regionKey = HMACSHA256.HashData(dateKey, Encoding.UTF8.GetBytes(k.Region));
+            var serviceKey = HMACSHA256.HashData(regionKey, Encoding.UTF8.GetBytes(Service));
+            return HMACSHA256.HashData(serviceKey, "aws4_request"u8);
+        });
+        return Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(stringToSign)));
+    }
+}

@@ -31,7 +31,7 @@ public sealed class RedisTestServer : IAsyncLifetime
         switch (Kind)
         {
             case "garnet":
-                _garnet = new GarnetServer(["--bind", "127.0.0.1", "--port", Port.ToString(), "--lua"]);
+                _garnet = new GarnetServer(["--bind", "127.0.0.1", "--port", Port.ToString(), "--lua", "--lua-transaction-mode"]);
                 _garnet.Start();
                 break;
             case "redis-server":

@@ -23,7 +23,7 @@ public sealed class CrossReplicaTests(RedisTestServer redis) : IClassFixture<Red
             await replica.WarmUpAsync(CancellationToken.None);
         }
 
-        var results = await Task.WhenAll(replicas.SelectMany(replica => Enumerable.Range(0, 40).Select(_ =>
+        var results = await Task.WhenAll(replicas.SelectMany(replica => Enumerable.Range(0, 100).Select(_ =>
             replica.TryAcquireAsync(deployment, 10, CancellationToken.None).AsTask())));
 
         Assert.All(results, r => Assert.True(r.Checked));

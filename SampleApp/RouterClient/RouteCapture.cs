@@ -1,0 +1,60 @@
+using System.ClientModel.Primitives;
+
+namespace Switchyard.SampleApp.RouterClient;
+
+/// <summary>
+/// The Router's answer to one call made through the OpenAI client: status and <see cref="ServedBy"/>.
+/// The OpenAI client hides response headers, so <see cref="RouteCapturePolicy"/> fills the capture that
+/// the caller opened with <see cref="Begin"/>; the AsyncLocal carries the (mutable) capture down into
+/// the client's pipeline, including the one a streaming call runs on its first MoveNextAsync.
+/// </summary>
+public sealed class RouteCapture
+{
+    private static readonly AsyncLocal<RouteCapture?> CurrentCapture = new();
+
+    public int? StatusCode { get; private set; }
+
+    public ServedBy? ServedBy { get; private set; }
+
+    internal static RouteCapture? Current => CurrentCapture.Value;
+
+    /// <summary>Opens a capture for the calls that follow on this async flow.</summary>
+    public static RouteCapture Begin()
+    {
+        var capture = new RouteCapture();
+        CurrentCapture.Value = capture;
+        return capture;
+    }
+
+    internal void Record(PipelineResponse response)
+    {
+        StatusCode = response.Status;
+        ServedBy = ServedBy.FromHeaders(name => response.Headers.TryGetValue(name, out var value) ? value : null);
+    }
+}
+
+/// <summary>Copies each Router response's status and routing headers into the current <see cref="RouteCapture"/>.</summary>
+internal sealed class RouteCapturePolicy : PipelinePolicy
+{
+    public static readonly RouteCapturePolicy Instance = new();
+
+    public override void Process(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+    {
+        ProcessNext(message, pipeline, currentIndex);
+        Record(message);
+    }
+
+    public override async ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
+    {
+        await ProcessNextAsync(message, pipeline, currentIndex);
+        Record(message);
+    }
+
+    private static void Record(PipelineMessage message)
+    {
+        if (message.Response is { } response)
+        {
+            RouteCapture.Current?.Record(response);
+        }
+    }
+}

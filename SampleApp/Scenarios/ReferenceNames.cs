@@ -1,0 +1,25 @@
+namespace Switchyard.SampleApp.Scenarios;
+
+/// <summary>
+/// Names of the reference sample (aws-samples/sample-resilient-llm-inference) that the Router's default
+/// configuration keeps, so the sample's scripts and these scenarios run unchanged against it.
+/// </summary>
+public static class ReferenceNames
+{
+    public const string DemoKey = "demo-key";
+
+    /// <summary>The fallback model; the reference tells a fallback by the response's <c>model</c> naming it.</summary>
+    public const string HaikuModel = "us.anthropic.claude-haiku-4-5-20251001-v1:0";
+
+    public const string SonnetProfile = "us.anthropic.claude-sonnet-4-6";
+
+    public static readonly IReadOnlyList<Tenant> Tenants =
+    [
+        new("A", "consumer-a-key", "consumer-a-model"),
+        new("B", "consumer-b-key", "consumer-b-model"),
+        new("C", "consumer-c-key", "consumer-c-model"),
+    ];
+}
+
+/// <summary>A tenant of the quota-isolation demo: its API key and its own model group.</summary>
+public sealed record Tenant(string Name, string ApiKey, string ModelGroup);

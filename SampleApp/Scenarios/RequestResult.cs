@@ -1,0 +1,22 @@
+using Switchyard.SampleApp.RouterClient;
+
+namespace Switchyard.SampleApp.Scenarios;
+
+/// <summary>One request a scenario plans: which model group, with which tenant key, and a label to group it by.</summary>
+public sealed record PlannedRequest(string ModelGroup, string ApiKey, string? Label = null);
+
+/// <summary>What happened to one request of a scenario, as recorded by the client.</summary>
+public sealed record RequestResult(
+    int Index,
+    PlannedRequest Request,
+    DateTimeOffset StartedAt,
+    TimeSpan Elapsed,
+    int StatusCode,
+    ServedBy? ServedBy,
+    string? ResponseModel,
+    string? Error = null)
+{
+    public bool Succeeded => Error is null && StatusCode is >= 200 and < 300;
+
+    public bool RateLimited => StatusCode == 429;
+}

@@ -1,9 +1,18 @@
+using Switchyard.QuotaService;
+using Switchyard.QuotaService.Apis;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddQuotaService();
 
 var app = builder.Build();
 
+app.UseStatusCodePages();
 app.MapDefaultEndpoints();
+app.MapTenantsApi();
+app.MapAdmissionApi();
 
 app.Run();
+
+public partial class Program;

@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace Switchyard.Admission;
+
+/// <summary>
+/// Subscribes to tenant changes and loads the scripts at start, so the first admissions pay neither
+/// for the script load nor for a cold connection. A store that is down at start is not fatal: the
+/// fallback serves, and the subscription is made when the connection comes back.
+/// </summary>
+internal sealed class AdmissionStartup(IConnectionMultiplexer redis, TenantDirectory directory, ILogger<AdmissionStartup> logger) : IHostedService
+{
+    private int _subscribed;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        redis.ConnectionRestored += OnConnectionRestored;
+        await TryConnectAsync(cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        redis.ConnectionRestored -= OnConnectionRestored;
+        return Volatile.Read(ref _subscribed) == 1 ? redis.GetSubscriber().UnsubscribeAsync(TenantKeys.Changes) : Task.CompletedTask;
+    }
+
+    private async Task TryConnectAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (Interlocked.CompareExchange(ref _subscribed, 1, 0) == 0)
+            {
+                await redis.GetSubscriber().SubscribeAsync(TenantKeys.Changes, (_, tenantId) => directory.Invalidate((string)tenantId!))
+                    .WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+            }
+
+            foreach (var endpoint in redis.GetEndPoints())
+            {
+                var server = redis.GetServer(endpoint);
+                foreach (var script in (string[])[AdmissionScripts.Admit, AdmissionScripts.Settle, AdmissionScripts.Usage])
+                {
+                    await server.ScriptLoadAsync(script).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+                }
+            }
+        }
+        catch (Exception e) when (StoreGate.IsStoreFailure(e))
+        {
+            Volatile.Write(ref _subscribed, 0);
+            logger.LogWarning(e, "Quota store not reachable at start; admissions use local limits until it is");
+        }
+    }
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
+    {
+        // Changes published while disconnected were missed: refresh everything cached on next use.
+        directory.ExpireAll();
+        _ = TryConnectAsync(CancellationToken.None);
+    }
+}

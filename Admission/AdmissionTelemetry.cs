@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Switchyard.Admission;
+
+/// <summary>Admission metrics (meter "Switchyard.Admission") and trace events on the caller's current activity.</summary>
+internal sealed class AdmissionTelemetry
+{
+    public const string Name = "Switchyard.Admission";
+
+    private readonly Counter<long> _decisions;
+    private readonly Counter<long> _degraded;
+    private readonly Counter<long> _lostUpdates;
+
+    public AdmissionTelemetry(IMeterFactory meterFactory, StoreGate gate)
+    {
+        var meter = meterFactory.Create(Name);
+        _decisions = meter.CreateCounter<long>("switchyard.admission.decisions", description: "Admission decisions by outcome and reason.");
+        _degraded = meter.CreateCounter<long>("switchyard.admission.degraded",
+            description: "Admissions decided by the local fallback limiter because the quota store did not answer.");
+        _lostUpdates = meter.CreateCounter<long>("switchyard.admission.lost_updates",
+            description: "Settlements and releases the quota store did not take (the lease expires by itself).");
+        meter.CreateObservableGauge("switchyard.admission.store_available", () => gate.IsDown ? 0 : 1,
+            description: "1 while admissions use the shared quota store, 0 while they fall back to local limits.");
+    }
+
+    public void Decided(string tenantId, AdmissionDecision decision)
+    {
+        _decisions.Add(1,
+            new KeyValuePair<string, object?>("tenant", tenantId),
+            new KeyValuePair<string, object?>("outcome", decision.Admitted ? "admitted" : "rejected"),
+            new KeyValuePair<string, object?>("reason", decision.Reason?.ToString()),
+            new KeyValuePair<string, object?>("degraded", decision.Degraded));
+        if (decision.Degraded)
+        {
+            _degraded.Add(1, new KeyValuePair<string, object?>("tenant", tenantId));
+            Activity.Current?.AddEvent(new ActivityEvent("admission.degraded", tags: new ActivityTagsCollection
+            {
+                ["switchyard.tenant"] = tenantId,
+                ["switchyard.admission.admitted"] = decision.Admitted,
+            }));
+        }
+    }
+
+    public void LostUpdate(string operation) => _lostUpdates.Add(1, new KeyValuePair<string, object?>("operation", operation));
+}

@@ -1,0 +1,91 @@
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+
+namespace Switchyard.Admission;
+
+/// <summary>What the Router needs to know about a tenant: its limits, what it may call and how it is isolated.</summary>
+public sealed record TenantDefinition
+{
+    public required string Id { get; init; }
+
+    public string DisplayName { get; init; } = "";
+
+    public TenantLimits Limits { get; init; } = new();
+
+    /// <summary>Model groups the tenant may call; empty means all.</summary>
+    public IReadOnlyList<string> AllowedModelGroups { get; init; } = [];
+
+    /// <summary>Interactive tenants are shed after batch ones when a shared deployment nears its capacity.</summary>
+    public TenantTier Tier { get; init; } = TenantTier.Interactive;
+
+    /// <summary>Deployments reserved for this tenant (isolation by deployment); empty means shared ones.</summary>
+    public IReadOnlyList<string> DedicatedDeployments { get; init; } = [];
+
+    /// <summary>Provider accounts reserved for this tenant (isolation by account sharding); empty means shared ones.</summary>
+    public IReadOnlyList<string> DedicatedAccounts { get; init; } = [];
+
+    public bool AllowsModelGroup(string modelGroup) =>
+        AllowedModelGroups.Count == 0 || AllowedModelGroups.Contains(modelGroup, StringComparer.Ordinal);
+
+    /// <summary>Problems that make the definition unusable, empty when it is valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        // Ids end up inside Redis hash tags, so braces (and anything unusual) are refused.
+        if (!TenantIds.IsValid(Id))
+        {
+            errors.Add("id must be 1-64 characters of a-z, 0-9, '-' or '_', starting with a letter or digit.");
+        }
+
+        errors.AddRange(Limits.Validate());
+        if (!Enum.IsDefined(Tier))
+        {
+            errors.Add("tier must be interactive or batch.");
+        }
+
+        return errors;
+    }
+}
+
+/// <summary>A tenant's limits; null means unlimited.</summary>
+public sealed record TenantLimits
+{
+    public long? RequestsPerMinute { get; init; }
+
+    /// <summary>Input plus output tokens per rolling minute, reserved at admission and settled to actual use.</summary>
+    public long? TokensPerMinute { get; init; }
+
+    public int? MaxConcurrency { get; init; }
+
+    /// <summary>Tokens per UTC day.</summary>
+    public long? DailyTokenBudget { get; init; }
+
+    /// <summary>Spend per UTC calendar month, from the deployments' prices reported at settlement.</summary>
+    public decimal? MonthlySpendBudgetUsd { get; init; }
+
+    internal IEnumerable<string> Validate()
+    {
+        if (RequestsPerMinute is <= 0) yield return "limits.requestsPerMinute must be positive.";
+        if (TokensPerMinute is <= 0) yield return "limits.tokensPerMinute must be positive.";
+        if (MaxConcurrency is <= 0) yield return "limits.maxConcurrency must be positive.";
+        if (DailyTokenBudget is <= 0) yield return "limits.dailyTokenBudget must be positive.";
+        if (MonthlySpendBudgetUsd is <= 0) yield return "limits.monthlySpendBudgetUsd must be positive.";
+    }
+}
+
+public enum TenantTier
+{
+    [JsonStringEnumMemberName("interactive")]
+    Interactive,
+
+    [JsonStringEnumMemberName("batch")]
+    Batch,
+}
+
+internal static partial class TenantIds
+{
+    public static bool IsValid(string? id) => id is not null && Pattern().IsMatch(id);
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,63}$")]
+    private static partial Regex Pattern();
+}

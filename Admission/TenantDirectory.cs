@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Switchyard.Admission;
+
+/// <summary>
+/// API key to tenant, cached in-process. Entries are trusted for KeyCacheTtl; a change to a tenant is
+/// published on <see cref="TenantKeys.Changes"/> and drops its entries on every replica at once. While
+/// the store is unreachable, expired entries are still served (last known good), so known keys keep working.
+/// </summary>
+internal sealed class TenantDirectory(IConnectionMultiplexer redis, StoreGate gate, TimeProvider clock, IOptionsMonitor<AdmissionOptions> options)
+{
+    private readonly ConcurrentDictionary<string, CachedKey> _keys = new(StringComparer.Ordinal);
+
+    // Bumped by every invalidation, so a lookup that raced with one does not cache what it read.
+    private long _generation;
+
+    public async ValueTask<KeyResolution> ResolveAsync(string apiKey, CancellationToken cancellationToken)
+    {
+        var hash = ApiKeys.Hash(apiKey);
+        var now = clock.GetUtcNow().UtcTicks;
+        _keys.TryGetValue(hash, out var cached);
+        if (cached is not null && cached.ExpiresAt > now)
+        {
+            return cached.Resolution;
+        }
+
+        var generation = Volatile.Read(ref _generation);
+        var (answered, loaded) = await gate.TryAsync(() => LoadAsync(hash), cancellationToken);
+        if (!answered)
+        {
+            return cached?.Resolution ?? KeyResolution.Unavailable;
+        }
+
+        // Unknown keys are not cached: a key created a moment later must work at once.
+        if (loaded.TenantId is not null && Volatile.Read(ref _generation) == generation)
+        {
+            _keys[hash] = new CachedKey(loaded.Resolution, loaded.TenantId, now + options.CurrentValue.KeyCacheTtl.Ticks);
+        }
+
+        return loaded.Resolution;
+    }
+
+    /// <summary>Drops everything cached about the tenant (a published change).</summary>
+    public void Invalidate(string tenantId)
+    {
+        Interlocked.Increment(ref _generation);
+        foreach (var (hash, entry) in _keys)
+        {
+            if (entry.TenantId == tenantId)
+            {
+                _keys.TryRemove(hash, out _);
+            }
+        }
+    }
+
+    /// <summary>Marks every entry stale (after a reconnect, when changes may have been missed); stale entries remain the fallback.</summary>
+    public void ExpireAll()
+    {
+        Interlocked.Increment(ref _generation);
+        foreach (var (hash, entry) in _keys)
+        {
+            _keys.TryUpdate(hash, entry with { ExpiresAt = 0 }, entry);
+        }
+    }
+
+    private async Task<(KeyResolution Resolution, string? TenantId)> LoadAsync(string hash)
+    {
+        var db = redis.GetDatabase();
+        var owner = (string?)await db.StringGetAsync(TenantKeys.ApiKey(hash));
+        if (owner is null)
+        {
+            return (KeyResolution.Unknown, null);
+        }
+
+        if (owner.StartsWith('!'))
+        {
+            return (KeyResolution.Revoked, owner[1..]);
+        }
+
+        var record = TenantRecordJson.Parse(await db.StringGetAsync(TenantKeys.Definition(owner)));
+        return record is null ? (KeyResolution.Unknown, null) : (KeyResolution.Found(record.Definition), owner);
+    }
+
+    private sealed record CachedKey(KeyResolution Resolution, string TenantId, long ExpiresAt);
+}
+
+internal static class TenantRecordJson
+{
+    public static TenantRecord? Parse(RedisValue json) =>
+        json.IsNull ? null : JsonSerializer.Deserialize((string)json!, AdmissionJsonContext.Default.TenantRecord);
+
+    public static string Serialize(TenantRecord record) => JsonSerializer.Serialize(record, AdmissionJsonContext.Default.TenantRecord);
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Options;
+using Switchyard.Admission;
+using Switchyard.QuotaService.Apis;
+
+namespace Switchyard.QuotaService;
+
+public static class QuotaServiceExtensions
+{
+    /// <summary>Redis ("cache"), tenant admission and administration, the admin key (required at start) and seeding.</summary>
+    public static IHostApplicationBuilder AddQuotaService(this IHostApplicationBuilder builder)
+    {
+        builder.AddRedisClient("cache");
+        var services = builder.Services;
+        services.AddTenantAdmission(builder.Configuration);
+        services.AddOptions<QuotasOptions>().BindConfiguration(QuotasOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<QuotasOptions>, QuotasOptionsValidator>();
+        services.AddHostedService<TenantSeeder>();
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, QuotaJsonContext.Default));
+        return builder;
+    }
+}

@@ -1,0 +1,28 @@
+using Switchyard.Admission;
+
+namespace Switchyard.QuotaService;
+
+/// <summary>
+/// Upserts the tenants of "Quotas:SeedTenants" at start (the demo tenants of the reference scenario).
+/// Each entry is a tenant definition plus "Keys", plain-text API keys that are hashed before storing.
+/// Idempotent, so every replica may run it.
+/// </summary>
+public sealed class TenantSeeder(IConfiguration configuration, TenantStore store, ILogger<TenantSeeder> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var entry in configuration.GetSection($"{QuotasOptions.SectionName}:SeedTenants").GetChildren())
+        {
+            var definition = entry.Get<TenantDefinition>() ?? throw new InvalidOperationException($"Seed tenant {entry.Path} is empty.");
+            if (definition.Validate() is { Count: > 0 } errors)
+            {
+                throw new InvalidOperationException($"Seed tenant {entry.Path} is invalid: {string.Join(" ", errors)}");
+            }
+
+            await store.UpsertAsync(definition, entry.GetSection("Keys").Get<string[]>() ?? []).WaitAsync(cancellationToken);
+            logger.LogInformation("Seeded tenant {TenantId}", definition.Id);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

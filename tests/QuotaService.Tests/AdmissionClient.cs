@@ -1,0 +1,62 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using StackExchange.Redis;
+using Switchyard.Admission;
+
+namespace Switchyard.QuotaService.Tests;
+
+/// <summary>One Router-side process as far as admission goes: its own connection, caches and fallback limiter.</summary>
+public sealed class AdmissionClient : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private AdmissionClient(IHost host)
+    {
+        _host = host;
+        Admission = host.Services.GetRequiredService<ITenantAdmission>();
+        Store = host.Services.GetRequiredService<TenantStore>();
+    }
+
+    public ITenantAdmission Admission { get; }
+
+    public TenantStore Store { get; }
+
+    public static async Task<AdmissionClient> StartAsync(string connectionString, Action<AdmissionOptions>? configure = null)
+    {
+        var options = ConfigurationOptions.Parse(connectionString);
+        options.AbortOnConnectFail = false;
+        options.ReconnectRetryPolicy = new LinearRetry(100);
+        options.ConnectTimeout = 1000;
+        var redis = await ConnectionMultiplexer.ConnectAsync(options);
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddSingleton<IConnectionMultiplexer>(redis);
+        builder.Services.AddTenantAdmission(builder.Configuration);
+        builder.Services.Configure<AdmissionOptions>(o =>
+        {
+            // Generous for a busy CI machine; the outage tests set their own.
+            o.StoreTimeout = TimeSpan.FromSeconds(2);
+            configure?.Invoke(o);
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return new AdmissionClient(host);
+    }
+
+    /// <summary>Creates a tenant with a fresh id and one known key.</summary>
+    public async Task<(TenantDefinition Tenant, string ApiKey)> CreateTenantAsync(TenantLimits limits, params string[] allowedModelGroups)
+    {
+        var tenant = new TenantDefinition { Id = "t-" + Guid.NewGuid().ToString("N")[..12], Limits = limits, AllowedModelGroups = allowedModelGroups };
+        var apiKey = ApiKeys.Generate();
+        await Store.UpsertAsync(tenant, [apiKey]);
+        return (tenant, apiKey);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        var redis = _host.Services.GetRequiredService<IConnectionMultiplexer>();
+        _host.Dispose();
+        await redis.DisposeAsync();
+    }
+}

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Switchyard.SampleApp.Scenarios;
 
 /// <summary>
@@ -71,7 +73,7 @@ public static class RegionOutageScenario
                 phase, Cells.Count(inPhase.Count), Cells.Count(inPhase.Count(r => !r.Succeeded)),
                 .. regions.Select(region => Cells.Count(inPhase.Count(r => r.Succeeded && r.ServedBy?.Region == region))),
                 Cells.Count(inPhase.Count(r => r.ServedBy?.Fallback == true)),
-                inPhase.Count == 0 ? "-" : (inPhase.Sum(r => r.ServedBy?.Attempts ?? 0) / (double)inPhase.Count).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture),
+                inPhase.Select(r => r.ServedBy?.Attempts).OfType<int>().DefaultIfEmpty().Average().ToString("0.00", CultureInfo.InvariantCulture),
             ];
         });
         var failed = results.Count(r => !r.Succeeded);

@@ -1,0 +1,87 @@
+using Switchyard.SampleApp.Scenarios;
+
+namespace Switchyard.SampleApp.Tests;
+
+/// <summary>
+/// The six scenarios replayed against the whole topology, each asserting the table the reference sample
+/// prints. Each scenario resets what it depends on, so the order does not matter.
+/// </summary>
+[Collection(nameof(ScenarioCollection))]
+[Trait("Category", "Scenarios")]
+public sealed class ScenarioTests(ScenarioTopology topology)
+{
+    [Fact]
+    public async Task Cross_region_inference_spreads_the_profile_over_several_regions()
+    {
+        var report = await Run(new ScenarioOptions(CrossRegionScenario.Name));
+
+        var regions = report.Table(CrossRegionScenario.RegionsTable);
+        Assert.StartsWith("10 of 10 successful", report.Verdict);
+        Assert.Equal(10, regions.Rows.Sum(r => int.Parse(r[2])));
+        Assert.True(regions.Rows.Count >= 2, report.ToString());
+        Assert.All(regions.Rows, r => Assert.StartsWith("us-", r[0]));
+    }
+
+    [Theory]
+    [InlineData(ShardingStrategy.RoundRobin)]
+    [InlineData(ShardingStrategy.Split)]
+    [InlineData(ShardingStrategy.Random)]
+    public async Task Account_sharding_uses_both_accounts(ShardingStrategy strategy)
+    {
+        var report = await Run(new ScenarioOptions(ShardingScenario.Name, strategy, Seed: 5));
+
+        var accounts = report.Table(ShardingScenario.AccountsTable);
+        Assert.Equal(["primary", "secondary"], accounts.Rows.Select(r => r[0]));
+        Assert.Equal(20, accounts.Rows.Sum(r => int.Parse(r[2])));
+        Assert.Equal(["primary", "secondary"], report.Table(ShardingScenario.RegionsTable).Rows.Select(r => r[0]).Distinct());
+        if (strategy != ShardingStrategy.Random)
+        {
+            Assert.All(accounts.Rows, r => Assert.Equal("10", r[1]));
+        }
+    }
+
+    [Fact]
+    public async Task Model_fallback_serves_three_on_the_primary_and_seven_on_the_fallback()
+    {
+        var report = await Run(new ScenarioOptions(FallbackScenario.Name));
+
+        Assert.Equal("10 of 10 successful: 3 primary, 7 fallback.", report.Verdict);
+    }
+
+    [Fact]
+    public async Task Load_balancing_serves_six_on_the_primaries_and_four_overflow()
+    {
+        var report = await Run(new ScenarioOptions(LoadBalanceScenario.Name));
+
+        Assert.Equal("10 of 10 successful: 6 on the primaries, 4 overflow.", report.Verdict);
+        var primaries = report.Table(LoadBalanceScenario.DeploymentsTable).Rows.Where(r => r[1] == "primary").ToList();
+        Assert.Equal(["haiku-loadbalance", "sonnet-loadbalance"], primaries.Select(r => r[0]));
+        Assert.All(primaries, r => Assert.Equal("3", r[3]));
+    }
+
+    [Fact]
+    public async Task Quota_isolation_limits_only_the_noisy_tenant()
+    {
+        var report = await Run(new ScenarioOptions(QuotaIsolationScenario.Name));
+
+        Assert.Equal("A 3 of 5 (2 rate limited), B 5 of 5, C 5 of 5.", report.Verdict);
+    }
+
+    [Fact]
+    public async Task A_region_outage_under_load_fails_no_request()
+    {
+        var report = await Run(new ScenarioOptions(RegionOutageScenario.Name, Duration: TimeSpan.FromSeconds(12)));
+
+        var phases = report.Table(RegionOutageScenario.PhasesTable);
+        Assert.EndsWith(", 0 failed.", report.Verdict);
+        Assert.All(phases.Rows, r => Assert.True(int.Parse(r[1]) > 0, report.ToString()));
+        Assert.Equal("0", phases.Cell("during", RegionOutageScenario.FailedRegion));
+        Assert.Contains(phases.Columns, c => c is "us-east-2" or "us-west-2");
+    }
+
+    private async Task<ScenarioReport> Run(ScenarioOptions options)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        return await ScenarioRunner.RunAsync(topology.Environment, options, timeout.Token);
+    }
+}

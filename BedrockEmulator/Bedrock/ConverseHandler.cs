@@ -90,11 +90,8 @@ internal sealed class ConverseHandler(EndpointMap endpoints, SigV4Verifier verif
 
     private async Task AnswerAsync(HttpContext context, Invocation invocation)
     {
-        var model = invocation.Model!;
         var completion = invocation.Completion;
-        var due = latency.FirstToken(model, invocation.ServedRegion, invocation.Faults.ExtraLatencyMs)
-            + latency.Generation(model, invocation.ServedRegion, completion.OutputTokens);
-        await LatencyModel.WaitUntilAsync(invocation.StartTimestamp, due, context.RequestAborted);
+        await latency.WaitForAnswerAsync(invocation, context.RequestAborted);
 
         invocation.OutputTokensSent = completion.OutputTokens;
         var response = new ConverseResponse(
@@ -108,17 +105,15 @@ internal sealed class ConverseHandler(EndpointMap endpoints, SigV4Verifier verif
 
     private async Task StreamAsync(HttpContext context, Invocation invocation)
     {
-        var model = invocation.Model!;
-        var region = invocation.ServedRegion;
         var completion = invocation.Completion;
         var faults = invocation.Faults;
         var cancellation = context.RequestAborted;
-        var firstToken = latency.FirstToken(model, region, faults.ExtraLatencyMs);
+        var firstToken = latency.FirstToken(invocation);
         context.Response.ContentType = EventStreamContentType;
         var output = context.Response.BodyWriter;
         using var events = new BedrockStreamEvents(output);
 
-        await LatencyModel.WaitUntilAsync(invocation.StartTimestamp, firstToken, cancellation);
+        await LatencyModel.WaitUntilAsync(invocation, firstToken, cancellation);
         var text = completion.Text();
         var eventCount = completion.Deltas + 4;
         for (var index = 0; index < eventCount; index++)
@@ -138,8 +133,7 @@ internal sealed class ConverseHandler(EndpointMap endpoints, SigV4Verifier verif
             }
             else if (delta < completion.Deltas)
             {
-                invocation.OutputTokensSent = Math.Min(completion.OutputTokens, (delta + 1) * Completion.TokensPerDelta);
-                await LatencyModel.WaitUntilAsync(invocation.StartTimestamp, firstToken + latency.Generation(model, region, invocation.OutputTokensSent), cancellation);
+                await latency.PaceDeltaAsync(invocation, firstToken, delta, cancellation);
                 events.ContentBlockDelta(Completion.Delta(text, delta));
             }
             else if (delta == completion.Deltas)

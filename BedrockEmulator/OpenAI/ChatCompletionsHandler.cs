@@ -101,9 +101,7 @@ internal sealed class ChatCompletionsHandler(EndpointMap endpoints, AccountRegis
     {
         var model = invocation.Model!;
         var completion = invocation.Completion;
-        var due = latency.FirstToken(model, invocation.ServedRegion, invocation.Faults.ExtraLatencyMs)
-            + latency.Generation(model, invocation.ServedRegion, completion.OutputTokens);
-        await LatencyModel.WaitUntilAsync(invocation.StartTimestamp, due, context.RequestAborted);
+        await latency.WaitForAnswerAsync(invocation, context.RequestAborted);
 
         invocation.OutputTokensSent = completion.OutputTokens;
         var response = new ChatCompletion(
@@ -118,11 +116,10 @@ internal sealed class ChatCompletionsHandler(EndpointMap endpoints, AccountRegis
     private async Task StreamAsync(HttpContext context, Invocation invocation, bool includeUsage)
     {
         var model = invocation.Model!;
-        var region = invocation.ServedRegion;
         var completion = invocation.Completion;
         var faults = invocation.Faults;
         var cancellation = context.RequestAborted;
-        var firstToken = latency.FirstToken(model, region, faults.ExtraLatencyMs);
+        var firstToken = latency.FirstToken(invocation);
         context.Response.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-cache";
         var output = context.Response.BodyWriter;
@@ -130,7 +127,7 @@ internal sealed class ChatCompletionsHandler(EndpointMap endpoints, AccountRegis
         var id = CompletionId(invocation);
         var created = time.GetUtcNow().ToUnixTimeSeconds();
 
-        await LatencyModel.WaitUntilAsync(invocation.StartTimestamp, firstToken, cancellation);
+        await LatencyModel.WaitUntilAsync(invocation, firstToken, cancellation);
         var text = completion.Text();
         var chunkCount = completion.Deltas + (includeUsage ? 3 : 2);
         for (var index = 0; index < chunkCount; index++)
@@ -149,8 +146,7 @@ internal sealed class ChatCompletionsHandler(EndpointMap endpoints, AccountRegis
             var delta = index - 1;
             if (delta >= 0 && delta < completion.Deltas)
             {
-                invocation.OutputTokensSent = Math.Min(completion.OutputTokens, (delta + 1) * Completion.TokensPerDelta);
-                await LatencyModel.WaitUntilAsync(invocation.StartTimestamp, firstToken + latency.Generation(model, region, invocation.OutputTokensSent), cancellation);
+                await latency.PaceDeltaAsync(invocation, firstToken, delta, cancellation);
             }
 
             WriteChunk(json, id, created, model.Id, includeUsage, index switch

@@ -6,17 +6,13 @@ using static Switchyard.BedrockEmulator.Tests.BedrockCalls;
 namespace Switchyard.BedrockEmulator.Tests;
 
 [Collection(EmulatorCollection.Name)]
-public sealed class AdminApiTests(EmulatorHost host) : IAsyncLifetime
+public sealed class AdminApiTests(EmulatorHost host) : EmulatorTest(host)
 {
-    public Task InitializeAsync() => host.ResetAsync();
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task Invocations_are_filtered_by_account_Region_model_time_and_limit()
     {
-        using var primary = host.SignedClient("us-east-1");
-        using var secondary = host.SignedClient("us-east-2", EmulatorHost.SecondaryAccessKey, EmulatorHost.SecondarySecret);
+        using var primary = Host.SignedClient("us-east-1");
+        using var secondary = Host.SignedClient("us-east-2", EmulatorHost.SecondaryAccessKey, EmulatorHost.SecondarySecret);
         (await ConverseAsync(primary, Sonnet)).EnsureSuccessStatusCode();
         var between = DateTimeOffset.UtcNow;
         (await ConverseAsync(primary, "us." + Haiku)).EnsureSuccessStatusCode();
@@ -27,37 +23,37 @@ public sealed class AdminApiTests(EmulatorHost host) : IAsyncLifetime
         Assert.Equal(1, await CountAsync($"model={Uri.EscapeDataString(Haiku)}"));
         Assert.Equal(1, await CountAsync($"model={Uri.EscapeDataString("us." + Haiku)}"));
         Assert.Equal(2, await CountAsync($"since={Uri.EscapeDataString(between.ToString("O"))}"));
-        var last = await host.Admin.GetFromJsonAsync<JsonElement[]>("/admin/invocations?limit=1");
+        var last = await Host.Admin.GetFromJsonAsync<JsonElement[]>("/admin/invocations?limit=1");
         Assert.Equal("secondary", Assert.Single(last!).GetProperty("account").GetString());
 
-        Assert.Equal(HttpStatusCode.NoContent, (await host.Admin.DeleteAsync("/admin/invocations")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Host.Admin.DeleteAsync("/admin/invocations")).StatusCode);
         Assert.Equal(0, await CountAsync(""));
     }
 
     [Fact]
     public async Task Reset_clears_faults_windows_log_and_overrides()
     {
-        await host.AddFaultAsync(new { kind = "outage" });
-        (await host.Admin.PutAsJsonAsync("/admin/quotas", new { rpm = 1, tpm = 1 })).EnsureSuccessStatusCode();
-        using var client = host.SignedClient("us-east-1");
+        await Host.AddFaultAsync(new { kind = "outage" });
+        (await Host.Admin.PutAsJsonAsync("/admin/quotas", new { rpm = 1, tpm = 1 })).EnsureSuccessStatusCode();
+        using var client = Host.SignedClient("us-east-1");
         (await ConverseAsync(client, Sonnet)).Dispose();
 
-        (await host.Admin.PostAsync("/admin/reset", null)).EnsureSuccessStatusCode();
+        (await Host.Admin.PostAsync("/admin/reset", null)).EnsureSuccessStatusCode();
 
-        Assert.Empty((await host.Admin.GetFromJsonAsync<JsonElement[]>("/admin/faults"))!);
+        Assert.Empty((await Host.Admin.GetFromJsonAsync<JsonElement[]>("/admin/faults"))!);
         Assert.Equal(0, await CountAsync(""));
-        Assert.DoesNotContain((await host.Admin.GetFromJsonAsync<JsonElement[]>("/admin/quotas"))!, q => q.GetProperty("overridden").GetBoolean());
+        Assert.DoesNotContain((await Host.Admin.GetFromJsonAsync<JsonElement[]>("/admin/quotas"))!, q => q.GetProperty("overridden").GetBoolean());
         Assert.Equal(HttpStatusCode.OK, (await ConverseAsync(client, Sonnet)).StatusCode);
     }
 
     [Fact]
     public async Task Settings_switch_live()
     {
-        var updated = await (await host.Admin.PutAsJsonAsync("/admin/settings", new { latencyEnabled = true })).Content.ReadFromJsonAsync<JsonElement>();
+        var updated = await (await Host.Admin.PutAsJsonAsync("/admin/settings", new { latencyEnabled = true })).Content.ReadFromJsonAsync<JsonElement>();
 
         Assert.True(updated.GetProperty("latencyEnabled").GetBoolean());
         Assert.True(updated.GetProperty("quotasEnabled").GetBoolean());
-        using var client = host.SignedClient("us-east-1");
+        using var client = Host.SignedClient("us-east-1");
         var watch = System.Diagnostics.Stopwatch.StartNew();
         (await ConverseAsync(client, NovaLite, Body(maxTokens: 3))).EnsureSuccessStatusCode();
         Assert.True(watch.ElapsedMilliseconds >= 300, "Nova Lite's time to first token is 300 ms in us-east-1");
@@ -66,12 +62,12 @@ public sealed class AdminApiTests(EmulatorHost host) : IAsyncLifetime
     [Fact]
     public async Task The_admin_API_is_served_on_the_admin_endpoint_only()
     {
-        using var regionEndpoint = new HttpClient { BaseAddress = host.Endpoint("us-east-1") };
+        using var regionEndpoint = new HttpClient { BaseAddress = Host.Endpoint("us-east-1") };
 
         Assert.Equal(HttpStatusCode.NotFound, (await regionEndpoint.GetAsync("/admin/faults")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await host.Admin.GetAsync("/health")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Host.Admin.GetAsync("/health")).StatusCode);
     }
 
     private async Task<int> CountAsync(string query) =>
-        (await host.Admin.GetFromJsonAsync<JsonElement[]>($"/admin/invocations?{query}"))!.Length;
+        (await Host.Admin.GetFromJsonAsync<JsonElement[]>($"/admin/invocations?{query}"))!.Length;
 }

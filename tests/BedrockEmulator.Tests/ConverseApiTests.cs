@@ -6,16 +6,12 @@ using static Switchyard.BedrockEmulator.Tests.BedrockCalls;
 namespace Switchyard.BedrockEmulator.Tests;
 
 [Collection(EmulatorCollection.Name)]
-public sealed class ConverseApiTests(EmulatorHost host) : IAsyncLifetime
+public sealed class ConverseApiTests(EmulatorHost host) : EmulatorTest(host)
 {
-    public Task InitializeAsync() => host.ResetAsync();
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task Converse_answers_with_deterministic_text_whose_tokens_match_the_usage()
     {
-        using var client = host.SignedClient("us-east-2");
+        using var client = Host.SignedClient("us-east-2");
 
         using var first = await ConverseAsync(client, Haiku, Body(maxTokens: 1000));
         using var second = await ConverseAsync(client, Haiku, Body(maxTokens: 1000));
@@ -35,7 +31,7 @@ public sealed class ConverseApiTests(EmulatorHost host) : IAsyncLifetime
     [Fact]
     public async Task Converse_stops_at_max_tokens()
     {
-        using var client = host.SignedClient("us-east-1");
+        using var client = Host.SignedClient("us-east-1");
 
         var answer = await (await ConverseAsync(client, Sonnet, Body(maxTokens: 5))).Content.ReadFromJsonAsync<JsonElement>();
 
@@ -46,7 +42,7 @@ public sealed class ConverseApiTests(EmulatorHost host) : IAsyncLifetime
     [Fact]
     public async Task ConverseStream_sends_the_events_in_order_in_valid_frames()
     {
-        using var client = host.SignedClient("us-east-1");
+        using var client = Host.SignedClient("us-east-1");
 
         using var response = await ConverseAsync(client, "us." + Sonnet, Body(maxTokens: 10), stream: true);
         var frames = await FramesAsync(response);
@@ -75,7 +71,7 @@ public sealed class ConverseApiTests(EmulatorHost host) : IAsyncLifetime
     [InlineData("""{"messages":[{"role":"user","content":[]}]}""", "is empty")]
     public async Task Invalid_requests_are_ValidationExceptions(string json, string message)
     {
-        using var client = host.SignedClient("us-east-1");
+        using var client = Host.SignedClient("us-east-1");
 
         using var response = await RawAsync(client, Sonnet, json);
 
@@ -90,7 +86,7 @@ public sealed class ConverseApiTests(EmulatorHost host) : IAsyncLifetime
     [InlineData("us-east-1", "gpt-4o-mini")]
     public async Task Unknown_models_and_profiles_outside_their_geography_are_invalid(string region, string modelId)
     {
-        using var client = host.SignedClient(region);
+        using var client = Host.SignedClient(region);
 
         using var response = await ConverseAsync(client, modelId);
 
@@ -101,11 +97,11 @@ public sealed class ConverseApiTests(EmulatorHost host) : IAsyncLifetime
     [Fact]
     public async Task A_base_model_is_served_in_the_Region_it_is_called_in_and_logged()
     {
-        using var client = host.SignedClient("eu-west-1", EmulatorHost.SecondaryAccessKey, EmulatorHost.SecondarySecret);
+        using var client = Host.SignedClient("eu-west-1", EmulatorHost.SecondaryAccessKey, EmulatorHost.SecondarySecret);
 
         (await ConverseAsync(client, NovaLite)).EnsureSuccessStatusCode();
 
-        var entry = Assert.Single(await host.Admin.GetFromJsonAsync<JsonElement[]>("/admin/invocations") ?? []);
+        var entry = Assert.Single(await Host.Admin.GetFromJsonAsync<JsonElement[]>("/admin/invocations") ?? []);
         Assert.Equal("secondary", entry.GetProperty("account").GetString());
         Assert.Equal("eu-west-1", entry.GetProperty("region").GetString());
         Assert.Equal("eu-west-1", entry.GetProperty("sourceRegion").GetString());
@@ -118,7 +114,7 @@ public sealed class ConverseApiTests(EmulatorHost host) : IAsyncLifetime
     [Fact]
     public async Task Converse_is_not_served_on_the_admin_endpoint()
     {
-        using var client = EmulatorHost.SignedClient(host.Endpoint("admin"), "us-east-1");
+        using var client = EmulatorHost.SignedClient(Host.Endpoint("admin"), "us-east-1");
 
         using var response = await ConverseAsync(client, Sonnet);
 

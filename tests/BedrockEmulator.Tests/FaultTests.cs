@@ -7,12 +7,8 @@ using static Switchyard.BedrockEmulator.Tests.BedrockCalls;
 namespace Switchyard.BedrockEmulator.Tests;
 
 [Collection(EmulatorCollection.Name)]
-public sealed class FaultTests(EmulatorHost host) : IAsyncLifetime
+public sealed class FaultTests(EmulatorHost host) : EmulatorTest(host)
 {
-    public Task InitializeAsync() => host.ResetAsync();
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Theory]
     [InlineData("outage", HttpStatusCode.ServiceUnavailable, "ServiceUnavailableException", "unavailable")]
     [InlineData("error-rate", HttpStatusCode.InternalServerError, "InternalServerException", "error")]
@@ -20,9 +16,9 @@ public sealed class FaultTests(EmulatorHost host) : IAsyncLifetime
     [InlineData("model-not-ready", HttpStatusCode.TooManyRequests, "ModelNotReadyException", "model-not-ready")]
     public async Task A_failing_fault_answers_as_Bedrock_in_its_Region_only(string kind, HttpStatusCode status, string errorType, string outcome)
     {
-        await host.AddFaultAsync(new { kind, region = "us-east-1" });
-        using var east = host.SignedClient("us-east-1");
-        using var west = host.SignedClient("us-west-2");
+        await Host.AddFaultAsync(new { kind, region = "us-east-1" });
+        using var east = Host.SignedClient("us-east-1");
+        using var west = Host.SignedClient("us-west-2");
 
         using var failed = await ConverseAsync(east, Sonnet);
         using var served = await ConverseAsync(west, Sonnet);
@@ -30,16 +26,16 @@ public sealed class FaultTests(EmulatorHost host) : IAsyncLifetime
         Assert.Equal(status, failed.StatusCode);
         Assert.Equal(errorType, ErrorType(failed));
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
-        var log = await host.Admin.GetFromJsonAsync<JsonElement[]>("/admin/invocations?region=us-east-1");
+        var log = await Host.Admin.GetFromJsonAsync<JsonElement[]>("/admin/invocations?region=us-east-1");
         Assert.Equal(outcome, Assert.Single(log!).GetProperty("outcome").GetString());
     }
 
     [Fact]
     public async Task A_fault_matches_its_model_and_account_also_through_a_profile()
     {
-        await host.AddFaultAsync(new { kind = "outage", model = Haiku, account = "secondary" });
-        using var primary = host.SignedClient("us-east-1");
-        using var secondary = host.SignedClient("us-east-1", EmulatorHost.SecondaryAccessKey, EmulatorHost.SecondarySecret);
+        await Host.AddFaultAsync(new { kind = "outage", model = Haiku, account = "secondary" });
+        using var primary = Host.SignedClient("us-east-1");
+        using var secondary = Host.SignedClient("us-east-1", EmulatorHost.SecondaryAccessKey, EmulatorHost.SecondarySecret);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await ConverseAsync(secondary, "us." + Haiku)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await ConverseAsync(secondary, Sonnet)).StatusCode);
@@ -49,8 +45,8 @@ public sealed class FaultTests(EmulatorHost host) : IAsyncLifetime
     [Fact]
     public async Task A_throttle_storm_strikes_at_its_rate()
     {
-        await host.AddFaultAsync(new { kind = "throttle", rate = 0.5 });
-        using var client = host.SignedClient("us-east-2");
+        await Host.AddFaultAsync(new { kind = "throttle", rate = 0.5 });
+        using var client = Host.SignedClient("us-east-2");
 
         var statuses = new List<HttpStatusCode>();
         for (var i = 0; i < 60; i++)
@@ -65,8 +61,8 @@ public sealed class FaultTests(EmulatorHost host) : IAsyncLifetime
     [Fact]
     public async Task A_latency_spike_delays_the_answer()
     {
-        await host.AddFaultAsync(new { kind = "latency", latencyMs = 300, region = "us-west-2" });
-        using var client = host.SignedClient("us-west-2");
+        await Host.AddFaultAsync(new { kind = "latency", latencyMs = 300, region = "us-west-2" });
+        using var client = Host.SignedClient("us-west-2");
 
         var watch = Stopwatch.StartNew();
         (await ConverseAsync(client, Sonnet)).EnsureSuccessStatusCode();
@@ -77,8 +73,8 @@ public sealed class FaultTests(EmulatorHost host) : IAsyncLifetime
     [Fact]
     public async Task A_hang_never_answers_and_is_logged_when_the_client_gives_up()
     {
-        await host.AddFaultAsync(new { kind = "hang" });
-        using var client = host.SignedClient("us-east-1");
+        await Host.AddFaultAsync(new { kind = "hang" });
+        using var client = Host.SignedClient("us-east-1");
         client.Timeout = TimeSpan.FromMilliseconds(300);
 
         await Assert.ThrowsAnyAsync<TaskCanceledException>(() => ConverseAsync(client, Sonnet));
@@ -88,7 +84,7 @@ public sealed class FaultTests(EmulatorHost host) : IAsyncLifetime
         for (var i = 0; i < 100 && log.Length == 0; i++)
         {
             await Task.Delay(20);
-            log = (await host.Admin.GetFromJsonAsync<JsonElement[]>("/admin/invocations"))!;
+            log = (await Host.Admin.GetFromJsonAsync<JsonElement[]>("/admin/invocations"))!;
         }
 
         var outcome = Assert.Single(log).GetProperty("outcome").GetString();
@@ -98,8 +94,8 @@ public sealed class FaultTests(EmulatorHost host) : IAsyncLifetime
     [Fact]
     public async Task A_stream_cut_ends_the_stream_with_a_modelStreamErrorException_after_N_events()
     {
-        await host.AddFaultAsync(new { kind = "stream-cut", afterEvents = 2 });
-        using var client = host.SignedClient("us-east-1");
+        await Host.AddFaultAsync(new { kind = "stream-cut", afterEvents = 2 });
+        using var client = Host.SignedClient("us-east-1");
 
         var frames = await FramesAsync(await ConverseAsync(client, Sonnet, stream: true));
 
@@ -113,8 +109,8 @@ public sealed class FaultTests(EmulatorHost host) : IAsyncLifetime
     [Fact]
     public async Task A_throttle_with_afterEvents_strikes_mid_stream()
     {
-        await host.AddFaultAsync(new { kind = "throttle", afterEvents = 1 });
-        using var client = host.SignedClient("us-east-1");
+        await Host.AddFaultAsync(new { kind = "throttle", afterEvents = 1 });
+        using var client = Host.SignedClient("us-east-1");
 
         var frames = await FramesAsync(await ConverseAsync(client, Sonnet, stream: true));
 
@@ -125,16 +121,16 @@ public sealed class FaultTests(EmulatorHost host) : IAsyncLifetime
     [Fact]
     public async Task Faults_are_listed_removed_one_by_one_and_recovered_all_at_once()
     {
-        var outage = await host.AddFaultAsync(new { kind = "outage", region = "us-east-1" });
-        await host.AddFaultAsync(new { kind = "latency", latencyMs = 5 });
-        Assert.Equal(2, (await host.Admin.GetFromJsonAsync<JsonElement[]>("/admin/faults"))!.Length);
+        var outage = await Host.AddFaultAsync(new { kind = "outage", region = "us-east-1" });
+        await Host.AddFaultAsync(new { kind = "latency", latencyMs = 5 });
+        Assert.Equal(2, (await Host.Admin.GetFromJsonAsync<JsonElement[]>("/admin/faults"))!.Length);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await host.Admin.DeleteAsync($"/admin/faults/{outage}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await host.Admin.DeleteAsync($"/admin/faults/{outage}")).StatusCode);
-        Assert.Single((await host.Admin.GetFromJsonAsync<JsonElement[]>("/admin/faults"))!);
+        Assert.Equal(HttpStatusCode.NoContent, (await Host.Admin.DeleteAsync($"/admin/faults/{outage}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Host.Admin.DeleteAsync($"/admin/faults/{outage}")).StatusCode);
+        Assert.Single((await Host.Admin.GetFromJsonAsync<JsonElement[]>("/admin/faults"))!);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await host.Admin.DeleteAsync("/admin/faults")).StatusCode);
-        Assert.Empty((await host.Admin.GetFromJsonAsync<JsonElement[]>("/admin/faults"))!);
+        Assert.Equal(HttpStatusCode.NoContent, (await Host.Admin.DeleteAsync("/admin/faults")).StatusCode);
+        Assert.Empty((await Host.Admin.GetFromJsonAsync<JsonElement[]>("/admin/faults"))!);
     }
 
     [Theory]
@@ -146,7 +142,7 @@ public sealed class FaultTests(EmulatorHost host) : IAsyncLifetime
     [InlineData("""{"kind":"latency"}""")]
     public async Task Invalid_faults_are_refused(string json)
     {
-        using var response = await host.Admin.PostAsync("/admin/faults", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        using var response = await Host.Admin.PostAsync("/admin/faults", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }

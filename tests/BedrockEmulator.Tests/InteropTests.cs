@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using Switchyard.Tests;
 
 namespace Switchyard.BedrockEmulator.Tests;
 
@@ -8,20 +8,16 @@ namespace Switchyard.BedrockEmulator.Tests;
 /// JavaScript and the openai package, run with the endpoints in their environment.
 /// </summary>
 [Collection(EmulatorCollection.Name)]
-public sealed class InteropTests(EmulatorHost host) : IAsyncLifetime
+public sealed class InteropTests(EmulatorHost host) : EmulatorTest(host)
 {
-    public Task InitializeAsync() => host.ResetAsync();
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task The_AWS_SDK_for_JavaScript_converses_streams_and_sees_throttling()
     {
-        await host.AddFaultAsync(new { kind = "throttle", model = BedrockCalls.NovaLite });
+        await Host.AddFaultAsync(new { kind = "throttle", model = BedrockCalls.NovaLite });
 
-        var result = await RunAsync("bedrock.mjs", new()
+        var result = await NodeScript.RunAsync("bedrock.mjs", new Dictionary<string, string>
         {
-            ["BEDROCK_ENDPOINT"] = host.Endpoint("us-east-1").ToString().TrimEnd('/'),
+            ["BEDROCK_ENDPOINT"] = Host.Endpoint("us-east-1").ToString().TrimEnd('/'),
             ["ACCESS_KEY_ID"] = EmulatorHost.PrimaryAccessKey,
             ["SECRET_ACCESS_KEY"] = EmulatorHost.PrimarySecret,
             ["THROTTLED_MODEL"] = BedrockCalls.NovaLite,
@@ -50,11 +46,11 @@ public sealed class InteropTests(EmulatorHost host) : IAsyncLifetime
     [Fact]
     public async Task The_openai_client_completes_streams_with_usage_and_sees_rate_limits()
     {
-        await host.AddFaultAsync(new { kind = "throttle", region = "openai", model = BedrockCalls.NovaLite });
+        await Host.AddFaultAsync(new { kind = "throttle", region = "openai", model = BedrockCalls.NovaLite });
 
-        var result = await RunAsync("openai.mjs", new()
+        var result = await NodeScript.RunAsync("openai.mjs", new Dictionary<string, string>
         {
-            ["OPENAI_BASE_URL"] = new Uri(host.Endpoint("openai"), "v1").ToString(),
+            ["OPENAI_BASE_URL"] = new Uri(Host.Endpoint("openai"), "v1").ToString(),
             ["OPENAI_API_KEY"] = "sk-emulator-primary",
             ["THROTTLED_MODEL"] = BedrockCalls.NovaLite,
         });
@@ -70,45 +66,5 @@ public sealed class InteropTests(EmulatorHost host) : IAsyncLifetime
 
         Assert.True(result.GetProperty("throttled").GetProperty("isRateLimit").GetBoolean());
         Assert.Contains("gpt-4o-mini", result.GetProperty("models").EnumerateArray().Select(m => m.GetString()));
-    }
-
-    private static async Task<JsonElement> RunAsync(string script, Dictionary<string, string> environment)
-    {
-        var directory = InteropDirectory();
-        Assert.True(Directory.Exists(Path.Combine(directory, "node_modules")),
-            $"The node interop clients are not installed: run `npm ci --prefix tests/interop` from the repository root (missing {Path.Combine(directory, "node_modules")}).");
-
-        var start = new ProcessStartInfo("node", ["--no-warnings", script])
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var node = Process.Start(start)!;
-        var output = node.StandardOutput.ReadToEndAsync();
-        var error = node.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await node.WaitForExitAsync(timeout.Token);
-        Assert.True(node.ExitCode == 0, $"node {script} exited with {node.ExitCode}:\n{await error}\n{await output}");
-        return JsonDocument.Parse(await output).RootElement;
-    }
-
-    private static string InteropDirectory()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "tests", "interop");
-            if (File.Exists(Path.Combine(candidate, "package.json")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException("tests/interop/package.json was not found above " + AppContext.BaseDirectory);
     }
 }

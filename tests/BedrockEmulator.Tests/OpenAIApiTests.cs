@@ -6,12 +6,8 @@ using System.Text.Json;
 namespace Switchyard.BedrockEmulator.Tests;
 
 [Collection(EmulatorCollection.Name)]
-public sealed class OpenAIApiTests(EmulatorHost host) : IAsyncLifetime
+public sealed class OpenAIApiTests(EmulatorHost host) : EmulatorTest(host)
 {
-    public Task InitializeAsync() => host.ResetAsync();
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task A_completion_has_usage_and_is_logged_in_Region_openai()
     {
@@ -21,7 +17,7 @@ public sealed class OpenAIApiTests(EmulatorHost host) : IAsyncLifetime
         Assert.Equal("length", body.GetProperty("choices")[0].GetProperty("finish_reason").GetString());
         Assert.Equal(4, body.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
         Assert.Equal(3, body.GetProperty("usage").GetProperty("prompt_tokens").GetInt32());
-        var entry = Assert.Single((await host.Admin.GetFromJsonAsync<JsonElement[]>("/admin/invocations?region=openai"))!);
+        var entry = Assert.Single((await Host.Admin.GetFromJsonAsync<JsonElement[]>("/admin/invocations?region=openai"))!);
         Assert.Equal("secondary", entry.GetProperty("account").GetString());
         Assert.Equal("openai", entry.GetProperty("api").GetString());
     }
@@ -64,7 +60,7 @@ public sealed class OpenAIApiTests(EmulatorHost host) : IAsyncLifetime
     [Fact]
     public async Task Faults_apply_to_the_openai_Region()
     {
-        await host.AddFaultAsync(new { kind = "outage", region = "openai" });
+        await Host.AddFaultAsync(new { kind = "outage", region = "openai" });
 
         using var response = await CompleteAsync("sk-emulator-primary", new { model = "gpt-4o-mini", messages = new[] { new { role = "user", content = "Hi" } } });
 
@@ -77,6 +73,6 @@ public sealed class OpenAIApiTests(EmulatorHost host) : IAsyncLifetime
         var content = body is string json ? new StringContent(json, System.Text.Encoding.UTF8, "application/json") : (HttpContent)JsonContent.Create(body);
         var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = content };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return host.OpenAI.SendAsync(request);
+        return Host.OpenAI.SendAsync(request);
     }
 }

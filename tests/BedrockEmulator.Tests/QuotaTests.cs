@@ -91,41 +91,37 @@ public sealed class QuotaLimiterTests
 }
 
 [Collection(EmulatorCollection.Name)]
-public sealed class QuotaApiTests(EmulatorHost host) : IAsyncLifetime
+public sealed class QuotaApiTests(EmulatorHost host) : EmulatorTest(host)
 {
-    public Task InitializeAsync() => host.ResetAsync();
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task Over_quota_is_a_ThrottlingException_until_quotas_are_turned_off()
     {
-        (await host.Admin.PutAsJsonAsync("/admin/quotas", new { account = "primary", region = "us-east-2", model = NovaLite, rpm = 1, tpm = 100_000 })).EnsureSuccessStatusCode();
-        using var client = host.SignedClient("us-east-2");
+        (await Host.Admin.PutAsJsonAsync("/admin/quotas", new { account = "primary", region = "us-east-2", model = NovaLite, rpm = 1, tpm = 100_000 })).EnsureSuccessStatusCode();
+        using var client = Host.SignedClient("us-east-2");
 
         Assert.Equal(HttpStatusCode.OK, (await ConverseAsync(client, NovaLite)).StatusCode);
         using var throttled = await ConverseAsync(client, NovaLite);
         Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
         Assert.Equal("ThrottlingException", ErrorType(throttled));
 
-        (await host.Admin.PutAsJsonAsync("/admin/settings", new { quotasEnabled = false })).EnsureSuccessStatusCode();
+        (await Host.Admin.PutAsJsonAsync("/admin/settings", new { quotasEnabled = false })).EnsureSuccessStatusCode();
         Assert.Equal(HttpStatusCode.OK, (await ConverseAsync(client, NovaLite)).StatusCode);
     }
 
     [Fact]
     public async Task Quotas_list_shows_use_and_overrides()
     {
-        (await host.Admin.PutAsJsonAsync("/admin/quotas", new { region = "eu-west-1", model = Sonnet, rpm = 7, tpm = 7000 })).EnsureSuccessStatusCode();
-        using var client = host.SignedClient("eu-west-1");
+        (await Host.Admin.PutAsJsonAsync("/admin/quotas", new { region = "eu-west-1", model = Sonnet, rpm = 7, tpm = 7000 })).EnsureSuccessStatusCode();
+        using var client = Host.SignedClient("eu-west-1");
         (await ConverseAsync(client, Sonnet, Body(maxTokens: 100))).EnsureSuccessStatusCode();
 
-        var quotas = await host.Admin.GetFromJsonAsync<JsonElement[]>("/admin/quotas");
+        var quotas = await Host.Admin.GetFromJsonAsync<JsonElement[]>("/admin/quotas");
         var entry = quotas!.Single(q => q.GetProperty("account").GetString() == "primary" && q.GetProperty("region").GetString() == "eu-west-1" && q.GetProperty("model").GetString() == Sonnet);
         Assert.Equal(7, entry.GetProperty("rpm").GetInt32());
         Assert.Equal(1, entry.GetProperty("usedRequests").GetInt32());
         Assert.True(entry.GetProperty("overridden").GetBoolean());
         Assert.True(entry.GetProperty("usedTokens").GetInt64() > 7);
 
-        Assert.Equal(HttpStatusCode.BadRequest, (await host.Admin.PutAsJsonAsync("/admin/quotas", new { region = "mars-1", rpm = 1, tpm = 1 })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Host.Admin.PutAsJsonAsync("/admin/quotas", new { region = "mars-1", rpm = 1, tpm = 1 })).StatusCode);
     }
 }

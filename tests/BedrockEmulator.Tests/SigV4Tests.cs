@@ -6,16 +6,12 @@ using static Switchyard.BedrockEmulator.Tests.BedrockCalls;
 namespace Switchyard.BedrockEmulator.Tests;
 
 [Collection(EmulatorCollection.Name)]
-public sealed class SigV4Tests(EmulatorHost host) : IAsyncLifetime
+public sealed class SigV4Tests(EmulatorHost host) : EmulatorTest(host)
 {
-    public Task InitializeAsync() => host.ResetAsync();
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task A_request_signed_by_AWSSDK_Core_with_a_colon_in_the_model_id_is_accepted()
     {
-        using var client = host.SignedClient("us-west-2", EmulatorHost.SecondaryAccessKey, EmulatorHost.SecondarySecret);
+        using var client = Host.SignedClient("us-west-2", EmulatorHost.SecondaryAccessKey, EmulatorHost.SecondarySecret);
 
         using var response = await ConverseAsync(client, Haiku);
 
@@ -25,7 +21,7 @@ public sealed class SigV4Tests(EmulatorHost host) : IAsyncLifetime
     [Fact]
     public async Task An_unsigned_request_is_MissingAuthenticationToken()
     {
-        using var client = new HttpClient { BaseAddress = host.Endpoint("us-east-1") };
+        using var client = new HttpClient { BaseAddress = Host.Endpoint("us-east-1") };
 
         await AssertRejectedAsync(await ConverseAsync(client, Sonnet), HttpStatusCode.Forbidden, "MissingAuthenticationTokenException");
     }
@@ -33,7 +29,7 @@ public sealed class SigV4Tests(EmulatorHost host) : IAsyncLifetime
     [Fact]
     public async Task An_unknown_access_key_is_UnrecognizedClient()
     {
-        using var client = host.SignedClient("us-east-1", "AKIANOBODY", EmulatorHost.PrimarySecret);
+        using var client = Host.SignedClient("us-east-1", "AKIANOBODY", EmulatorHost.PrimarySecret);
 
         await AssertRejectedAsync(await ConverseAsync(client, Sonnet), HttpStatusCode.Forbidden, "UnrecognizedClientException");
     }
@@ -41,7 +37,7 @@ public sealed class SigV4Tests(EmulatorHost host) : IAsyncLifetime
     [Fact]
     public async Task A_wrong_secret_is_InvalidSignature()
     {
-        using var client = host.SignedClient("us-east-1", EmulatorHost.PrimaryAccessKey, EmulatorHost.SecondarySecret);
+        using var client = Host.SignedClient("us-east-1", EmulatorHost.PrimaryAccessKey, EmulatorHost.SecondarySecret);
 
         await AssertRejectedAsync(await ConverseAsync(client, Sonnet), HttpStatusCode.Forbidden, "InvalidSignatureException", "does not match");
     }
@@ -49,7 +45,7 @@ public sealed class SigV4Tests(EmulatorHost host) : IAsyncLifetime
     [Fact]
     public async Task A_signature_scoped_to_another_Region_is_InvalidSignature()
     {
-        using var client = EmulatorHost.SignedClient(host.Endpoint("us-east-1"), "us-west-2");
+        using var client = EmulatorHost.SignedClient(Host.Endpoint("us-east-1"), "us-west-2");
 
         await AssertRejectedAsync(await ConverseAsync(client, Sonnet), HttpStatusCode.Forbidden, "InvalidSignatureException", "valid region");
     }
@@ -57,7 +53,7 @@ public sealed class SigV4Tests(EmulatorHost host) : IAsyncLifetime
     [Fact]
     public async Task A_body_changed_after_signing_is_InvalidSignature()
     {
-        var signed = await SignAsync(new HttpRequestMessage(HttpMethod.Post, new Uri(host.Endpoint("us-east-1"), $"model/{Sonnet}/converse"))
+        var signed = await SignAsync(new HttpRequestMessage(HttpMethod.Post, new Uri(Host.Endpoint("us-east-1"), $"model/{Sonnet}/converse"))
         {
             Content = JsonContent.Create(Body("original")),
         });
@@ -70,7 +66,7 @@ public sealed class SigV4Tests(EmulatorHost host) : IAsyncLifetime
     [Fact]
     public async Task A_signature_more_than_five_minutes_old_is_rejected()
     {
-        var signed = await SignAsync(new HttpRequestMessage(HttpMethod.Post, new Uri(host.Endpoint("us-east-1"), $"model/{Sonnet}/converse"))
+        var signed = await SignAsync(new HttpRequestMessage(HttpMethod.Post, new Uri(Host.Endpoint("us-east-1"), $"model/{Sonnet}/converse"))
         {
             Content = JsonContent.Create(Body()),
         });

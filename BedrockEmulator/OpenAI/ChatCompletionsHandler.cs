@@ -71,11 +71,9 @@ internal sealed class ChatCompletionsHandler(EndpointMap endpoints, AccountRegis
 
     private EmulatorError? Admit(HttpContext context, Invocation invocation, ChatCompletionRequest? request)
     {
-        var authorization = context.Request.Headers.Authorization.ToString();
-        var account = authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? accounts.ByOpenAIKey(authorization[7..].Trim()) : null;
-        if (account is null)
+        if (accounts.ByBearerHeader(context.Request.Headers.Authorization.ToString()) is not { } account)
         {
-            return new EmulatorError(ErrorKind.UnrecognizedClient, "Incorrect API key provided.");
+            return OpenAIErrors.IncorrectApiKey;
         }
 
         invocation.Account = account;

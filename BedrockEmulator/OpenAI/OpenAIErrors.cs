@@ -5,6 +5,8 @@ namespace Switchyard.BedrockEmulator.OpenAI;
 /// <summary>Errors in OpenAI's shape: <c>{"error":{"message","type","code"}}</c> with OpenAI's status codes.</summary>
 internal static class OpenAIErrors
 {
+    public static readonly EmulatorError IncorrectApiKey = new(ErrorKind.UnrecognizedClient, "Incorrect API key provided.");
+
     public static (int Status, string Type, string? Code) Describe(ErrorKind kind) => kind switch
     {
         ErrorKind.Validation => (400, "invalid_request_error", null),

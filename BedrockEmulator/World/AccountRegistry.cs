@@ -24,7 +24,9 @@ internal sealed class AccountRegistry
 
     public EmulatedAccount? ByAccessKeyId(string accessKeyId) => _byAccessKey.GetValueOrDefault(accessKeyId);
 
-    public EmulatedAccount? ByOpenAIKey(string key) => _byOpenAIKey.GetValueOrDefault(key);
+    /// <summary>The account of an OpenAI-style <c>Authorization: Bearer &lt;key&gt;</c> header, if the key is known.</summary>
+    public EmulatedAccount? ByBearerHeader(string authorization) =>
+        authorization.StartsWith("Bearer ", StringComparison.Ordinal) ? _byOpenAIKey.GetValueOrDefault(authorization[7..].Trim()) : null;
 
     public bool Exists(string name) => All.Any(a => a.Name == name);
 }

@@ -68,6 +68,19 @@ public sealed class OpenAIApiTests(EmulatorHost host) : EmulatorTest(host)
         Assert.Equal("server_error", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("type").GetString());
     }
 
+    [Fact]
+    public async Task Models_are_listed_for_a_known_key_only()
+    {
+        using var anonymous = await Host.OpenAI.GetAsync("/v1/models");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/models") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", "sk-emulator-primary") } };
+        using var listed = await Host.OpenAI.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        var models = (await listed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("data").EnumerateArray().ToList();
+        Assert.Equal("openai", models.Single(m => m.GetProperty("id").GetString() == "gpt-4o-mini").GetProperty("owned_by").GetString());
+        Assert.Equal("anthropic", models.Single(m => m.GetProperty("id").GetString() == "anthropic.claude-sonnet-4-6").GetProperty("owned_by").GetString());
+    }
+
     private Task<HttpResponseMessage> CompleteAsync(string key, object body)
     {
         var content = body is string json ? new StringContent(json, System.Text.Encoding.UTF8, "application/json") : (HttpContent)JsonContent.Create(body);

@@ -42,7 +42,10 @@ public sealed class AdminApiTests(EmulatorHost host) : EmulatorTest(host)
 
         Assert.Empty((await Host.Admin.GetFromJsonAsync<JsonElement[]>("/admin/faults"))!);
         Assert.Equal(0, await CountAsync(""));
-        Assert.DoesNotContain((await Host.Admin.GetFromJsonAsync<JsonElement[]>("/admin/quotas"))!, q => q.GetProperty("overridden").GetBoolean());
+        var sonnet = (await Host.Admin.GetFromJsonAsync<JsonElement[]>("/admin/quotas"))!
+            .Single(q => q.GetProperty("account").GetString() == "primary" && q.GetProperty("region").GetString() == "us-east-1" && q.GetProperty("model").GetString() == Sonnet);
+        Assert.False(sonnet.GetProperty("overridden").GetBoolean());
+        Assert.Equal(200, sonnet.GetProperty("rpm").GetInt32());
         Assert.Equal(HttpStatusCode.OK, (await ConverseAsync(client, Sonnet)).StatusCode);
     }
 

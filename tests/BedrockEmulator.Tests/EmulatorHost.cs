@@ -70,7 +70,16 @@ public sealed class EmulatorHost : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(
             _endpoints.Select(e => KeyValuePair.Create($"Kestrel:Endpoints:{e.Key}:Url", (string?)e.Value.ToString().TrimEnd('/')))
-                .Append(KeyValuePair.Create("Emulator:Latency:Enabled", (string?)"false"))));
+                .Concat(new Dictionary<string, string?>
+                {
+                    ["Emulator:Latency:Enabled"] = "false",
+                    // A configured override, which POST /admin/reset keeps.
+                    ["Emulator:Quotas:Overrides:0:Account"] = "secondary",
+                    ["Emulator:Quotas:Overrides:0:Region"] = "us-west-2",
+                    ["Emulator:Quotas:Overrides:0:Model"] = "amazon.nova-pro-v1:0",
+                    ["Emulator:Quotas:Overrides:0:Rpm"] = "42",
+                    ["Emulator:Quotas:Overrides:0:Tpm"] = "4200",
+                })));
     }
 
     protected override void Dispose(bool disposing)

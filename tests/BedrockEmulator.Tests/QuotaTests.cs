@@ -109,6 +109,19 @@ public sealed class QuotaApiTests(EmulatorHost host) : EmulatorTest(host)
     }
 
     [Fact]
+    public async Task Configured_overrides_apply_and_survive_a_reset()
+    {
+        (await Host.Admin.PostAsync("/admin/reset", null)).EnsureSuccessStatusCode();
+
+        var quotas = await Host.Admin.GetFromJsonAsync<JsonElement[]>("/admin/quotas");
+        var configured = quotas!.Single(q => q.GetProperty("account").GetString() == "secondary" && q.GetProperty("region").GetString() == "us-west-2"
+            && q.GetProperty("model").GetString() == "amazon.nova-pro-v1:0");
+        Assert.Equal(42, configured.GetProperty("rpm").GetInt32());
+        Assert.Equal(4200, configured.GetProperty("tpm").GetInt64());
+        Assert.True(configured.GetProperty("overridden").GetBoolean());
+    }
+
+    [Fact]
     public async Task Quotas_list_shows_use_and_overrides()
     {
         (await Host.Admin.PutAsJsonAsync("/admin/quotas", new { region = "eu-west-1", model = Sonnet, rpm = 7, tpm = 7000 })).EnsureSuccessStatusCode();

@@ -16,6 +16,8 @@ internal sealed class AdmissionStartup(IConnectionMultiplexer redis, TenantDirec
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         redis.ConnectionRestored += OnConnectionRestored;
+        // Compiles the record parser now rather than within the first key lookup's store timeout.
+        TenantRecordJson.Parse(TenantRecordJson.Serialize(new TenantRecord(new TenantDefinition { Id = "warm-up" }, [])));
         await TryConnectAsync(cancellationToken);
     }
 

@@ -7,7 +7,7 @@ namespace Switchyard.Admission;
 
 /// <summary>
 /// API key to tenant, cached in-process. Entries are trusted for KeyCacheTtl; a change to a tenant is
-/// published on <see cref="TenantKeys.Changes"/> and drops its entries on every replica at once. While
+/// published on <see cref="TenantKeys.Changes"/> and makes its entries stale on every replica at once. While
 /// the store is unreachable, expired entries are still served (last known good), so known keys keep working.
 /// </summary>
 internal sealed class TenantDirectory(IConnectionMultiplexer redis, StoreGate gate, TimeProvider clock, IOptionsMonitor<AdmissionOptions> options)
@@ -34,35 +34,35 @@ internal sealed class TenantDirectory(IConnectionMultiplexer redis, StoreGate ga
             return cached?.Resolution ?? KeyResolution.Unavailable;
         }
 
-        // Unknown keys are not cached: a key created a moment later must work at once.
-        if (loaded.TenantId is not null && Volatile.Read(ref _generation) == generation)
+        // Unknown keys are not cached: a key created a moment later must work at once. What raced with
+        // an invalidation is kept stale: asked again next time, but still the fallback during an outage.
+        if (loaded.TenantId is not null)
         {
-            _keys[hash] = new CachedKey(loaded.Resolution, loaded.TenantId, now + options.CurrentValue.KeyCacheTtl.Ticks);
+            var expiresAt = Volatile.Read(ref _generation) == generation ? now + options.CurrentValue.KeyCacheTtl.Ticks : 0;
+            _keys[hash] = new CachedKey(loaded.Resolution, loaded.TenantId, expiresAt);
         }
 
         return loaded.Resolution;
     }
 
-    /// <summary>Drops everything cached about the tenant (a published change).</summary>
-    public void Invalidate(string tenantId)
-    {
-        Interlocked.Increment(ref _generation);
-        foreach (var (hash, entry) in _keys)
-        {
-            if (entry.TenantId == tenantId)
-            {
-                _keys.TryRemove(hash, out _);
-            }
-        }
-    }
+    /// <summary>
+    /// Marks everything cached about the tenant stale (a published change): the next lookup asks the
+    /// store, and the stale entry remains only as the fallback while the store is unreachable.
+    /// </summary>
+    public void Invalidate(string tenantId) => Expire(tenantId);
 
-    /// <summary>Marks every entry stale (after a reconnect, when changes may have been missed); stale entries remain the fallback.</summary>
-    public void ExpireAll()
+    /// <summary>Marks every entry stale (after a reconnect, when changes may have been missed).</summary>
+    public void ExpireAll() => Expire(tenantId: null);
+
+    private void Expire(string? tenantId)
     {
         Interlocked.Increment(ref _generation);
         foreach (var (hash, entry) in _keys)
         {
-            _keys.TryUpdate(hash, entry with { ExpiresAt = 0 }, entry);
+            if (tenantId is null || entry.TenantId == tenantId)
+            {
+                _keys.TryUpdate(hash, entry with { ExpiresAt = 0 }, entry);
+            }
         }
     }
 

@@ -24,7 +24,7 @@ public static class TenantsApi
         tenants.MapDelete("/{id}", async Task<Results<NoContent, JsonHttpResult<ApiError>>> (string id, TenantStore store) =>
             await store.DeleteAsync(id) ? TypedResults.NoContent() : ApiError.NotFound($"Tenant '{id}'"));
         tenants.MapPost("/{id}/keys", async Task<Results<Created<IssuedKey>, JsonHttpResult<ApiError>>> (string id, TenantStore store) =>
-            await store.IssueKeyAsync(id) is var (key, apiKey)
+            await store.IssueKeyAsync(id) is ({ } key, { } apiKey)
                 ? TypedResults.Created($"/admin/tenants/{id}", new IssuedKey(KeyView.From(key), apiKey))
                 : ApiError.NotFound($"Tenant '{id}'"));
         tenants.MapDelete("/{id}/keys/{key}", RevokeKeyAsync);
@@ -42,7 +42,7 @@ public static class TenantsApi
             return ApiError.Invalid(errors);
         }
 
-        return await store.CreateAsync(definition) is var (record, apiKey)
+        return await store.CreateAsync(definition) is ({ } record, { } apiKey)
             ? TypedResults.Created($"/admin/tenants/{definition.Id}", new CreatedTenant(TenantView.From(record), apiKey))
             : ApiError.Result(StatusCodes.Status409Conflict, "conflict", $"Tenant '{definition.Id}' already exists.");
     }

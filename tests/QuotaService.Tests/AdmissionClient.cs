@@ -27,6 +27,9 @@ public sealed class AdmissionClient : IAsyncDisposable
         options.AbortOnConnectFail = false;
         options.ReconnectRetryPolicy = new LinearRetry(100);
         options.ConnectTimeout = 1000;
+        // As recommended for admission: a command that cannot be sent now fails now, instead of
+        // landing after its caller has already decided locally.
+        options.BacklogPolicy = BacklogPolicy.FailFast;
         var redis = await ConnectionMultiplexer.ConnectAsync(options);
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });

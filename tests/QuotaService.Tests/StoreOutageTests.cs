@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using Switchyard.Admission;
+using Switchyard.Tests;
+
+namespace Switchyard.QuotaService.Tests;
+
+[Trait("Category", "Redis")]
+public sealed class StoreOutageTests(RedisTestServer server) : IClassFixture<RedisTestServer>
+{
+    [Fact]
+    public async Task During_an_outage_admission_is_quick_and_local_with_a_replica_share_then_shared_again()
+    {
+        await using var proxy = new TcpOutageProxy(server.Port);
+        await using var router = await AdmissionClient.StartAsync(proxy.ConnectionString, o =>
+        {
+            o.StoreTimeout = TimeSpan.FromMilliseconds(50);
+            o.ProbeInterval = TimeSpan.FromMilliseconds(200);
+            o.ReplicaCount = 2;
+        });
+        var (tenant, apiKey) = await router.CreateTenantAsync(new TenantLimits { RequestsPerMinute = 10 });
+        // The first lookup may miss the tight timeout on a cold test process; it is cached once it succeeds.
+        await Until(async () => (await router.Admission.ResolveKeyAsync(apiKey, default)).Status == KeyStatus.Found);
+
+        proxy.Cut();
+        var watch = Stopwatch.StartNew();
+        var during = new List<AdmissionDecision>();
+        for (var i = 0; i < 7; i++)
+        {
+            during.Add(await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", 10), default));
+        }
+
+        // Known keys keep resolving from the cache; unknown ones are neither accepted nor refused.
+        var known = await router.Admission.ResolveKeyAsync(apiKey, default);
+        var unseen = await router.Admission.ResolveKeyAsync("sk-sy-never-seen", default);
+        var elapsed = watch.Elapsed;
+
+        Assert.All(during, d => Assert.True(d.Degraded));
+        Assert.Equal(5, during.Count(d => d.Admitted));
+        Assert.Equal(RejectionReason.RequestsPerMinute, during[^1].Reason);
+        Assert.Equal(5, during[^1].RateLimits.LimitRequests);
+        Assert.True(elapsed < TimeSpan.FromSeconds(2), $"decisions took {elapsed} during the outage");
+        Assert.Equal(KeyStatus.Found, known.Status);
+        Assert.Equal(KeyStatus.Unavailable, unseen.Status);
+        await router.Admission.SettleAsync(during[0].Lease!, new UsageReport(1, 1, 0), default);
+
+        proxy.Restore();
+        AdmissionDecision? after = null;
+        await Until(async () => (after = await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", 10), default)) is { Degraded: false });
+
+        // The shared window did not count the local admissions: this one, plus at most the first
+        // admission of the outage, which timed out on the client but may have reached the store.
+        Assert.True(after!.Admitted);
+        Assert.InRange(after.RateLimits.RemainingRequests!.Value, 8, 9);
+    }
+
+    private static async Task Until(Func<Task<bool>> condition)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), "the store did not answer again in time");
+            await Task.Delay(100);
+        }
+    }
+}

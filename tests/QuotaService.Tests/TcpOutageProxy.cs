@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Switchyard.QuotaService.Tests;
+
+/// <summary>
+/// A loopback TCP proxy in front of the test server that can be cut (connections dropped, new ones
+/// refused) and restored on the same port: a store outage and its recovery without restarting the store.
+/// </summary>
+public sealed class TcpOutageProxy : IAsyncDisposable
+{
+    private readonly int _targetPort;
+    private readonly List<TcpClient> _connections = [];
+    private TcpListener? _listener;
+    private CancellationTokenSource _cut = new();
+
+    public TcpOutageProxy(int targetPort)
+    {
+        _targetPort = targetPort;
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        Port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        Restore();
+    }
+
+    public int Port { get; }
+
+    public string ConnectionString => $"127.0.0.1:{Port}";
+
+    public void Restore()
+    {
+        _cut = new CancellationTokenSource();
+        _listener = new TcpListener(IPAddress.Loopback, Port);
+        _listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        _listener.Start();
+        _ = AcceptAsync(_listener, _cut.Token);
+    }
+
+    public void Cut()
+    {
+        _cut.Cancel();
+        _listener?.Stop();
+        lock (_connections)
+        {
+            foreach (var connection in _connections)
+            {
+                connection.Dispose();
+            }
+
+            _connections.Clear();
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Cut();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task AcceptAsync(TcpListener listener, CancellationToken cut)
+    {
+        while (!cut.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await listener.AcceptTcpClientAsync(cut);
+            }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            var upstream = new TcpClient();
+            await upstream.ConnectAsync(IPAddress.Loopback, _targetPort, cut);
+            lock (_connections)
+            {
+                _connections.Add(client);
+                _connections.Add(upstream);
+            }
+
+            _ = PumpAsync(client.GetStream(), upstream.GetStream(), cut);
+            _ = PumpAsync(upstream.GetStream(), client.GetStream(), cut);
+        }
+    }
+
+    private static async Task PumpAsync(Stream from, Stream to, CancellationToken cut)
+    {
+        try
+        {
+            await from.CopyToAsync(to, cut);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The outage: the connection is gone.
+        }
+    }
+}

@@ -1,0 +1,125 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Switchyard.Tests;
+
+namespace Switchyard.QuotaService.Tests;
+
+[Trait("Category", "Redis")]
+public sealed class TenantsApiTests(RedisTestServer server) : IClassFixture<RedisTestServer>
+{
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData("Bearer", "wrong-key-wrong-key")]
+    [InlineData("x-admin-key", "wrong-key-wrong-key")]
+    public async Task Admin_endpoints_refuse_a_missing_or_wrong_key(string? scheme, string? key)
+    {
+        await using var factory = new QuotaServiceFactory(server);
+        var client = factory.CreateClient();
+        if (scheme == "Bearer")
+        {
+            client.DefaultRequestHeaders.Authorization = new("Bearer", key);
+        }
+        else if (scheme is not null)
+        {
+            client.DefaultRequestHeaders.Add(scheme, key);
+        }
+
+        var response = await client.GetAsync("/admin/tenants");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("authentication_error", (await response.Content.ReadFromJsonAsync<JsonObject>())!["error"]!["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_admin_key_is_accepted_in_x_admin_key_and_the_demo_tenants_are_seeded()
+    {
+        await using var factory = new QuotaServiceFactory(server);
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add("x-admin-key", QuotaServiceFactory.AdminKey);
+
+        var tenants = await client.GetFromJsonAsync<JsonArray>("/admin/tenants");
+        var consumerA = await client.GetFromJsonAsync<JsonObject>("/admin/tenants/consumer-a");
+
+        Assert.Subset(tenants!.Select(t => t!["tenant"]!["id"]!.GetValue<string>()).ToHashSet(), new HashSet<string> { "demo", "consumer-a", "consumer-b", "consumer-c" });
+        Assert.Equal(3, consumerA!["tenant"]!["limits"]!["requestsPerMinute"]!.GetValue<int>());
+        Assert.Equal("interactive", consumerA["tenant"]!["tier"]!.GetValue<string>());
+        Assert.Equal("consumer-a-model", consumerA["tenant"]!["allowedModelGroups"]![0]!.GetValue<string>());
+        Assert.Null(consumerA["keys"]![0]!["hash"]);
+    }
+
+    [Fact]
+    public async Task Tenants_are_created_read_updated_rotated_revoked_and_deleted()
+    {
+        await using var factory = new QuotaServiceFactory(server);
+        var client = factory.CreateAdminClient();
+
+        var created = await client.PostAsJsonAsync("/admin/tenants", new { id = "crud-tenant", displayName = "CRUD", limits = new { requestsPerMinute = 2 }, tier = "batch" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var body = (await created.Content.ReadFromJsonAsync<JsonObject>())!;
+        var firstKey = body["apiKey"]!.GetValue<string>();
+        Assert.StartsWith("sk-sy-", firstKey);
+        Assert.Equal(HttpStatusCode.Conflict, (await client.PostAsJsonAsync("/admin/tenants", new { id = "crud-tenant" })).StatusCode);
+
+        var updated = await client.PutAsJsonAsync("/admin/tenants/crud-tenant", new { id = "crud-tenant", limits = new { requestsPerMinute = 5, maxConcurrency = 20 } });
+        Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+        var read = await client.GetFromJsonAsync<JsonObject>("/admin/tenants/crud-tenant");
+        Assert.Equal(5, read!["tenant"]!["limits"]!["requestsPerMinute"]!.GetValue<int>());
+
+        var rotated = await client.PostAsync("/admin/tenants/crud-tenant/keys", null);
+        Assert.Equal(HttpStatusCode.Created, rotated.StatusCode);
+        var secondKey = (await rotated.Content.ReadFromJsonAsync<JsonObject>())!["apiKey"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.OK, (await Admit(client, firstKey, "any")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Admit(client, secondKey, "any")).StatusCode);
+
+        var firstPrefix = body["tenant"]!["keys"]![0]!["prefix"]!.GetValue<string>();
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/admin/tenants/crud-tenant/keys/{firstPrefix}")).StatusCode);
+        // Revocation is published; every process (this one included) drops the key within moments.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while ((await Admit(client, firstKey, "any")).StatusCode != HttpStatusCode.Unauthorized)
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), "the revoked key still works");
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await Admit(client, secondKey, "any")).StatusCode);
+
+        var usage = await client.GetFromJsonAsync<JsonObject>("/admin/tenants/crud-tenant/usage");
+        Assert.InRange(usage!["requestsLastMinute"]!.GetValue<int>(), 3, 5);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.PostAsync("/admin/tenants/crud-tenant/reset-usage", null)).StatusCode);
+        usage = await client.GetFromJsonAsync<JsonObject>("/admin/tenants/crud-tenant/usage");
+        Assert.Equal(0, usage!["requestsLastMinute"]!.GetValue<int>());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync("/admin/tenants/crud-tenant")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/admin/tenants/crud-tenant")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.DeleteAsync("/admin/tenants/crud-tenant")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("{not json")]
+    [InlineData("""{"displayName": "no id"}""")]
+    [InlineData("""{"id": "Bad{Id}"}""")]
+    [InlineData("""{"id": "ok", "tier": "gold"}""")]
+    [InlineData("""{"id": "ok", "limits": {"requestsPerMinute": -1}}""")]
+    public async Task Bad_tenant_input_is_a_400_not_a_500(string json)
+    {
+        await using var factory = new QuotaServiceFactory(server);
+        var client = factory.CreateAdminClient();
+
+        var response = await client.PostAsync("/admin/tenants", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public void The_service_does_not_start_without_an_admin_key()
+    {
+        using var factory = new QuotaServiceFactory(server, adminKey: "");
+
+        Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+    }
+
+    private static Task<HttpResponseMessage> Admit(HttpClient client, string apiKey, string modelGroup) =>
+        client.PostAsJsonAsync("/v1/admission/admit", new { apiKey, modelGroup, reservedTokens = 10 });
+}

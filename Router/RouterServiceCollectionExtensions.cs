@@ -1,10 +1,12 @@
 using Microsoft.Extensions.Options;
+using Switchyard.Admission;
 using Switchyard.Router.Configuration;
 using Switchyard.Router.Providers;
 using Switchyard.Router.Providers.Bedrock;
 using Switchyard.Router.Providers.OpenAICompatible;
 using Switchyard.Router.Routing;
 using Switchyard.Router.Telemetry;
+using Switchyard.Router.Tenancy;
 
 namespace Switchyard.Router;
 
@@ -40,6 +42,8 @@ public static class RouterServiceCollectionExtensions
             () => TimeSpan.FromMilliseconds(sp.GetRequiredService<RoutingTableProvider>().Current.Options.CapacityStoreTimeoutMs)));
         services.AddSingleton(sp => new RetryBudget(() => sp.GetRequiredService<RoutingTableProvider>().Current.Options.Retry, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ChatRouter>();
+        services.AddTenantAdmission(builder.Configuration);
+        services.AddSingleton<TenantGate>();
         services.AddHostedService<RouterStartup>();
         return builder;
     }

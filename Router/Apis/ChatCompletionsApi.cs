@@ -5,6 +5,7 @@ using Microsoft.Extensions.AI;
 using Switchyard.Router.OpenAI;
 using Switchyard.Router.Routing;
 using Switchyard.Router.Telemetry;
+using Switchyard.Router.Tenancy;
 
 namespace Switchyard.Router.Apis;
 
@@ -25,21 +26,23 @@ public static class ChatCompletionsApi
     };
 
     private static async Task<IResult> CreateChatCompletionAsync(
-        HttpContext http, ChatRouter router, CapacityLimiter capacity, RoutingTableProvider tables)
+        HttpContext http, ChatRouter router, CapacityLimiter capacity, RoutingTableProvider tables, TenantGate tenants)
     {
         var started = Stopwatch.GetTimestamp();
         var options = tables.Current.Options;
         var cancellation = http.RequestAborted;
         ChatCompletionRequest wire;
         RouteRequest request;
+        TenantTicket ticket;
         try
         {
+            var tenant = await tenants.AuthenticateAsync(http);
             wire = await ReadRequestAsync(http, options.MaxRequestBodyBytes);
-            request = ChatRequestMapper.Map(wire);
+            (request, ticket) = await tenants.AdmitAsync(http, tenant, ChatRequestMapper.Map(wire));
         }
-        catch (RoutingException invalid)
+        catch (RoutingException refused)
         {
-            return OpenAIErrorResult.From(invalid);
+            return OpenAIErrorResult.From(refused);
         }
 
         var streaming = wire.Stream == true;
@@ -63,7 +66,7 @@ public static class ChatCompletionsApi
                     RouterTelemetry.RecordOutput(span, routed.Value.Text);
                 }
 
-                Complete(span, routed.Route, capacity, routed.Value.Usage, request.ModelGroup, started, "success");
+                Complete(span, routed.Route, capacity, ticket, routed.Value.Usage, request.ModelGroup, started, "success");
                 WriteRouteHeaders(http.Response, routed.Route, span);
                 return TypedResults.Json(ChatResponseMapper.ToCompletion(id, model, routed.Value), OpenAIJsonContext.Default.ChatCompletionResponse);
             }
@@ -80,7 +83,7 @@ public static class ChatCompletionsApi
                         RouterTelemetry.RecordOutput(span, outcome.Text);
                     }
 
-                    Complete(span, primed.Route, capacity, outcome.Usage, request.ModelGroup, started, outcome.Interrupted ? "stream_interrupted" : "success");
+                    Complete(span, primed.Route, capacity, ticket, outcome.Usage, request.ModelGroup, started, outcome.Interrupted ? "stream_interrupted" : "success");
                 });
         }
         catch (RoutingException failure)
@@ -93,9 +96,11 @@ public static class ChatCompletionsApi
         }
     }
 
-    private static void Complete(Activity? span, RouteInfo route, CapacityLimiter capacity, UsageDetails? usage, string modelGroup, long started, string outcome)
+    private static void Complete(Activity? span, RouteInfo route, CapacityLimiter capacity, TenantTicket ticket, UsageDetails? usage, string modelGroup, long started, string outcome)
     {
-        capacity.Settle(route.Deployment, route.Reservation, (usage?.InputTokenCount ?? 0) + (usage?.OutputTokenCount ?? 0));
+        var (input, output) = (usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0);
+        capacity.Settle(route.Deployment, route.Reservation, input + output);
+        ticket.RecordUsage(route.Deployment, input, output);
         RouterTelemetry.Usage(span, route.Deployment.Options.Model, usage?.InputTokenCount, usage?.OutputTokenCount);
         RouterTelemetry.RequestFinished(modelGroup, outcome, Stopwatch.GetElapsedTime(started));
         span?.Dispose();

@@ -32,6 +32,21 @@ public sealed class RouterHost : WebApplicationFactory<Program>, IAsyncLifetime
         UseKestrel(0);
         StartServer();
         BaseAddress = ClientOptions.BaseAddress;
+        await SeedTenantsAsync();
+    }
+
+    /// <summary>
+    /// Tenants as the QuotaService would store them: "test" (generous, every group), "noisy"
+    /// (rpm 3), "steady" (rpm 10), "pinned" (only the "west" deployment), "batch" and "closed" (only "solo").
+    /// </summary>
+    private async Task SeedTenantsAsync()
+    {
+        var store = Services.GetRequiredService<Switchyard.Admission.TenantStore>();
+        await store.UpsertAsync(new() { Id = "test", Limits = new() { RequestsPerMinute = 100_000 } }, ["test-key"]);
+        await store.UpsertAsync(new() { Id = "noisy", Limits = new() { RequestsPerMinute = 3 } }, ["noisy-key"]);
+        await store.UpsertAsync(new() { Id = "steady", Limits = new() { RequestsPerMinute = 10 } }, ["steady-key"]);
+        await store.UpsertAsync(new() { Id = "pinned", DedicatedDeployments = ["west"] }, ["pinned-key"]);
+        await store.UpsertAsync(new() { Id = "closed", AllowedModelGroups = ["solo"] }, ["closed-key"]);
     }
 
     async Task IAsyncLifetime.DisposeAsync()
@@ -43,6 +58,7 @@ public sealed class RouterHost : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>Every scripted deployment healthy, capacity windows empty, breakers closed, no calls recorded.</summary>
     public async Task ResetAsync()
     {
+        await Services.GetRequiredService<Switchyard.Admission.TenantStore>().ResetAllUsageAsync();
         foreach (var model in new[] { "model-primary", "model-backup", "model-east", "model-west" })
         {
             Upstream.Succeed(model);
@@ -53,6 +69,13 @@ public sealed class RouterHost : WebApplicationFactory<Program>, IAsyncLifetime
         reset.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminKey);
         (await client.SendAsync(reset)).EnsureSuccessStatusCode();
         Upstream.Calls.Clear();
+    }
+
+    /// <summary>Clients send the "test" tenant's key unless a test sets another.</summary>
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "test-key");
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -66,6 +89,8 @@ public sealed class RouterHost : WebApplicationFactory<Program>, IAsyncLifetime
             {
                 ["ConnectionStrings:cache"] = _redis.ConnectionString,
                 ["Quotas:AdminKey"] = AdminKey,
+                // Test classes run in parallel on two cores with the store in-process: be patient with it.
+                ["Admission:StoreTimeout"] = "00:00:02",
                 ["Routing:MaxRequestBodyBytes"] = "4096",
                 ["Routing:Retry:BaseDelayMs"] = "1",
                 ["Routing:Retry:MaxDelayMs"] = "5",

@@ -8,6 +8,7 @@ builder.AddQuotaService();
 
 var app = builder.Build();
 
+app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapTenantsApi();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 using Switchyard.Admission;
 using Switchyard.QuotaService.Apis;
 
@@ -9,13 +10,15 @@ public static class QuotaServiceExtensions
     /// <summary>Redis ("cache"), tenant admission and administration, the admin key (required at start) and seeding.</summary>
     public static IHostApplicationBuilder AddQuotaService(this IHostApplicationBuilder builder)
     {
-        builder.AddRedisClient("cache");
+        // Fail fast while disconnected: a timed-out admission must not land later, after a local decision.
+        builder.AddRedisClient("cache", configureOptions: options => options.BacklogPolicy = BacklogPolicy.FailFast);
         var services = builder.Services;
         services.AddTenantAdmission(builder.Configuration);
         services.AddOptions<QuotasOptions>().BindConfiguration(QuotasOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<QuotasOptions>, QuotasOptionsValidator>();
         services.AddHostedService<TenantSeeder>();
         services.AddProblemDetails();
+        services.AddExceptionHandler<ApiExceptionHandler>();
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, QuotaJsonContext.Default));
         return builder;
     }

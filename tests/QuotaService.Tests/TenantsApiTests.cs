@@ -110,6 +110,7 @@ public sealed class TenantsApiTests(RedisTestServer server) : IClassFixture<Redi
         var response = await client.PostAsync("/admin/tenants", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request_error", (await response.Content.ReadFromJsonAsync<JsonObject>())!["error"]!["type"]!.GetValue<string>());
     }
 
     [Fact]

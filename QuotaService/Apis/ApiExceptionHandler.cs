@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Diagnostics;
+using StackExchange.Redis;
+
+namespace Switchyard.QuotaService.Apis;
+
+/// <summary>
+/// Errors every endpoint can meet, as JSON errors with their real status: unreadable input is a 400
+/// (with the parser's reason), an unreachable store a 503. Anything else stays a 500.
+/// </summary>
+public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var error = exception switch
+        {
+            BadHttpRequestException bad => ApiError.Result(bad.StatusCode, "invalid_request_error", bad.InnerException?.Message ?? bad.Message),
+            RedisConnectionException or TimeoutException =>
+                ApiError.Result(StatusCodes.Status503ServiceUnavailable, "service_unavailable", "The quota store is unavailable; try again shortly."),
+            _ => null,
+        };
+        if (error is null)
+        {
+            return false;
+        }
+
+        logger.LogDebug(exception, "{Path} answered {Status}", httpContext.Request.Path, error.StatusCode);
+        await error.ExecuteAsync(httpContext);
+        return true;
+    }
+}

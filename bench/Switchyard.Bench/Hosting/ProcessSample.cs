@@ -1,0 +1,61 @@
+namespace Switchyard.Bench.Hosting;
+
+/// <summary>CPU time and memory of one process at one instant, read from /proc.</summary>
+public readonly record struct ProcessSample(TimeSpan CpuTime, long RssBytes, long PeakRssBytes)
+{
+    public static ProcessSample Read(int pid)
+    {
+        var cpu = ReadCpuTime(pid);
+        long rss = 0, peak = 0;
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                rss = ParseKilobytes(line);
+            }
+            else if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                peak = ParseKilobytes(line);
+            }
+        }
+
+        return new ProcessSample(cpu, rss, peak);
+    }
+
+    /// <summary>
+    /// Resets VmHWM to the current RSS (Linux clear_refs "5"), so a later peak belongs to the load in between.
+    /// Returns false where the kernel refuses; callers then rely on sampled RSS.
+    /// </summary>
+    public static bool ResetPeak(int pid)
+    {
+        try
+        {
+            File.WriteAllText($"/proc/{pid}/clear_refs", "5");
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>utime + stime of /proc/PID/stat (fields 14 and 15), in USER_HZ ticks of 10 ms.</summary>
+    private static TimeSpan ReadCpuTime(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        // The command name (field 2) may hold spaces; fields after it start past the last ')'.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture)
+            + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+        return TimeSpan.FromMilliseconds(ticks * 1000.0 / UserHz);
+    }
+
+    private const int UserHz = 100;
+
+    private static long ParseKilobytes(string line) =>
+        long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim().TrimEnd("kB").Trim(), System.Globalization.CultureInfo.InvariantCulture) * 1024;
+}

@@ -1,0 +1,8 @@
+namespace Switchyard.Bench.Load;
+
+/// <summary>
+/// One request as the client saw it. Times are milliseconds: start from the beginning of the run,
+/// latency to the end of the body, first token to the first SSE chunk with content (streams only, else NaN).
+/// </summary>
+public readonly record struct RequestSample(
+    bool Completed, double StartMs, double LatencyMs, double FirstTokenMs, int Status, bool Succeeded, int Attempts, int TotalTokens);

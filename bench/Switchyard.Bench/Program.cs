@@ -1,0 +1,4 @@
+using Switchyard.Bench;
+
+var options = BenchOptions.Parse(args);
+return await BenchRunner.RunAsync(options);

@@ -1,0 +1,238 @@
+using Switchyard.Bench.Hosting;
+using Switchyard.Bench.Load;
+using Switchyard.Bench.Reporting;
+
+namespace Switchyard.Bench.Scenarios;
+
+/// <summary>
+/// Issue 7 §1: the same load sent directly to the emulator's OpenAI-compatible endpoint, through the
+/// Router (OpenAI-compatible provider, and Bedrock Converse for information) and through Portkey,
+/// alternating target by target within every round so drifts of the machine hit all alike.
+/// </summary>
+public sealed class OverheadScenario : IScenario
+{
+    public string Id => "overhead";
+
+    public string Title => "Overhead: direct vs Router vs Portkey";
+
+    private sealed record Variant(string Name, ServerProcess Gateway, Func<bool, ChatTarget> Target);
+
+    private sealed record Cell(bool Stream, int Concurrency)
+    {
+        public override string ToString() => $"{(Stream ? "streaming" : "non-streaming")}, {Concurrency} concurrent";
+    }
+
+    private sealed class Tally
+    {
+        public List<LoadRun> Runs { get; } = [];
+
+        public Dictionary<string, TimeSpan> Cpu { get; } = [];
+
+        public LoadRun Merged => LoadRun.Merge(Runs);
+
+        public double CpuMsPerRequest(string process) =>
+            Cpu.TryGetValue(process, out var cpu) ? cpu.TotalMilliseconds / Math.Max(1, Runs.Sum(r => r.Requests)) : double.NaN;
+    }
+
+    public async Task RunAsync(BenchContext context, ScenarioReport report)
+    {
+        var options = context.Options;
+        var stack = context.Stack;
+        var emulator = stack.EmulatorAdmin;
+        var tenantKey = await stack.QuotaAdmin.CreateTenantAsync("bench-overhead");
+        await using var router = await stack.StartRouterAsync("router-overhead");
+
+        var portkeyHeaders = ChatTarget.Bearer(EmulatorAdmin.OpenAIKey, (PortkeyConfig.Header, PortkeyConfig.Single(emulator)));
+        var portkeyChat = new Uri(stack.PortkeyBase, "/v1/chat/completions");
+        var variants = new List<Variant>
+        {
+            new("direct", stack.Emulator, stream => new ChatTarget("direct", [emulator.ChatUri], BenchRouting.OpenAIModel, stream, ChatTarget.Bearer(EmulatorAdmin.OpenAIKey))),
+            new("router", router.Process, stream => new ChatTarget("router", [router.ChatUri], BenchRouting.OpenAIGroup, stream, ChatTarget.Bearer(tenantKey))),
+            new("router (Bedrock)", router.Process, stream => new ChatTarget("router-bedrock", [router.ChatUri], BenchRouting.BedrockGroup, stream, ChatTarget.Bearer(tenantKey))),
+            new("portkey", stack.Portkey, stream => new ChatTarget("portkey", [portkeyChat], BenchRouting.OpenAIModel, stream, portkeyHeaders)),
+        };
+
+        var portkeyStreams = await ProbePortkeyStreamingAsync(context, variants[^1].Target(true), report);
+        Cell[] cells = [new(false, 1), new(false, 64), new(true, 1), new(true, 64)];
+        var processes = variants.Select(v => v.Gateway).Distinct().ToArray();
+        foreach (var process in processes)
+        {
+            ProcessSample.ResetPeak(process.Pid);
+        }
+
+        var cpu = CpuMeter.For(processes);
+        var tallies = new Dictionary<(string, Cell), Tally>();
+        var rounds = options.Smoke ? 1 : 3;
+        var cellDuration = options.Duration(3, 0.3);
+        await WarmUpAsync(context, variants, cells);
+        for (var round = 1; round <= rounds; round++)
+        {
+            foreach (var cell in cells)
+            {
+                foreach (var variant in variants.Where(v => !cell.Stream || v.Name != "portkey" || portkeyStreams))
+                {
+                    var before = cpu.Read();
+                    var run = await context.Load.RunAsync(variant.Target(cell.Stream), new LoadPlan(cell.Concurrency, 200_000, cellDuration));
+                    var spent = CpuMeter.Delta(before, cpu.Read());
+                    var tally = tallies.TryGetValue((variant.Name, cell), out var t) ? t : tallies[(variant.Name, cell)] = new Tally();
+                    tally.Runs.Add(run);
+                    foreach (var (process, time) in spent)
+                    {
+                        tally.Cpu[process] = tally.Cpu.GetValueOrDefault(process) + time;
+                    }
+                }
+            }
+
+            BenchContext.Log($"overhead: round {round} of {rounds} done");
+        }
+
+        WriteTables(report, variants, cells, tallies, stack);
+        WriteMemory(report, processes);
+        WriteTargets(report, tallies, portkeyStreams);
+        WriteProfile(report, tallies, router.Process.Name, stack.Emulator.Name);
+        PlotLatency(context, report, variants, tallies);
+    }
+
+    private static async Task WarmUpAsync(BenchContext context, List<Variant> variants, Cell[] cells)
+    {
+        foreach (var cell in cells)
+        {
+            foreach (var variant in variants)
+            {
+                await context.Load.RunAsync(variant.Target(cell.Stream), new LoadPlan(cell.Concurrency, context.Options.Smoke ? 20 : 2_000, context.Options.Duration(1, 0.2)));
+            }
+        }
+    }
+
+    /// <summary>One streaming request through Portkey: the issue expects HTTP 500 from 1.15.2 on this machine.</summary>
+    private static async Task<bool> ProbePortkeyStreamingAsync(BenchContext context, ChatTarget target, ScenarioReport report)
+    {
+        using var client = new HttpClient();
+        using var request = target.CreateRequest();
+        using var response = await client.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        var works = response.IsSuccessStatusCode && body.Contains("[DONE]", StringComparison.Ordinal);
+        var logLine = File.ReadLines(context.Stack.Portkey.LogPath).LastOrDefault(l => l.Contains("rror", StringComparison.Ordinal)) ?? "";
+        report.Findings.Add(works
+            ? "Portkey 1.15.2 streamed successfully on this run, so its streaming is measured."
+            : $"Portkey 1.15.2 answered a streaming request with HTTP {(int)response.StatusCode} (body: `{Shorten(body)}`; its log: `{Shorten(logLine)}`). Its streaming is therefore not measured; no workaround was applied to the stock package.");
+        return works;
+    }
+
+    private static void WriteTables(ScenarioReport report, List<Variant> variants, Cell[] cells, Dictionary<(string, Cell), Tally> tallies, Stack stack)
+    {
+        foreach (var cell in cells)
+        {
+            var columns = new List<string> { "Target", "Requests", "Success", "Failures", "Req/s", "p50 ms", "p99 ms", "Added p50 ms", "Added p99 ms" };
+            if (cell.Stream)
+            {
+                columns.AddRange(["TTFT p50 ms", "TTFT p99 ms", "Added TTFT p99 ms"]);
+            }
+
+            columns.AddRange(["Gateway CPU ms/req", "Emulator CPU ms/req", "Client CPU ms/req"]);
+            var table = report.AddTable(char.ToUpperInvariant(cell.ToString()[0]) + cell.ToString()[1..], [.. columns]);
+            var direct = tallies[("direct", cell)].Merged;
+            foreach (var variant in variants.Where(v => tallies.ContainsKey((v.Name, cell))))
+            {
+                var tally = tallies[(variant.Name, cell)];
+                var run = tally.Merged;
+                var latency = run.Latency();
+                var row = new List<object>
+                {
+                    variant.Name, run.Requests, Format.Percent(run.SuccessRate), run.Failures(), run.RequestsPerSecond, latency.P50, latency.P99,
+                    variant.Name == "direct" ? "-" : latency.P50 - direct.Latency().P50,
+                    variant.Name == "direct" ? "-" : latency.P99 - direct.Latency().P99,
+                };
+                if (cell.Stream)
+                {
+                    var ttft = run.FirstToken();
+                    row.AddRange([ttft.P50, ttft.P99, variant.Name == "direct" ? "-" : ttft.P99 - direct.FirstToken().P99]);
+                }
+
+                row.AddRange([
+                    variant.Name == "direct" ? "-" : tally.CpuMsPerRequest(variant.Gateway.Name),
+                    tally.CpuMsPerRequest(stack.Emulator.Name),
+                    tally.CpuMsPerRequest(CpuMeter.Client),
+                ]);
+                table.Add([.. row]);
+                report.NoteFailure($"{variant.Name}, {cell}", run);
+            }
+        }
+    }
+
+    private static void WriteMemory(ScenarioReport report, ServerProcess[] processes)
+    {
+        var table = report.AddTable("Memory of each process over the scenario", "Process", "Peak RSS (VmHWM)", "RSS at end");
+        foreach (var process in processes)
+        {
+            var sample = process.Sample();
+            table.Add(process.Name, Format.Megabytes(sample.PeakRssBytes), Format.Megabytes(sample.RssBytes));
+        }
+    }
+
+    private static void WriteTargets(ScenarioReport report, Dictionary<(string, Cell), Tally> tallies, bool portkeyStreams)
+    {
+        var one = new Cell(false, 1);
+        var direct = tallies[("direct", one)].Merged.Latency();
+        var router = tallies[("router", one)].Merged.Latency();
+        report.Check("Added latency one at a time, p50", "<= 0.3 ms", router.P50 - direct.P50, v => v <= 0.3, "0.000 ms");
+        report.Check("Added latency one at a time, p99", "<= 1 ms", router.P99 - direct.P99, v => v <= 1, "0.000 ms");
+
+        var streamOne = new Cell(true, 1);
+        var ttftAdded = tallies[("router", streamOne)].Merged.FirstToken().P99 - tallies[("direct", streamOne)].Merged.FirstToken().P99;
+        report.Check("Time-to-first-token overhead, p99", "<= 1 ms", ttftAdded, v => v <= 1, "0.000 ms");
+
+        var many = new Cell(false, 64);
+        var ratio = tallies[("router", many)].Merged.RequestsPerSecond / tallies[("portkey", many)].Merged.RequestsPerSecond;
+        report.Check("Throughput vs Portkey at 64 concurrent (non-streaming)", ">= 5x", ratio, v => v >= 5, "0.00x");
+        var streamMany = new Cell(true, 64);
+        if (portkeyStreams)
+        {
+            var streamRatio = tallies[("router", streamMany)].Merged.RequestsPerSecond / tallies[("portkey", streamMany)].Merged.RequestsPerSecond;
+            report.Check("Throughput vs Portkey at 64 concurrent (streaming)", ">= 5x", streamRatio, v => v >= 5, "0.00x");
+        }
+        else
+        {
+            report.NotMeasured("Throughput vs Portkey at 64 concurrent (streaming)", ">= 5x", "Portkey's streaming fails (HTTP 500)");
+        }
+    }
+
+    /// <summary>
+    /// Where the time goes: on a saturated machine each request costs the sum of every process's CPU, so
+    /// the per-process split is the profile; the upper bound it implies is printed next to the measured rate.
+    /// </summary>
+    private static void WriteProfile(ScenarioReport report, Dictionary<(string, Cell), Tally> tallies, string routerName, string emulatorName)
+    {
+        var table = report.AddTable("CPU per request by process at 64 concurrent (the profile of where the time goes)",
+            "Target", "Cell", "Client ms", "Gateway ms", "Emulator ms", "Sum ms", "Bound on 2 cores req/s", "Measured req/s");
+        foreach (var ((variant, cell), tally) in tallies.Where(t => t.Key.Item2.Concurrency == 64).OrderBy(t => t.Key.Item2.Stream))
+        {
+            var gateway = variant switch
+            {
+                "direct" => 0,
+                "portkey" => tally.CpuMsPerRequest("portkey"),
+                _ => tally.CpuMsPerRequest(routerName),
+            };
+            var sum = tally.CpuMsPerRequest(CpuMeter.Client) + gateway + tally.CpuMsPerRequest(emulatorName);
+            table.Add(variant, cell.Stream ? "streaming" : "non-streaming", tally.CpuMsPerRequest(CpuMeter.Client), gateway,
+                tally.CpuMsPerRequest(emulatorName), sum, Environment.ProcessorCount * 1000 / sum, tally.Merged.RequestsPerSecond);
+        }
+    }
+
+    private static void PlotLatency(BenchContext context, ScenarioReport report, List<Variant> variants, Dictionary<(string, Cell), Tally> tallies)
+    {
+        double[] percentiles = [1, 5, 10, 25, 50, 75, 90, 95, 99, 99.9];
+        foreach (var (cell, file) in new[] { (new Cell(false, 1), "bench-overhead-latency.png"), (new Cell(false, 64), "bench-overhead-latency-64.png") })
+        {
+            var series = variants.Where(v => tallies.ContainsKey((v.Name, cell)))
+                .Select(v => new Gnuplot.Series(v.Name, [.. percentiles.Select(p => (p, tallies[(v.Name, cell)].Merged.Latency().At(p)))]))
+                .ToList();
+            if (Gnuplot.Plot(context.ImagesDirectory, context.PlotWorkDirectory, file, $"Latency by percentile, {cell}", "percentile", "latency (ms)", series, "set logscale y"))
+            {
+                report.Plots.Add(file);
+            }
+        }
+    }
+
+    private static string Shorten(string text) => (text.Length > 160 ? text[..160] + "..." : text).Replace('`', '\'').Replace('\n', ' ');
+}

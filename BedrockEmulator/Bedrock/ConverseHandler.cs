@@ -3,6 +3,7 @@ using Switchyard.BedrockEmulator.Auth;
 using Switchyard.BedrockEmulator.Catalog;
 using Switchyard.BedrockEmulator.Faults;
 using Switchyard.BedrockEmulator.Generation;
+using static Switchyard.BedrockEmulator.Generation.LatencyModel;
 using Switchyard.BedrockEmulator.Inference;
 using Switchyard.BedrockEmulator.Wire;
 using Switchyard.BedrockEmulator.World;
@@ -133,7 +134,7 @@ internal sealed class ConverseHandler(EndpointMap endpoints, SigV4Verifier verif
             }
             else if (delta < completion.Deltas)
             {
-                await latency.PaceDeltaAsync(invocation, firstToken, delta, cancellation);
+                await FlushBeforeAsync(latency.PaceDeltaAsync(invocation, firstToken, delta, cancellation), output, cancellation);
                 events.ContentBlockDelta(Completion.Delta(text, delta));
             }
             else if (delta == completion.Deltas)
@@ -148,10 +149,9 @@ internal sealed class ConverseHandler(EndpointMap endpoints, SigV4Verifier verif
             {
                 events.Metadata(invocation.InputTokens, completion.OutputTokens, invocation.ElapsedMs);
             }
-
-            await output.FlushAsync(cancellation);
         }
 
+        await output.FlushAsync(cancellation);
         pipeline.Finish(invocation, "success", StatusCodes.Status200OK);
     }
 

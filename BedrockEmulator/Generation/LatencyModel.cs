@@ -33,6 +33,20 @@ internal sealed class LatencyModel(EmulatorSettings settings)
         return remaining > TimeSpan.Zero ? Task.Delay(remaining, cancellationToken) : Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Sends what <paramref name="output"/> holds before waiting for <paramref name="pacing"/>; when there
+    /// is nothing to wait for (latency off) events are sent in batches instead of one write each.
+    /// </summary>
+    public static async Task FlushBeforeAsync(Task pacing, System.IO.Pipelines.PipeWriter output, CancellationToken cancellationToken)
+    {
+        if (!pacing.IsCompleted)
+        {
+            await output.FlushAsync(cancellationToken);
+        }
+
+        await pacing;
+    }
+
     /// <summary>Time from the first token until <paramref name="tokens"/> more have been generated.</summary>
     private TimeSpan Generation(Invocation invocation, int tokens) =>
         settings.LatencyEnabled ? TimeSpan.FromSeconds(tokens * invocation.ServedRegion.LatencyFactor / invocation.Model!.OutputTokensPerSecond) : TimeSpan.Zero;

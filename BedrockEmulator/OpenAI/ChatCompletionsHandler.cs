@@ -3,6 +3,7 @@ using System.Text.Json;
 using Switchyard.BedrockEmulator.Catalog;
 using Switchyard.BedrockEmulator.Faults;
 using Switchyard.BedrockEmulator.Generation;
+using static Switchyard.BedrockEmulator.Generation.LatencyModel;
 using Switchyard.BedrockEmulator.Inference;
 using Switchyard.BedrockEmulator.Wire;
 using Switchyard.BedrockEmulator.World;
@@ -144,7 +145,7 @@ internal sealed class ChatCompletionsHandler(EndpointMap endpoints, AccountRegis
             var delta = index - 1;
             if (delta >= 0 && delta < completion.Deltas)
             {
-                await latency.PaceDeltaAsync(invocation, firstToken, delta, cancellation);
+                await FlushBeforeAsync(latency.PaceDeltaAsync(invocation, firstToken, delta, cancellation), output, cancellation);
             }
 
             WriteChunk(json, id, created, model.Id, includeUsage, index switch
@@ -155,7 +156,6 @@ internal sealed class ChatCompletionsHandler(EndpointMap endpoints, AccountRegis
                 _ => ChunkPart.Usage,
             }, text, delta, invocation);
             output.Write(EventEnd.AsSpan());
-            await output.FlushAsync(cancellation);
         }
 
         output.Write(Done.AsSpan());

@@ -59,6 +59,26 @@ public sealed class ConverseApiTests(EmulatorHost host) : EmulatorTest(host)
         Assert.True(metadata.GetProperty("metrics").TryGetProperty("latencyMs", out _));
     }
 
+    [Fact]
+    public async Task With_the_latency_model_on_a_stream_arrives_at_the_models_pace()
+    {
+        (await Host.Admin.PutAsJsonAsync("/admin/settings", new { latencyEnabled = true })).EnsureSuccessStatusCode();
+        using var client = Host.SignedClient("us-east-1");
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"model/{NovaLite}/converse-stream") { Content = JsonContent.Create(Body(maxTokens: 30)) };
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        await using var body = await response.Content.ReadAsStreamAsync();
+        var buffer = new byte[4096];
+        Assert.True(await body.ReadAsync(buffer) > 0);
+        var firstBytes = watch.Elapsed;
+        await body.CopyToAsync(Stream.Null);
+
+        // Nova Lite in us-east-1: first token after 300 ms, then 150 tokens/s: 30 tokens take 200 ms more.
+        Assert.True(firstBytes >= TimeSpan.FromMilliseconds(280), $"first bytes after {firstBytes.TotalMilliseconds} ms");
+        Assert.True(watch.Elapsed - firstBytes >= TimeSpan.FromMilliseconds(150), $"whole stream after {watch.Elapsed.TotalMilliseconds} ms");
+    }
+
     [Theory]
     [InlineData("{not json", "Malformed input request")]
     [InlineData("{}", "Value null at 'messages'")]

@@ -64,7 +64,7 @@ public sealed class ConverseApiTests(EmulatorHost host) : EmulatorTest(host)
     {
         (await Host.Admin.PutAsJsonAsync("/admin/settings", new { latencyEnabled = true })).EnsureSuccessStatusCode();
         using var client = Host.SignedClient("us-east-1");
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"model/{NovaLite}/converse-stream") { Content = JsonContent.Create(Body(maxTokens: 30)) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"model/{NovaLite}/converse-stream") { Content = JsonContent.Create(Body(maxTokens: 60)) };
 
         var watch = System.Diagnostics.Stopwatch.StartNew();
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
@@ -74,7 +74,7 @@ public sealed class ConverseApiTests(EmulatorHost host) : EmulatorTest(host)
         var firstBytes = watch.Elapsed;
         await body.CopyToAsync(Stream.Null);
 
-        // Nova Lite in us-east-1: first token after 300 ms, then 150 tokens/s: 30 tokens take 200 ms more.
+        // Nova Lite in us-east-1: first token after 300 ms, then 150 tokens/s: 60 tokens take 400 ms more.
         Assert.True(firstBytes >= TimeSpan.FromMilliseconds(280), $"first bytes after {firstBytes.TotalMilliseconds} ms");
         Assert.True(watch.Elapsed - firstBytes >= TimeSpan.FromMilliseconds(150), $"whole stream after {watch.Elapsed.TotalMilliseconds} ms");
     }

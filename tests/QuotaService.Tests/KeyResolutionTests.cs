@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Switchyard.Admission;
 using Switchyard.Tests;
 
@@ -37,12 +36,8 @@ public sealed class KeyResolutionTests(RedisTestServer server) : IClassFixture<R
 
         var oldKeyId = ApiKeys.Hash(oldKey)[..12];
         Assert.Equal(KeyRevocation.Revoked, await admin.Store.RevokeKeyAsync(tenant.Id, oldKeyId));
-        var watch = Stopwatch.StartNew();
-        while ((await router.Admission.ResolveKeyAsync(oldKey, default)).Status != KeyStatus.Revoked)
-        {
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), "the revocation did not reach the other replica within a second");
-            await Task.Delay(20);
-        }
+        await Poll.UntilAsync(async () => (await router.Admission.ResolveKeyAsync(oldKey, default)).Status == KeyStatus.Revoked,
+            TimeSpan.FromSeconds(1), "the revocation did not reach the other replica within a second");
 
         Assert.Equal(KeyStatus.Found, (await router.Admission.ResolveKeyAsync(newKey, default)).Status);
         var record = await admin.Store.GetAsync(tenant.Id);
@@ -60,11 +55,13 @@ public sealed class KeyResolutionTests(RedisTestServer server) : IClassFixture<R
         Assert.Equal(5, (await router.Admission.ResolveKeyAsync(apiKey, default)).Tenant!.Limits.RequestsPerMinute);
 
         await admin.Store.UpdateAsync(tenant with { Limits = new TenantLimits { RequestsPerMinute = 7 }, Tier = TenantTier.Batch });
-        await Eventually(async () => (await router.Admission.ResolveKeyAsync(apiKey, default)).Tenant?.Limits.RequestsPerMinute == 7);
+        await Poll.UntilAsync(async () => (await router.Admission.ResolveKeyAsync(apiKey, default)).Tenant?.Limits.RequestsPerMinute == 7,
+            TimeSpan.FromSeconds(1), "the change did not reach the other replica within a second");
         Assert.Equal(TenantTier.Batch, (await router.Admission.ResolveKeyAsync(apiKey, default)).Tenant!.Tier);
 
         Assert.True(await admin.Store.DeleteAsync(tenant.Id));
-        await Eventually(async () => (await router.Admission.ResolveKeyAsync(apiKey, default)).Status == KeyStatus.Unknown);
+        await Poll.UntilAsync(async () => (await router.Admission.ResolveKeyAsync(apiKey, default)).Status == KeyStatus.Unknown,
+            TimeSpan.FromSeconds(1), "the deletion did not reach the other replica within a second");
         Assert.Null(await admin.Store.GetAsync(tenant.Id));
     }
 
@@ -82,15 +79,5 @@ public sealed class KeyResolutionTests(RedisTestServer server) : IClassFixture<R
         Assert.Equal("Seeded", (await admin.Store.GetAsync(definition.Id))!.Definition.DisplayName);
         Assert.Contains(definition.Id, (await admin.Store.ListAsync()).Select(r => r.Definition.Id));
         Assert.Equal(KeyStatus.Found, (await admin.Admission.ResolveKeyAsync("seed-key-1", default)).Status);
-    }
-
-    private static async Task Eventually(Func<Task<bool>> condition)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), "the change did not reach the other replica within a second");
-            await Task.Delay(20);
-        }
     }
 }

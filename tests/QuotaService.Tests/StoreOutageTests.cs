@@ -19,7 +19,8 @@ public sealed class StoreOutageTests(RedisTestServer server) : IClassFixture<Red
         });
         var (tenant, apiKey) = await router.CreateTenantAsync(new TenantLimits { RequestsPerMinute = 10 });
         // The first lookup may miss the tight timeout on a cold test process; it is cached once it succeeds.
-        await Until(async () => (await router.Admission.ResolveKeyAsync(apiKey, default)).Status == KeyStatus.Found);
+        await Poll.UntilAsync(async () => (await router.Admission.ResolveKeyAsync(apiKey, default)).Status == KeyStatus.Found,
+            TimeSpan.FromSeconds(10), "the key never resolved");
 
         proxy.Cut();
         var watch = Stopwatch.StartNew();
@@ -45,21 +46,12 @@ public sealed class StoreOutageTests(RedisTestServer server) : IClassFixture<Red
 
         proxy.Restore();
         AdmissionDecision? after = null;
-        await Until(async () => (after = await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", 10), default)) is { Degraded: false });
+        await Poll.UntilAsync(async () => (after = await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", 10), default)) is { Degraded: false },
+            TimeSpan.FromSeconds(10), "admission did not return to the shared store");
 
         // The shared window did not count the local admissions: this one, plus at most the first
         // admission of the outage, which timed out on the client but may have reached the store.
         Assert.True(after!.Admitted);
         Assert.InRange(after.RateLimits.RemainingRequests!.Value, 8, 9);
-    }
-
-    private static async Task Until(Func<Task<bool>> condition)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), "the store did not answer again in time");
-            await Task.Delay(100);
-        }
     }
 }

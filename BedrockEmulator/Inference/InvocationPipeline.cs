@@ -50,9 +50,11 @@ internal sealed class InvocationPipeline(
 
         if (settings.QuotasEnabled)
         {
-            if (!quotas.TryReserve(account.Name, invocation.ServedRegion.Name, model, prompt.InputTokens + (long)reservedOutput, out var reservation))
+            var verdict = quotas.Reserve(account.Name, invocation.ServedRegion.Name, model, prompt.InputTokens + (long)reservedOutput, out var reservation);
+            if (verdict != QuotaVerdict.Granted)
             {
-                return new EmulatorError(ErrorKind.Throttling, "Too many requests, please wait before trying again.");
+                return new EmulatorError(ErrorKind.Throttling,
+                    verdict == QuotaVerdict.TooManyTokens ? "Too many tokens, please wait before trying again." : "Too many requests, please wait before trying again.");
             }
 
             invocation.Reservation = reservation;

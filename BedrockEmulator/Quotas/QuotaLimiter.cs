@@ -26,12 +26,12 @@ internal sealed class QuotaLimiter(IOptions<EmulatorOptions> options, TimeProvid
 
     public IReadOnlyList<QuotaOverride> Overrides => _overrides;
 
-    public bool TryReserve(string account, string region, ModelDefinition model, long tokens, out QuotaReservation reservation)
+    public QuotaVerdict Reserve(string account, string region, ModelDefinition model, long tokens, out QuotaReservation reservation)
     {
         var window = Window(account, region, model);
         var second = NowSecond();
         reservation = new QuotaReservation(window, second, tokens);
-        return window.TryReserve(second, tokens);
+        return window.Reserve(second, tokens);
     }
 
     /// <summary>Replaces the reserved tokens by those really used.</summary>

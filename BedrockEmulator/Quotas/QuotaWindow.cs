@@ -1,5 +1,13 @@
 namespace Switchyard.BedrockEmulator.Quotas;
 
+/// <summary>Whether a reservation fits, and if not which limit it hit.</summary>
+internal enum QuotaVerdict
+{
+    Granted,
+    TooManyRequests,
+    TooManyTokens,
+}
+
 /// <summary>
 /// Requests and tokens used over the last 60 seconds, in one-second buckets (a rolling minute, not a
 /// fixed window). Every operation is a few arithmetic steps under a private lock; nothing awaits inside.
@@ -29,14 +37,19 @@ internal sealed class QuotaWindow(int rpm, long tpm)
     }
 
     /// <summary>Takes one request and <paramref name="tokens"/> if both fit in the rolling minute.</summary>
-    public bool TryReserve(long nowSecond, long tokens)
+    public QuotaVerdict Reserve(long nowSecond, long tokens)
     {
         lock (_gate)
         {
             Advance(nowSecond);
-            if (_requestTotal + 1 > Rpm || _tokenTotal + tokens > Tpm)
+            if (_requestTotal + 1 > Rpm)
             {
-                return false;
+                return QuotaVerdict.TooManyRequests;
+            }
+
+            if (_tokenTotal + tokens > Tpm)
+            {
+                return QuotaVerdict.TooManyTokens;
             }
 
             var bucket = (int)(nowSecond % Seconds);
@@ -44,7 +57,7 @@ internal sealed class QuotaWindow(int rpm, long tpm)
             _tokens[bucket] += tokens;
             _requestTotal++;
             _tokenTotal += tokens;
-            return true;
+            return QuotaVerdict.Granted;
         }
     }
 

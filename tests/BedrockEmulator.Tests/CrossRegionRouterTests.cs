@@ -80,7 +80,7 @@ public sealed class CrossRegionRouterTests
     {
         for (var i = 0; i < requests; i++)
         {
-            Assert.True(_quotas.TryReserve("primary", region, UsNova.Model, 1, out _));
+            Assert.Equal(QuotaVerdict.Granted, _quotas.Reserve("primary", region, UsNova.Model, 1, out _));
         }
     }
 

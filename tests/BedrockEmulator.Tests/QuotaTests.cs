@@ -21,11 +21,11 @@ public sealed class QuotaLimiterTests
     {
         var quotas = Limiter(new QuotaOverride { Rpm = 2, Tpm = 1_000_000 });
 
-        Assert.True(quotas.TryReserve("primary", "us-east-1", Nova, 10, out _));
-        Assert.True(quotas.TryReserve("primary", "us-east-1", Nova, 10, out _));
-        Assert.False(quotas.TryReserve("primary", "us-east-1", Nova, 10, out _));
-        Assert.True(quotas.TryReserve("primary", "us-east-2", Nova, 10, out _));
-        Assert.True(quotas.TryReserve("secondary", "us-east-1", Nova, 10, out _));
+        Assert.Equal(QuotaVerdict.Granted, quotas.Reserve("primary", "us-east-1", Nova, 10, out _));
+        Assert.Equal(QuotaVerdict.Granted, quotas.Reserve("primary", "us-east-1", Nova, 10, out _));
+        Assert.Equal(QuotaVerdict.TooManyRequests, quotas.Reserve("primary", "us-east-1", Nova, 10, out _));
+        Assert.Equal(QuotaVerdict.Granted, quotas.Reserve("primary", "us-east-2", Nova, 10, out _));
+        Assert.Equal(QuotaVerdict.Granted, quotas.Reserve("secondary", "us-east-1", Nova, 10, out _));
     }
 
     [Fact]
@@ -33,28 +33,28 @@ public sealed class QuotaLimiterTests
     {
         var quotas = Limiter(new QuotaOverride { Rpm = 100, Tpm = 10_000 });
 
-        Assert.True(quotas.TryReserve("primary", "us-east-1", Sonnet, 100 + 9_000, out var reservation));
-        Assert.False(quotas.TryReserve("primary", "us-east-1", Sonnet, 100 + 1_000, out _));
+        Assert.Equal(QuotaVerdict.Granted, quotas.Reserve("primary", "us-east-1", Sonnet, 100 + 9_000, out var reservation));
+        Assert.Equal(QuotaVerdict.TooManyTokens, quotas.Reserve("primary", "us-east-1", Sonnet, 100 + 1_000, out _));
 
         quotas.Settle(reservation, 100 + (50 * Sonnet.OutputBurndown));
 
         Assert.Equal(5, Sonnet.OutputBurndown);
         Assert.Equal(350, Usage(quotas, "primary", "us-east-1", Sonnet.Id).UsedTokens);
-        Assert.True(quotas.TryReserve("primary", "us-east-1", Sonnet, 100 + 1_000, out _));
+        Assert.Equal(QuotaVerdict.Granted, quotas.Reserve("primary", "us-east-1", Sonnet, 100 + 1_000, out _));
     }
 
     [Fact]
     public void The_window_rolls_second_by_second_not_per_calendar_minute()
     {
         var quotas = Limiter(new QuotaOverride { Rpm = 2, Tpm = 1_000_000 });
-        Assert.True(quotas.TryReserve("primary", "us-east-1", Nova, 1, out _));
+        Assert.Equal(QuotaVerdict.Granted, quotas.Reserve("primary", "us-east-1", Nova, 1, out _));
         _time.Advance(TimeSpan.FromSeconds(40)); // crosses a minute boundary: a fixed window would reset here
-        Assert.True(quotas.TryReserve("primary", "us-east-1", Nova, 1, out _));
-        Assert.False(quotas.TryReserve("primary", "us-east-1", Nova, 1, out _));
+        Assert.Equal(QuotaVerdict.Granted, quotas.Reserve("primary", "us-east-1", Nova, 1, out _));
+        Assert.NotEqual(QuotaVerdict.Granted, quotas.Reserve("primary", "us-east-1", Nova, 1, out _));
 
         _time.Advance(TimeSpan.FromSeconds(20)); // the first request is now 60 s old
-        Assert.True(quotas.TryReserve("primary", "us-east-1", Nova, 1, out _));
-        Assert.False(quotas.TryReserve("primary", "us-east-1", Nova, 1, out _));
+        Assert.Equal(QuotaVerdict.Granted, quotas.Reserve("primary", "us-east-1", Nova, 1, out _));
+        Assert.NotEqual(QuotaVerdict.Granted, quotas.Reserve("primary", "us-east-1", Nova, 1, out _));
     }
 
     [Fact]
@@ -65,11 +65,11 @@ public sealed class QuotaLimiterTests
 
         Assert.Equal((1, 100L), (Usage(quotas, "primary", "us-east-1", Nova.Id).Rpm, Usage(quotas, "primary", "us-east-1", Nova.Id).Tpm));
         Assert.Equal(5, Usage(quotas, "secondary", "us-east-1", Nova.Id).Rpm);
-        Assert.True(quotas.TryReserve("primary", "us-east-1", Nova, 1, out _));
-        Assert.False(quotas.TryReserve("primary", "us-east-1", Nova, 1, out _));
+        Assert.Equal(QuotaVerdict.Granted, quotas.Reserve("primary", "us-east-1", Nova, 1, out _));
+        Assert.NotEqual(QuotaVerdict.Granted, quotas.Reserve("primary", "us-east-1", Nova, 1, out _));
 
         quotas.ResetWindows();
-        Assert.True(quotas.TryReserve("primary", "us-east-1", Nova, 1, out _));
+        Assert.Equal(QuotaVerdict.Granted, quotas.Reserve("primary", "us-east-1", Nova, 1, out _));
 
         quotas.ClearOverrides();
         Assert.Equal(5, Usage(quotas, "primary", "us-east-1", Nova.Id).Rpm);

@@ -91,6 +91,64 @@ public sealed class OverheadScenario : IScenario
         WriteTargets(report, tallies, portkeyStreams);
         WriteProfile(report, tallies, router.Process.Name, stack.Emulator.Name);
         PlotLatency(context, report, variants, tallies);
+        await ProfileRouterAsync(context, report, router, variants[1].Target(false));
+    }
+
+    /// <summary>
+    /// The Router under the 64-concurrent non-streaming load, profiled over EventPipe after the
+    /// measurements (the session costs CPU of its own, so it never overlaps them).
+    /// </summary>
+    private static async Task ProfileRouterAsync(BenchContext context, ScenarioReport report, RouterProcess router, ChatTarget target)
+    {
+        LoadRun? run = null;
+        Profiling.RouterProfile profile;
+        try
+        {
+            profile = await Profiling.RouterProfile.CaptureAsync(router.Process.Pid, Path.Combine(context.Options.ResultsDirectory, "router-profile.nettrace"),
+                async () => run = await context.Load.RunAsync(target, new LoadPlan(64, 500_000, context.Options.Duration(5, 0.5))));
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException or TimeoutException
+            or Microsoft.Diagnostics.NETCore.Client.ServerNotAvailableException)
+        {
+            report.Findings.Add($"The Router could not be profiled over EventPipe: {e.GetType().Name}: {e.Message}");
+            return;
+        }
+
+        var requests = Math.Max(1, run!.Requests);
+        var share = (int samples) => Format.Percent((double)samples / Math.Max(1, profile.ManagedSamples));
+        var inclusive = report.AddTable($"Router CPU profile, non-streaming, 64 concurrent: share of the {profile.ManagedSamples} managed-code samples whose stack includes each component ({run.Requests} requests, {run.RequestsPerSecond:0} req/s under the profiler)",
+            "Component (inclusive)", "Share of samples");
+        foreach (var (component, samples) in profile.Inclusive)
+        {
+            inclusive.Add(component, share(samples));
+        }
+
+        var leaf = report.AddTable("The same samples by the component of the innermost frame in a known namespace (exclusive)", "Component (exclusive)", "Share of samples");
+        foreach (var (component, samples) in profile.ByLeafComponent)
+        {
+            leaf.Add(component, share(samples));
+        }
+
+        var methods = report.AddTable("Hottest methods (top frame of the managed-code samples)", "Method", "Share of samples");
+        foreach (var (method, samples) in profile.TopMethods)
+        {
+            methods.Add(Shorten(method), share(samples));
+        }
+
+        var sites = report.AddTable("Hottest call sites (innermost frame outside System.*: whose work the time above was)", "Method", "Share of samples");
+        foreach (var (method, samples) in profile.TopCallSites)
+        {
+            sites.Add(Shorten(method), share(samples));
+        }
+
+        var runtime = report.AddTable("Router runtime events over the profiled load", "Counter", "Value");
+        runtime.Add("Allocated per request (sum of GC allocation ticks)", $"{profile.AllocatedBytes / requests / 1024:0.0} KB");
+        runtime.Add("Garbage collections per 1,000 requests", profile.GcCount * 1000 / requests);
+        runtime.Add("Exceptions thrown per request", (double)profile.Exceptions.Sum(e => e.Count) / requests);
+        foreach (var (type, count) in profile.Exceptions)
+        {
+            runtime.Add($"... of which {type}", count);
+        }
     }
 
     private static async Task WarmUpAsync(BenchContext context, List<Variant> variants, Cell[] cells)
@@ -115,7 +173,7 @@ public sealed class OverheadScenario : IScenario
         var logLine = File.ReadLines(context.Stack.Portkey.LogPath).LastOrDefault(l => l.Contains("rror", StringComparison.Ordinal)) ?? "";
         report.Findings.Add(works
             ? "Portkey 1.15.2 streamed successfully on this run, so its streaming is measured."
-            : $"Portkey 1.15.2 answered a streaming request with HTTP {(int)response.StatusCode} (body: `{Shorten(body)}`; its log: `{Shorten(logLine)}`). Its streaming is therefore not measured; no workaround was applied to the stock package.");
+            : $"Portkey 1.15.2 answered a streaming request with HTTP {(int)response.StatusCode} (body: `{Quote(body)}`; its log: `{Quote(logLine)}`). Its streaming is therefore not measured; no workaround was applied to the stock package.");
         return works;
     }
 
@@ -234,5 +292,9 @@ public sealed class OverheadScenario : IScenario
         }
     }
 
-    private static string Shorten(string text) => (text.Length > 160 ? text[..160] + "..." : text).Replace('`', '\'').Replace('\n', ' ');
+    private static string Shorten(string text, int length) => text.Length > length ? text[..length] + "..." : text;
+
+    private static string Shorten(string method) => Shorten(method, 140);
+
+    private static string Quote(string text) => Shorten(text, 160).Replace('`', '\'').Replace('\n', ' ');
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -17,6 +18,8 @@ internal sealed class RedisTenantAdmission(
     IOptionsMonitor<AdmissionOptions> options) : ITenantAdmission
 {
     private const long Unlimited = -1;
+
+    private readonly ConcurrentDictionary<string, TenantKeySet> _keys = new(StringComparer.Ordinal);
 
     public ValueTask<KeyResolution> ResolveKeyAsync(string apiKey, CancellationToken cancellationToken) =>
         directory.ResolveAsync(apiKey, cancellationToken);
@@ -39,9 +42,10 @@ internal sealed class RedisTenantAdmission(
             return;
         }
 
-        var id = lease.TenantId;
+        var keys = KeysOf(lease.TenantId);
+        var (day, month) = keys.CalendarFor(lease.AdmittedAt);
         var (answered, _) = await gate.TryAsync(() => redis.GetDatabase().ScriptEvaluateAsync(AdmissionScripts.Settle,
-            [TenantKeys.WindowTokens(id), TenantKeys.Leases(id), TenantKeys.Day(id, lease.AdmittedAt), TenantKeys.Month(id, lease.AdmittedAt)],
+            [keys.Tokens, keys.Leases, day, month],
             [lease.LeaseId, actual, lease.ReservedTokens, ToMicroUsd(usage.CostUsd)]), cancellationToken);
         if (!answered)
         {
@@ -58,7 +62,7 @@ internal sealed class RedisTenantAdmission(
         }
 
         var (answered, _) = await gate.TryAsync(
-            () => redis.GetDatabase().SortedSetRemoveAsync(TenantKeys.Leases(lease.TenantId), lease.LeaseId), cancellationToken);
+            () => redis.GetDatabase().SortedSetRemoveAsync(KeysOf(lease.TenantId).Leases, lease.LeaseId), cancellationToken);
         if (!answered)
         {
             telemetry.LostUpdate("release");
@@ -71,9 +75,11 @@ internal sealed class RedisTenantAdmission(
         var current = options.CurrentValue;
         var limits = tenant.Limits;
         var id = tenant.Id;
+        var keys = KeysOf(id);
+        var (day, month) = keys.CalendarFor(now);
         var leaseId = Guid.NewGuid().ToString("N");
         var (answered, result) = await gate.TryAsync(() => redis.GetDatabase().ScriptEvaluateAsync(AdmissionScripts.Admit,
-            [TenantKeys.WindowLog(id), TenantKeys.WindowTokens(id), TenantKeys.Leases(id), TenantKeys.Day(id, now), TenantKeys.Month(id, now)],
+            [keys.Log, keys.Tokens, keys.Leases, day, month],
             [
                 leaseId, request.ReservedTokens, limits.RequestsPerMinute ?? Unlimited, limits.TokensPerMinute ?? Unlimited,
                 limits.MaxConcurrency ?? Unlimited, limits.DailyTokenBudget ?? Unlimited,
@@ -100,6 +106,8 @@ internal sealed class RedisTenantAdmission(
         AdmissionDecision Reject(RejectionReason reason, TimeSpan retryAfter) =>
             AdmissionDecision.Reject(reason, retryAfter, snapshot, degraded: false);
     }
+
+    private TenantKeySet KeysOf(string tenantId) => _keys.GetOrAdd(tenantId, static id => new TenantKeySet(id));
 
     private static RateLimitSnapshot LimitsOnly(TenantLimits limits) =>
         new(limits.RequestsPerMinute, null, TimeSpan.Zero, limits.TokensPerMinute, null, TimeSpan.Zero);

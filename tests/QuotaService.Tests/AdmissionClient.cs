@@ -42,7 +42,17 @@ public sealed class AdmissionClient : IAsyncDisposable
             configure?.Invoke(o);
         });
         var host = builder.Build();
-        await host.StartAsync();
+        try
+        {
+            await host.StartAsync();
+        }
+        catch
+        {
+            host.Dispose();
+            await redis.DisposeAsync();
+            throw;
+        }
+
         return new AdmissionClient(host);
     }
 

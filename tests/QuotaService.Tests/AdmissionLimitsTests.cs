@@ -166,6 +166,13 @@ public sealed class AdmissionLimitsTests(RedisTestServer server) : IClassFixture
         Assert.InRange(allowed.RateLimits.ResetRequests, TimeSpan.FromSeconds(59), TimeSpan.FromSeconds(60));
     }
 
+    [Fact]
+    public async Task Invalid_admission_options_fail_at_start()
+    {
+        await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            AdmissionClient.StartAsync(server.ConnectionString, o => o.StoreTimeout = TimeSpan.Zero));
+    }
+
     private async Task<AdmissionClient[]> StartRoutersAsync(int count) =>
         await Task.WhenAll(Enumerable.Range(0, count).Select(_ => AdmissionClient.StartAsync(server.ConnectionString)));
 

@@ -15,8 +15,7 @@ public static class CrossRegionScenario
     {
         await environment.ResetAsync(cancellationToken);
         var since = environment.Time.GetUtcNow();
-        var results = await environment.SendConcurrentlyAsync(
-            [.. Enumerable.Repeat(new PlannedRequest(ModelGroup, ReferenceNames.DemoKey), Requests)], cancellationToken);
+        var results = await environment.BurstAsync(ModelGroup, Requests, cancellationToken);
         return Report(results, await environment.InvocationsSinceAsync(since, cancellationToken));
     }
 

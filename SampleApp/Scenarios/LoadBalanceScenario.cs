@@ -14,8 +14,7 @@ public static class LoadBalanceScenario
     public static async Task<ScenarioReport> RunAsync(ScenarioEnvironment environment, CancellationToken cancellationToken)
     {
         await environment.ResetAsync(cancellationToken);
-        return Report(await environment.SendConcurrentlyAsync(
-            [.. Enumerable.Repeat(new PlannedRequest(ModelGroup, ReferenceNames.DemoKey), Requests)], cancellationToken));
+        return Report(await environment.BurstAsync(ModelGroup, Requests, cancellationToken));
     }
 
     public static ScenarioReport Report(IReadOnlyList<RequestResult> results)

@@ -51,6 +51,10 @@ public sealed class ScenarioEnvironment(
     public Task<RequestResult[]> SendConcurrentlyAsync(IReadOnlyList<PlannedRequest> plan, CancellationToken cancellationToken) =>
         Task.WhenAll(plan.Select((request, index) => SendAsync(index + 1, request, cancellationToken)));
 
+    /// <summary>A burst of identical requests to one model group with the demo key, all at once, as the reference demos send.</summary>
+    public Task<RequestResult[]> BurstAsync(string modelGroup, int count, CancellationToken cancellationToken) =>
+        SendConcurrentlyAsync([.. Enumerable.Repeat(new PlannedRequest(modelGroup, ReferenceNames.DemoKey), count)], cancellationToken);
+
     /// <summary>One non-streaming chat completion through the Router; failures are recorded, never thrown.</summary>
     public async Task<RequestResult> SendAsync(int index, PlannedRequest request, CancellationToken cancellationToken)
     {
@@ -90,7 +94,7 @@ public sealed class ScenarioEnvironment(
             if (!response.IsSuccessStatusCode)
             {
                 throw new ScenarioException(
-                    $"{what} failed: {(int)response.StatusCode} {response.ReasonPhrase} from {client.BaseAddress}{request.RequestUri}. " +
+                    $"{what} failed: {(int)response.StatusCode} {response.ReasonPhrase} from {request.RequestUri}. " +
                     await response.Content.ReadAsStringAsync(cancellationToken));
             }
         }

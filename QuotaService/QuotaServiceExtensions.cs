@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Switchyard.Admission;
@@ -19,7 +20,13 @@ public static class QuotaServiceExtensions
         services.AddHostedService<TenantSeeder>();
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();
-        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, QuotaJsonContext.Default));
+        // Unreadable bodies reach ApiExceptionHandler in every environment, so they get the same JSON error.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, QuotaJsonContext.Default);
+            options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
         return builder;
     }
 }

@@ -1,3 +1,4 @@
+using Aspire.Hosting;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
@@ -25,7 +26,7 @@ public sealed class TopologyFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         _builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [$"Parameters:quota-admin-key={AdminKey}"], (options, _) => options.DisableDashboard = true, timeout.Token);
         var router = _builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "router");

@@ -7,7 +7,8 @@ namespace Switchyard.SampleApp.Chat;
 /// <summary>One browser session's conversation and its choices; kept in Redis so a reload finds it again.</summary>
 public sealed class ChatTranscript
 {
-    public string Tenant { get; set; } = "A";
+    /// <summary>B by default: A is the reference's noisy tenant, limited to 3 requests a minute.</summary>
+    public string Tenant { get; set; } = "B";
 
     public string ModelGroup { get; set; } = "claude-sonnet-multi-region";
 

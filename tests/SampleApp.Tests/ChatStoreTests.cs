@@ -26,7 +26,7 @@ public sealed class ChatStoreTests(RedisTestServer redis) : IClassFixture<RedisT
         Assert.Equal("consumer-c-model", reloaded.ModelGroup);
         Assert.Equal(transcript.Turns, reloaded.Turns);
         Assert.Empty(other.Turns);
-        Assert.Equal("A", other.Tenant);
+        Assert.Equal("B", other.Tenant);
         Assert.True(await connection.GetDatabase().KeyTimeToLiveAsync("switchyard:chat:session-1") > TimeSpan.FromHours(23));
     }
 }

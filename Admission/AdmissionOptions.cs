@@ -30,4 +30,4 @@ public sealed class AdmissionOptions
 }
 
 [OptionsValidator]
-public sealed partial class AdmissionOptionsValidator : IValidateOptions<AdmissionOptions>;
+internal sealed partial class AdmissionOptionsValidator : IValidateOptions<AdmissionOptions>;

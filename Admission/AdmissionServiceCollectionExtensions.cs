@@ -10,7 +10,7 @@ public static class AdmissionServiceCollectionExtensions
     /// <summary>
     /// Tenant admission (<see cref="ITenantAdmission"/>) and administration (<see cref="TenantStore"/>)
     /// over the registered <c>IConnectionMultiplexer</c>, with options from the "Admission" section,
-    /// validated at start.
+    /// validated at start. Metrics use the host's <c>IMeterFactory</c> (every .NET host registers one).
     /// </summary>
     public static IServiceCollection AddTenantAdmission(this IServiceCollection services, IConfiguration configuration)
     {

@@ -25,6 +25,7 @@ public sealed class TenantStore(IConnectionMultiplexer redis, TimeProvider clock
     /// <summary>Creates the tenant with one new key; null when the id is taken.</summary>
     public async Task<(TenantRecord Record, string ApiKey)?> CreateAsync(TenantDefinition definition)
     {
+        EnsureValid(definition);
         var apiKey = ApiKeys.Generate();
         var record = new TenantRecord(definition, [ApiKeys.Describe(apiKey, clock.GetUtcNow())]);
         if (!await Db.StringSetAsync(TenantKeys.Definition(definition.Id), TenantRecordJson.Serialize(record), when: When.NotExists))
@@ -41,6 +42,7 @@ public sealed class TenantStore(IConnectionMultiplexer redis, TimeProvider clock
     /// <summary>Replaces the tenant's definition, keeping its keys; null when it does not exist.</summary>
     public async Task<TenantRecord?> UpdateAsync(TenantDefinition definition)
     {
+        EnsureValid(definition);
         var record = await ChangeAsync(definition.Id, record => record with { Definition = definition });
         if (record is not null)
         {
@@ -53,6 +55,7 @@ public sealed class TenantStore(IConnectionMultiplexer redis, TimeProvider clock
     /// <summary>Creates or updates the tenant and adds the given plain keys if it lacks them (idempotent; used for seeding).</summary>
     public async Task<TenantRecord> UpsertAsync(TenantDefinition definition, IEnumerable<string> apiKeys)
     {
+        EnsureValid(definition);
         var now = clock.GetUtcNow();
         var wanted = apiKeys.Select(key => ApiKeys.Describe(key, now)).ToList();
         while (true)
@@ -201,6 +204,15 @@ public sealed class TenantStore(IConnectionMultiplexer redis, TimeProvider clock
         transaction.AddCondition(expected.IsNull ? Condition.KeyNotExists(key) : Condition.StringEqual(key, expected));
         _ = transaction.StringSetAsync(key, TenantRecordJson.Serialize(record));
         return await transaction.ExecuteAsync();
+    }
+
+    // Ids become Redis hash tags: an invalid definition must never reach the store.
+    private static void EnsureValid(TenantDefinition definition)
+    {
+        if (definition.Validate() is { Count: > 0 } errors)
+        {
+            throw new ArgumentException($"Tenant '{definition.Id}' is invalid: {string.Join(" ", errors)}", nameof(definition));
+        }
     }
 
     private Task PublishAsync(string id) => redis.GetSubscriber().PublishAsync(TenantKeys.Changes, id);

@@ -14,11 +14,7 @@ public sealed class TenantSeeder(IConfiguration configuration, TenantStore store
         foreach (var entry in configuration.GetSection($"{QuotasOptions.SectionName}:SeedTenants").GetChildren())
         {
             var definition = entry.Get<TenantDefinition>() ?? throw new InvalidOperationException($"Seed tenant {entry.Path} is empty.");
-            if (definition.Validate() is { Count: > 0 } errors)
-            {
-                throw new InvalidOperationException($"Seed tenant {entry.Path} is invalid: {string.Join(" ", errors)}");
-            }
-
+            // UpsertAsync refuses an invalid definition, which fails the start.
             await store.UpsertAsync(definition, entry.GetSection("Keys").Get<string[]>() ?? []).WaitAsync(cancellationToken);
             logger.LogInformation("Seeded tenant {TenantId}", definition.Id);
         }

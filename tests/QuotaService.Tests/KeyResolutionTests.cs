@@ -79,5 +79,7 @@ public sealed class KeyResolutionTests(RedisTestServer server) : IClassFixture<R
         Assert.Equal("Seeded", (await admin.Store.GetAsync(definition.Id))!.Definition.DisplayName);
         Assert.Contains(definition.Id, (await admin.Store.ListAsync()).Select(r => r.Definition.Id));
         Assert.Equal(KeyStatus.Found, (await admin.Admission.ResolveKeyAsync("seed-key-1", default)).Status);
+        // A brace would break the tenant's hash tag.
+        await Assert.ThrowsAsync<ArgumentException>(() => admin.Store.UpsertAsync(new TenantDefinition { Id = "bad{id}" }, []));
     }
 }

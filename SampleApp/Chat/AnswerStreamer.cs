@@ -16,6 +16,7 @@ public sealed class AnswerStreamer(RouterChatClients router)
         var capture = RouteCapture.Begin();
         var started = Stopwatch.GetTimestamp();
         double? firstToken = null;
+        var finished = false;
         var text = new System.Text.StringBuilder();
         string? error = null;
         try
@@ -28,6 +29,14 @@ public sealed class AnswerStreamer(RouterChatClients router)
                     text.Append(chunk);
                     onText(chunk);
                 }
+
+                finished |= update.FinishReason is not null;
+            }
+
+            if (!finished)
+            {
+                // The Router ends a stream that broke after tokens were sent with an error event and no finish reason.
+                error = "The answer was cut off: the stream ended before it finished.";
             }
         }
         catch (ClientResultException e)
@@ -40,7 +49,6 @@ public sealed class AnswerStreamer(RouterChatClients router)
         }
         catch (IOException e)
         {
-            // The Router ends a stream that broke after tokens were sent with an error event, or the connection drops.
             error = e.Message;
         }
 

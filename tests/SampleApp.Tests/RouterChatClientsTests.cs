@@ -35,8 +35,7 @@ public class RouterChatClientsTests
     [Fact]
     public async Task Streams_an_answer_with_its_served_by_details()
     {
-        var chunk = (string text) => $$$"""data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"anthropic.claude-sonnet-4-6","choices":[{"index":0,"delta":{"content":"{{{text}}}"}}]}""";
-        var router = new CannedRouter(HttpStatusCode.OK, "text/event-stream", $"{chunk("Hello")}\n\n{chunk(" there")}\n\ndata: [DONE]\n\n");
+        var router = new CannedRouter(HttpStatusCode.OK, "text/event-stream", $"{Chunk("Hello")}\n\n{Chunk(" there", "stop")}\n\ndata: [DONE]\n\n");
         var streamer = new AnswerStreamer(new RouterChatClients(new HttpClient(router) { BaseAddress = new Uri("http://localhost:4000/") }));
         var chunks = new List<string>();
 
@@ -49,6 +48,19 @@ public class RouterChatClientsTests
         Assert.Equal("haiku-fallback-quota", answer.Details.ServedBy!.Deployment);
         Assert.NotNull(answer.Details.TimeToFirstTokenMs);
         Assert.True(answer.Details.TimeToLastTokenMs >= answer.Details.TimeToFirstTokenMs);
+    }
+
+    [Fact]
+    public async Task Flags_an_answer_whose_stream_was_cut_off()
+    {
+        const string Interrupted = """data: {"error":{"message":"The upstream stream broke.","type":"server_error","code":"stream_interrupted","param":null}}""";
+        var router = new CannedRouter(HttpStatusCode.OK, "text/event-stream", $"{Chunk("Hello")}\n\n{Interrupted}\n\n");
+        var streamer = new AnswerStreamer(new RouterChatClients(new HttpClient(router) { BaseAddress = new Uri("http://router") }));
+
+        var answer = await streamer.AnswerAsync(ReferenceNames.Tenants[0], "claude-sonnet-multi-region", [new ChatTurn(ChatTurn.User, "hi")], _ => { }, CancellationToken.None);
+
+        Assert.Equal("Hello", answer.Text);
+        Assert.Contains("cut off", answer.Details!.Error);
     }
 
     [Fact]
@@ -67,6 +79,9 @@ public class RouterChatClientsTests
         Assert.Null(result.ServedBy);
         Assert.Contains("over its limit", result.Error);
     }
+
+    private static string Chunk(string text, string? finishReason = null) =>
+        $$$"""data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"anthropic.claude-sonnet-4-6","choices":[{"index":0,"delta":{"content":"{{{text}}}"},"finish_reason":{{{(finishReason is null ? "null" : $"\"{finishReason}\"")}}}}]}""";
 
     /// <summary>Answers every request with one canned body and, unless told otherwise, the Router's routing headers.</summary>
     private sealed class CannedRouter(HttpStatusCode status, string contentType, string body, bool routeHeaders = true) : HttpMessageHandler

@@ -5,7 +5,7 @@ namespace Switchyard.SampleApp.Tests;
 
 /// <summary>
 /// The whole AppHost, started once for all scenario tests (startup costs ~20 s), with the Router's breaker
-/// shortened so the outage scenario sees recovery within a short run. Scenarios run in process against it.
+/// shortened so a short outage run sees the breaker open and recover. Scenarios run in process against it.
 /// </summary>
 public sealed class ScenarioTopology : IAsyncLifetime
 {
@@ -19,7 +19,7 @@ public sealed class ScenarioTopology : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [$"Parameters:quota-admin-key={AdminKey}"], (options, _) => options.DisableDashboard = true, timeout.Token);
         builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "router"))

@@ -59,6 +59,7 @@ test('a message streams its answer in, with who served it, and survives a reload
 
   const answer = (await page.locator('.turn.assistant .text').last().textContent()).trim();
   assert.ok(answer.length > 0, 'the answer has text');
+  assert.equal(await details.locator('.error').count(), 0, 'the answer finished without an error');
   assert.match(await details.locator('.region').textContent(), /^[a-z]{2}-[a-z]+-\d$/);
   assert.match(await details.locator('.model').textContent(), /\S/);
   assert.match(await details.locator('.attempts').textContent(), /^\d+$/);

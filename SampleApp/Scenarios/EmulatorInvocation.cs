@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace Switchyard.SampleApp.Scenarios;
 
 /// <summary>One entry of the BedrockEmulator's invocation log (GET /admin/invocations).</summary>
@@ -21,14 +18,3 @@ public sealed record EmulatorInvocation(
 {
     public bool Succeeded => Outcome == "success";
 }
-
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(List<EmulatorInvocation>))]
-[JsonSerializable(typeof(EmulatorFault))]
-[JsonSerializable(typeof(EmulatorFaultCreated))]
-internal sealed partial class ScenarioJsonContext : JsonSerializerContext;
-
-/// <summary>A fault for POST /admin/faults of the BedrockEmulator.</summary>
-public sealed record EmulatorFault(string Kind, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Region = null);
-
-internal sealed record EmulatorFaultCreated(string Id);

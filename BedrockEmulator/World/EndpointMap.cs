@@ -1,5 +1,4 @@
 using System.Collections.Frozen;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Switchyard.BedrockEmulator.World;
 

@@ -36,6 +36,7 @@ public sealed class DeploymentState
     private readonly CircuitBreakerStateProvider _breakerState = new();
     private readonly CircuitBreakerManualControl _breakerControl = new();
     private int _inFlight;
+    private long _openUntilTicks;
     private double _ttftMsAverage = double.NaN;
 
     public DeploymentState(string name, CircuitBreakerOptions breaker, Action<string, TimeSpan> onBreakerOpened)
@@ -54,6 +55,7 @@ public sealed class DeploymentState
                     e.IsRetryable && (breaker.CountThrottling || e.Kind != FailureKind.Throttled)),
                 OnOpened = args =>
                 {
+                    Volatile.Write(ref _openUntilTicks, (DateTime.UtcNow + args.BreakDuration).Ticks);
                     onBreakerOpened(name, args.BreakDuration);
                     return default;
                 },
@@ -76,13 +78,19 @@ public sealed class DeploymentState
     /// <summary>Last remaining-capacity share (0..1) the capacity check reported; 1 when unknown.</summary>
     public double RemainingCapacityShare { get; set; } = 1;
 
-    /// <summary>Open here: calls would be refused without reaching the provider.</summary>
-    public bool IsOpen => BreakerState is CircuitState.Open or CircuitState.Isolated;
+    /// <summary>
+    /// Open here and still within its break duration. Polly moves an open breaker to half-open only
+    /// when a call passes through it, so once the break duration is over the router lets the next call
+    /// try (Polly admits one probe and refuses the rest until it knows).
+    /// </summary>
+    public bool IsOpen => BreakerState == CircuitState.Isolated
+        || BreakerState == CircuitState.Open && DateTime.UtcNow.Ticks < Volatile.Read(ref _openUntilTicks);
 
     /// <summary>Closes the breaker and forgets load and latency figures (scenario resets).</summary>
     public async Task ResetAsync()
     {
         await _breakerControl.CloseAsync();
+        Volatile.Write(ref _openUntilTicks, 0);
         Volatile.Write(ref _ttftMsAverage, double.NaN);
         RemainingCapacityShare = 1;
     }

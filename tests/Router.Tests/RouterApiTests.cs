@@ -113,6 +113,26 @@ public sealed class RouterApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_breaker_lets_a_probe_through_after_its_break_and_closes_when_it_succeeds()
+    {
+        _host.Upstream.Fail("model-east", FailureKind.Unavailable);
+        for (var i = 0; i < 3; i++)
+        {
+            (await ChatAsync("pair")).Dispose();
+        }
+
+        var state = _host.Services.GetRequiredService<RoutingTableProvider>().States["east"];
+        Assert.True(state.IsOpen);
+        _host.Upstream.Succeed("model-east");
+        await Task.Delay(TimeSpan.FromSeconds(2.2)); // the test host's break duration is 2 s
+
+        using var response = await ChatAsync("pair");
+
+        Assert.Equal("east", Header(response, "x-switchyard-deployment"));
+        Assert.Equal(Polly.CircuitBreaker.CircuitState.Closed, state.BreakerState);
+    }
+
+    [Fact]
     public async Task Streams_server_sent_events_ending_with_done()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")

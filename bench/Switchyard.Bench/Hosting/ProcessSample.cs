@@ -1,12 +1,13 @@
 namespace Switchyard.Bench.Hosting;
 
-/// <summary>CPU time and memory of one process at one instant, read from /proc.</summary>
-public readonly record struct ProcessSample(TimeSpan CpuTime, long RssBytes, long PeakRssBytes)
+/// <summary>CPU time, memory and threads of one process at one instant, read from /proc.</summary>
+public readonly record struct ProcessSample(TimeSpan CpuTime, long RssBytes, long PeakRssBytes, int Threads)
 {
     public static ProcessSample Read(int pid)
     {
         var cpu = ReadCpuTime(pid);
         long rss = 0, peak = 0;
+        var threads = 0;
         foreach (var line in File.ReadLines($"/proc/{pid}/status"))
         {
             if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
@@ -17,9 +18,13 @@ public readonly record struct ProcessSample(TimeSpan CpuTime, long RssBytes, lon
             {
                 peak = ParseKilobytes(line);
             }
+            else if (line.StartsWith("Threads:", StringComparison.Ordinal))
+            {
+                threads = int.Parse(line.AsSpan(8).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            }
         }
 
-        return new ProcessSample(cpu, rss, peak);
+        return new ProcessSample(cpu, rss, peak, threads);
     }
 
     /// <summary>

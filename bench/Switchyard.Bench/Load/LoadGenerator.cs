@@ -12,6 +12,7 @@ namespace Switchyard.Bench.Load;
 public sealed class LoadGenerator : IDisposable
 {
     private const string AttemptsHeader = "x-switchyard-attempts";
+    private const string AdmissionHeader = "x-switchyard-admission";
     private readonly Dictionary<(string, int), HttpClient> clients = [];
 
     public async Task<LoadRun> RunAsync(ChatTarget target, LoadPlan plan, CancellationToken cancellationToken = default)
@@ -73,6 +74,7 @@ public sealed class LoadGenerator : IDisposable
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
             var status = (int)response.StatusCode;
             var attempts = response.Headers.TryGetValues(AttemptsHeader, out var values) && int.TryParse(values.FirstOrDefault(), out var a) ? a : 0;
+            var local = response.Headers.Contains(AdmissionHeader);
             if (target.Stream && response.StatusCode == HttpStatusCode.OK)
             {
                 var (firstToken, complete, problem) = await ReadStreamAsync(response, start, deadline.Token);
@@ -81,7 +83,7 @@ public sealed class LoadGenerator : IDisposable
                     failure.Keep("200, stream incomplete: " + (problem ?? "ended without [DONE]"));
                 }
 
-                return new RequestSample(true, startMs, Elapsed(start), firstToken, status, complete, attempts, 0);
+                return new RequestSample(true, startMs, Elapsed(start), firstToken, status, complete, attempts, 0, local);
             }
 
             var body = await response.Content.ReadAsByteArrayAsync(deadline.Token);
@@ -91,7 +93,7 @@ public sealed class LoadGenerator : IDisposable
                 failure.Keep($"{status}: {System.Text.Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 300)))}");
             }
 
-            return new RequestSample(true, startMs, Elapsed(start), double.NaN, status, succeeded, attempts, succeeded ? TotalTokens(body) : 0);
+            return new RequestSample(true, startMs, Elapsed(start), double.NaN, status, succeeded, attempts, succeeded ? TotalTokens(body) : 0, local);
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
         {

@@ -27,6 +27,9 @@ public sealed record LoadRun(string Target, LoadPlan Plan, RequestSample[] Sampl
 
     public int CountStatus(int status) => Samples.Count(s => s.Status == status);
 
+    /// <summary>Requests the Router admitted by its local fallback because the quota store did not answer in time.</summary>
+    public int LocallyAdmitted => Samples.Count(s => s.Succeeded && s.LocalAdmission);
+
     /// <summary>Merges alternating runs of one target and cell into one sample set, their times added.</summary>
     public static LoadRun Merge(IReadOnlyList<LoadRun> runs) =>
         new(runs[0].Target, runs[0].Plan, [.. runs.SelectMany(r => r.Samples)], TimeSpan.FromTicks(runs.Sum(r => r.Elapsed.Ticks)))

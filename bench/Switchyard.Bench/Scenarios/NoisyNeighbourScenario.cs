@@ -41,12 +41,12 @@ public sealed class NoisyNeighbourScenario : IScenario
         var noise = together[1];
 
         var table = report.AddTable($"B at {planB.RatePerSecond:0.#} requests/s (limit {limitB}/min); A at {planA.RatePerSecond:0.#} requests/s (10x its limit {limitA}/min); {phase.TotalSeconds:0} s per phase",
-            "Phase", "B requests", "B failures", "B p50 ms", "B p99 ms", "A requests", "A admitted", "A rejected (429)");
+            "Phase", "B requests", "B failures", "B p50 ms", "B p99 ms", "A requests", "A admitted", "A rejected (429)", "Admitted by the local fallback (A + B)");
         report.NoteFailure("B alone", alone);
         report.NoteFailure("B with A flooding", withNoise);
-        table.Add("B alone", alone.Requests, alone.Failures(), alone.Latency().P50, alone.Latency().P99, "-", "-", "-");
+        table.Add("B alone", alone.Requests, alone.Failures(), alone.Latency().P50, alone.Latency().P99, "-", "-", "-", alone.LocallyAdmitted);
         table.Add("B with A flooding", withNoise.Requests, withNoise.Failures(), withNoise.Latency().P50, withNoise.Latency().P99,
-            noise.Requests, noise.Succeeded, noise.CountStatus(429));
+            noise.Requests, noise.Succeeded, noise.CountStatus(429), withNoise.LocallyAdmitted + noise.LocallyAdmitted);
 
         report.Check("Rejections of the steady tenant B while A floods", "0", withNoise.Requests - withNoise.Succeeded, v => v == 0, "0");
         report.Findings.Add($"B's p99 latency changed by {withNoise.Latency().P99 - alone.Latency().P99:0.###} ms ({alone.Latency().P99:0.###} -> {withNoise.Latency().P99:0.###} ms) while A flooded.");

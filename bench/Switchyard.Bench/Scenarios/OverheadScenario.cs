@@ -88,6 +88,9 @@ public sealed class OverheadScenario : IScenario
 
         WriteTables(report, variants, cells, tallies, stack);
         WriteMemory(report, processes);
+        var local = tallies.Where(t => t.Key.Item1.StartsWith("router", StringComparison.Ordinal)).Sum(t => t.Value.Runs.Sum(r => r.LocallyAdmitted));
+        var routed = tallies.Where(t => t.Key.Item1.StartsWith("router", StringComparison.Ordinal)).Sum(t => t.Value.Runs.Sum(r => r.Succeeded));
+        report.Findings.Add($"{local} of the {routed} requests through the Router were admitted by its local fallback (header x-switchyard-admission: the quota store did not answer within Admission:StoreTimeout).");
         WriteTargets(report, tallies, portkeyStreams);
         WriteProfile(report, tallies, router.Process.Name, stack.Emulator.Name);
         PlotLatency(context, report, variants, tallies);

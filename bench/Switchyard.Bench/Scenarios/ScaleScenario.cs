@@ -68,45 +68,75 @@ public sealed class ScaleScenario : IScenario
         var stack = context.Stack;
         var smoke = context.Options.Smoke;
         int[] counts = smoke ? [10, 50] : [100, 1_000, 5_000];
-        var holdMs = smoke ? 1_000 : 15_000;
-        await using var router = await stack.StartRouterAsync("router-streams");
-        var target = new ChatTarget("streams", [router.ChatUri], BenchRouting.OpenAIGroup, true, ChatTarget.Bearer(tenantKey));
-        await context.Load.RunAsync(target, new LoadPlan(8, 200, TimeSpan.FromSeconds(2)));
-        await stack.EmulatorAdmin.AddFaultAsync(new EmulatorFault("latency", Model: BenchRouting.OpenAIModel, LatencyMs: holdMs, DurationSeconds: 3_600));
+        var rampUp = TimeSpan.FromSeconds(smoke ? 0.2 : 3);
+        var table = report.AddTable($"Concurrent streams held open {HoldMs(context) / 1000} s each (first token delayed by the emulator), opened over {rampUp.TotalSeconds:0.#} s, one Router",
+            "Streams", "Router", "Completed", "Failures", "Router RSS before", "Router peak RSS (VmHWM)", "Peak RSS sampled", "Added per stream", "Threads (max sampled)");
 
-        var table = report.AddTable($"Concurrent streams held open {holdMs / 1000} s each (first token delayed by the emulator), opened over {(smoke ? 0.2 : 3):0.#} s, one Router",
-            "Streams", "Completed", "Failures", "Router RSS before", "Router peak RSS (VmHWM)", "Peak RSS sampled", "Added per stream");
         var points = new List<(double, double)>();
-        long peakAtLargest = 0;
-        foreach (var count in counts)
+        long peakAtLargest;
+        await using (var router = await StartWarmRouterAsync(context, "router-streams", tenantKey, null))
         {
-            var before = router.Process.Sample();
-            var peakReset = ProcessSample.ResetPeak(router.Process.Pid);
-            var plan = new LoadPlan(count, count, TimeSpan.FromSeconds(120)) { RampUp = TimeSpan.FromSeconds(smoke ? 0.2 : 3), RequestTimeout = TimeSpan.FromSeconds(90) };
-            var load = context.Load.RunAsync(target, plan);
-            long sampled = 0;
-            while (!load.IsCompleted)
+            peakAtLargest = 0;
+            foreach (var count in counts)
             {
-                sampled = Math.Max(sampled, router.Process.Sample().RssBytes);
-                await Task.WhenAny(load, Task.Delay(200));
+                peakAtLargest = await HoldStreamsAsync(context, report, table, router, tenantKey, count, rampUp, "as configured");
+                points.Add((count, peakAtLargest / 1048576.0));
             }
-
-            var run = await load;
-            var peak = peakReset ? router.Process.Sample().PeakRssBytes : sampled;
-            peakAtLargest = peak;
-            report.NoteFailure($"{count} streams", run);
-            table.Add(count, run.Succeeded, run.Failures(), Format.Megabytes(before.RssBytes), peakReset ? Format.Megabytes(peak) : "n/a (clear_refs refused)", Format.Megabytes(sampled),
-                $"{(peak - before.RssBytes) / 1024.0 / count:0.0} KB");
-            points.Add((count, peak / 1048576.0));
-            BenchContext.Log($"scale: {count} streams, {run.Succeeded} completed, peak RSS {Format.Megabytes(peak)}");
         }
 
-        await stack.EmulatorAdmin.ClearFaultsAsync();
+        // For information: the same largest step on a Router with workstation GC (ASP.NET Core defaults to server GC).
+        await using (var router = await StartWarmRouterAsync(context, "router-streams-workstation-gc", tenantKey, new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" }))
+        {
+            await HoldStreamsAsync(context, report, table, router, tenantKey, counts[^1], rampUp, "DOTNET_gcServer=0 (for information)");
+        }
+
         report.Check($"Router memory at {counts[^1]} concurrent streams", "< 200 MB", peakAtLargest / 1048576.0, v => v < 200, "0.0 MB");
         if (Gnuplot.Plot(context.ImagesDirectory, context.PlotWorkDirectory, "bench-scale-memory.png", "Router peak RSS by concurrent slow streams",
                 "concurrent streams", "peak RSS (MB)", [new Gnuplot.Series("router", points)], "set logscale x\nset yrange [0:*]"))
         {
             report.Plots.Add("bench-scale-memory.png");
         }
+    }
+
+    /// <summary>How long the emulator delays each stream's first token.</summary>
+    private static int HoldMs(BenchContext context) => context.Options.Smoke ? 1_000 : 15_000;
+
+    /// <summary>A Router that has served a few streams (JIT and pools warm) before its memory is measured.</summary>
+    private static async Task<RouterProcess> StartWarmRouterAsync(BenchContext context, string name, string tenantKey, IReadOnlyDictionary<string, string>? environment)
+    {
+        var router = await context.Stack.StartRouterAsync(name, environment);
+        await context.Load.RunAsync(StreamTarget(router, tenantKey), new LoadPlan(8, 200, TimeSpan.FromSeconds(2)));
+        return router;
+    }
+
+    private static ChatTarget StreamTarget(RouterProcess router, string tenantKey) =>
+        new($"streams-{router.Process.Name}", [router.ChatUri], BenchRouting.OpenAIGroup, true, ChatTarget.Bearer(tenantKey));
+
+    /// <summary>Opens <paramref name="count"/> slow streams through the Router and returns its peak RSS while they were open.</summary>
+    private static async Task<long> HoldStreamsAsync(BenchContext context, ScenarioReport report, ReportTable table, RouterProcess router, string tenantKey, int count, TimeSpan rampUp, string label)
+    {
+        await context.Stack.EmulatorAdmin.AddFaultAsync(new EmulatorFault("latency", Model: BenchRouting.OpenAIModel, LatencyMs: HoldMs(context), DurationSeconds: 3_600));
+        var before = router.Process.Sample();
+        var peakReset = ProcessSample.ResetPeak(router.Process.Pid);
+        var plan = new LoadPlan(count, count, TimeSpan.FromSeconds(120)) { RampUp = rampUp, RequestTimeout = TimeSpan.FromSeconds(90) };
+        var load = context.Load.RunAsync(StreamTarget(router, tenantKey), plan);
+        long sampled = 0;
+        var threads = 0;
+        while (!load.IsCompleted)
+        {
+            var sample = router.Process.Sample();
+            sampled = Math.Max(sampled, sample.RssBytes);
+            threads = Math.Max(threads, sample.Threads);
+            await Task.WhenAny(load, Task.Delay(200));
+        }
+
+        var run = await load;
+        await context.Stack.EmulatorAdmin.ClearFaultsAsync();
+        var peak = peakReset ? router.Process.Sample().PeakRssBytes : sampled;
+        report.NoteFailure($"{count} streams, {label}", run);
+        table.Add(count, label, run.Succeeded, run.Failures(), Format.Megabytes(before.RssBytes), peakReset ? Format.Megabytes(peak) : "n/a (clear_refs refused)",
+            Format.Megabytes(sampled), $"{(peak - before.RssBytes) / 1024.0 / count:0.0} KB", threads);
+        BenchContext.Log($"scale: {count} streams ({label}), {run.Succeeded} completed, peak RSS {Format.Megabytes(peak)}");
+        return peak;
     }
 }

@@ -8,7 +8,8 @@ public sealed record MachineInfo(int Processors, string Memory, string Cpu, stri
     public static MachineInfo Read(string storeKind)
     {
         var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown";
-        var memory = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal)).Split(':', 2)[1].Trim();
+        var memoryKb = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal)).Split(':', 2)[1].Trim();
+        var memory = $"{long.Parse(memoryKb.TrimEnd("kB").Trim(), System.Globalization.CultureInfo.InvariantCulture) / 1048576.0:0.0} GiB (MemTotal {memoryKb})";
         var os = File.Exists("/etc/os-release")
             ? File.ReadLines("/etc/os-release").FirstOrDefault(l => l.StartsWith("PRETTY_NAME=", StringComparison.Ordinal))?.Split('=', 2)[1].Trim('"') ?? "Linux"
             : "Linux";

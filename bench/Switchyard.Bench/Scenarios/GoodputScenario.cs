@@ -49,7 +49,7 @@ public sealed class GoodputScenario : IScenario
         ];
 
         var table = report.AddTable($"{Rate:0} requests/s for {total.TotalSeconds:0} s; outage from {outageStart.TotalSeconds:0} s for {outageSeconds} s; throttle (50 %) throughout",
-            "Setup", "Deployments and faults", "Requests", "Success", "Failures", "Success during outage", "p50 ms", "p99 ms", "Max ms", "Upstream calls", "Upstream calls per success");
+            "Setup", "Deployments and faults", "Requests", "Success", "Failures", "Success during outage", "p50 ms", "p99 ms", "Max ms", "Upstream calls", "Upstream calls per success", "Attempts per request (x-switchyard-attempts: mean / max)");
         var timelines = new List<Gnuplot.Series>();
         foreach (var setup in setups)
         {
@@ -72,7 +72,7 @@ public sealed class GoodputScenario : IScenario
             report.NoteFailure(setup.Name, run);
             table.Add(setup.Name, setup.Mapping, run.Requests, Format.Percent(run.SuccessRate), run.Failures(),
                 Format.Percent(during.Length == 0 ? double.NaN : (double)during.Count(s => s.Succeeded) / during.Length),
-                latency.P50, latency.P99, latency.Max, upstream, amplification);
+                latency.P50, latency.P99, latency.Max, upstream, amplification, Attempts(run));
             timelines.Add(new Gnuplot.Series(setup.Name, Timeline(run)));
             BenchContext.Log($"goodput: {setup.Name}: {Format.Percent(run.SuccessRate)} success, {amplification:0.00} upstream calls per success");
 
@@ -91,6 +91,12 @@ public sealed class GoodputScenario : IScenario
         {
             report.Plots.Add("bench-goodput.png");
         }
+    }
+
+    private static string Attempts(LoadRun run)
+    {
+        var reported = run.Samples.Where(s => s.Attempts > 0).ToArray();
+        return reported.Length == 0 ? "-" : $"{reported.Average(s => s.Attempts):0.00} / {reported.Max(s => s.Attempts)}";
     }
 
     /// <summary>Share of requests started in each second that succeeded.</summary>

@@ -56,6 +56,9 @@ public sealed class QuotaAccuracyScenario : IScenario
         table.Add("tpm-limited", $"{tpm} tokens/min", tpmRun.Requests, tpmRun.Succeeded, tpmRun.LocallyAdmitted, tpmRun.Failures(),
             $"{tokens} tokens (usage of the admitted answers)", Format.Percent(tpmError));
 
+        var storeAdmitted = rpmAdmitted - rpmRun.LocallyAdmitted;
+        var storeTokens = tpmRun.Samples.Where(s => s.Succeeded && !s.LocalAdmission).Sum(s => (long)s.TotalTokens);
+        report.Findings.Add($"Admitted through the store alone (without the Router's local-fallback admissions): {storeAdmitted} requests ({Format.Percent((double)(storeAdmitted - rpm) / rpm)} vs the limit) and {storeTokens} tokens ({Format.Percent((double)(storeTokens - tpm) / tpm)}).");
         report.Check("Quota accuracy, requests per minute", "within 1 %", Math.Abs(rpmError) * 100, v => v <= 1, "0.00 '%' off");
         report.Check("Quota accuracy, tokens per minute", "within 1 %", Math.Abs(tpmError) * 100, v => v <= 1, "0.00 '%' off");
         foreach (var tenant in new[] { "bench-quota-rpm", "bench-quota-tpm" })

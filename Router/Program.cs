@@ -4,7 +4,6 @@ using Switchyard.Router.Apis;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddRedisClient("cache");
 builder.AddSwitchyardRouter();
 
 var app = builder.Build();

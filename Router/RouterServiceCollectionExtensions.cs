@@ -12,9 +12,12 @@ namespace Switchyard.Router;
 
 public static class RouterServiceCollectionExtensions
 {
-    /// <summary>Providers, the routing table (validated at start, hot-reloaded), and the router with its policies.</summary>
+    /// <summary>The shared store, providers, the routing table (validated at start, hot-reloaded), and the router with its policies.</summary>
     public static IHostApplicationBuilder AddSwitchyardRouter(this IHostApplicationBuilder builder)
     {
+        // Fail fast rather than queue while disconnected: a timed-out admission or capacity check must
+        // not reach Redis later and count twice.
+        builder.AddRedisClient("cache", configureOptions: options => options.BacklogPolicy = StackExchange.Redis.BacklogPolicy.FailFast);
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
 

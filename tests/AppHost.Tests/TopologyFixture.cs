@@ -60,6 +60,8 @@ public sealed class TopologyFixture : IAsyncLifetime
     public async Task ResetAsync()
     {
         (await EmulatorAdmin.PostAsync("/admin/reset", null)).EnsureSuccessStatusCode();
+        // Resilience is about routing decisions, not generation speed: no simulated latency.
+        (await EmulatorAdmin.PutAsJsonAsync("/admin/settings", new { latencyEnabled = false, quotasEnabled = true })).EnsureSuccessStatusCode();
         using var reset = new HttpRequestMessage(HttpMethod.Post, "/admin/reset");
         reset.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AdminKey);
         (await Router.SendAsync(reset)).EnsureSuccessStatusCode();

@@ -13,6 +13,10 @@ public static class ReferenceNames
 
     public const string SonnetProfile = "us.anthropic.claude-sonnet-4-6";
 
+    /// <summary>The tenant of the fallback and load-balancing demos; it may use every model group.</summary>
+    public static readonly Tenant Demo = new("Demo", DemoKey, "claude-sonnet-multi-region");
+
+    /// <summary>The tenants of the quota-isolation demo, each allowed its own model group only.</summary>
     public static readonly IReadOnlyList<Tenant> Tenants =
     [
         new("A", "consumer-a-key", "consumer-a-model"),
@@ -21,5 +25,5 @@ public static class ReferenceNames
     ];
 }
 
-/// <summary>A tenant of the quota-isolation demo: its API key and its own model group.</summary>
+/// <summary>A tenant: its API key and the model group it uses by default.</summary>
 public sealed record Tenant(string Name, string ApiKey, string ModelGroup);

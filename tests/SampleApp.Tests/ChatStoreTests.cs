@@ -26,7 +26,8 @@ public sealed class ChatStoreTests(RedisTestServer redis) : IClassFixture<RedisT
         Assert.Equal("consumer-c-model", reloaded.ModelGroup);
         Assert.Equal(transcript.Turns, reloaded.Turns);
         Assert.Empty(other.Turns);
-        Assert.Equal("B", other.Tenant);
+        Assert.Equal("Demo", other.Tenant);
+        Assert.Equal("claude-sonnet-multi-region", other.ModelGroup);
         Assert.True(await connection.GetDatabase().KeyTimeToLiveAsync("switchyard:chat:session-1") > TimeSpan.FromHours(23));
     }
 }

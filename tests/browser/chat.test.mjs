@@ -37,7 +37,10 @@ test('a message streams its answer in, with who served it, and survives a reload
   await page.goto(baseUrl);
   await page.waitForSelector('section.chat[data-ready]', { timeout: 30_000 });
   await page.click('button.secondary'); // a new chat, whatever an earlier run left in this session
-  await page.selectOption('#tenant', 'B');
+  assert.equal(await page.inputValue('#tenant'), 'Demo');
+  assert.equal(await page.inputValue('#model-group'), 'claude-sonnet-multi-region');
+  await page.selectOption('#tenant', 'B'); // B may use only its own model group, which the page switches to
+  await page.waitForFunction(() => document.querySelector('#model-group').value === 'consumer-b-model');
 
   // Every change of the answer being streamed, as the browser sees it.
   await page.evaluate(() => {
@@ -72,6 +75,7 @@ test('a message streams its answer in, with who served it, and survives a reload
   assert.equal((await page.locator('.turn.user .text').last().textContent()).trim(), question);
   assert.equal((await page.locator('.turn.assistant .text').last().textContent()).trim(), answer);
   assert.equal(await page.inputValue('#tenant'), 'B');
+  assert.equal(await page.inputValue('#model-group'), 'consumer-b-model');
 });
 
 test('the Scenarios page replays a scenario and shows its tables', async () => {

@@ -108,11 +108,15 @@ public sealed class RetryOptions
 
 public sealed class CircuitBreakerOptions
 {
+    /// <summary>
+    /// Share of failed calls in the sampling window that opens the breaker. Low on purpose: a group has
+    /// other deployments to fail over to, so a deployment failing one call in four is better skipped.
+    /// </summary>
     [Range(0.01, 1.0)]
-    public double FailureRatio { get; set; } = 0.5;
+    public double FailureRatio { get; set; } = 0.25;
 
     [Range(2, 10_000)]
-    public int MinimumThroughput { get; set; } = 4;
+    public int MinimumThroughput { get; set; } = 8;
 
     [Range(1, 3_600)]
     public int SamplingDurationSeconds { get; set; } = 10;

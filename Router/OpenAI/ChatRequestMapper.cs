@@ -39,7 +39,6 @@ public static class ChatRequestMapper
 
         var options = new ChatOptions
         {
-            ModelId = request.Model,
             MaxOutputTokens = maxTokens,
             Temperature = request.Temperature,
             TopP = request.TopP,

@@ -218,13 +218,4 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
         await context.Response.Body.WriteAsync(frame.ToByteArray());
         await context.Response.Body.FlushAsync();
     }
-
-    private sealed class StaticOptionsMonitor<T>(T value) : IOptionsMonitor<T>
-    {
-        public T CurrentValue => value;
-
-        public T Get(string? name) => value;
-
-        public IDisposable? OnChange(Action<T, string?> listener) => null;
-    }
 }

@@ -70,7 +70,7 @@ public sealed class ScaleScenario : IScenario
         int[] counts = smoke ? [10, 50] : [100, 1_000, 5_000];
         var rampUp = TimeSpan.FromSeconds(smoke ? 0.2 : 3);
         var table = report.AddTable($"Concurrent streams held open {HoldMs(context) / 1000} s each (first token delayed by the emulator), opened over {rampUp.TotalSeconds:0.#} s, one Router",
-            "Streams", "Router", "Completed", "Failures", "Router RSS before", "Router peak RSS (VmHWM)", "Peak RSS sampled", "Added per stream", "Threads (max sampled)");
+            "Streams", "Router", "Completed", "Failures", "Router RSS before", "Router peak RSS (VmHWM)", "Peak RSS sampled", "Added per stream", "Threads (max sampled)", "Managed heap after a full GC, streams open");
 
         var points = new List<(double, double)>();
         long peakAtLargest;
@@ -120,6 +120,8 @@ public sealed class ScaleScenario : IScenario
         var peakReset = ProcessSample.ResetPeak(router.Process.Pid);
         var plan = new LoadPlan(count, count, TimeSpan.FromSeconds(120)) { RampUp = rampUp, RequestTimeout = TimeSpan.FromSeconds(90) };
         var load = context.Load.RunAsync(StreamTarget(router, tenantKey), plan);
+        // Once every stream is open (they stay open HoldMs from their start), measure the live managed heap.
+        var heap = Task.Delay(rampUp + TimeSpan.FromMilliseconds(HoldMs(context) / 4.0)).ContinueWith(_ => Profiling.ManagedHeap.MeasureAsync(router.Process.Pid, TimeSpan.FromSeconds(5)), TaskScheduler.Default).Unwrap();
         long sampled = 0;
         var threads = 0;
         while (!load.IsCompleted)
@@ -131,11 +133,12 @@ public sealed class ScaleScenario : IScenario
         }
 
         var run = await load;
+        var managed = await heap;
         await context.Stack.EmulatorAdmin.ClearFaultsAsync();
         var peak = peakReset ? router.Process.Sample().PeakRssBytes : sampled;
         report.NoteFailure($"{count} streams, {label}", run);
         table.Add(count, label, run.Succeeded, run.Failures(), Format.Megabytes(before.RssBytes), peakReset ? Format.Megabytes(peak) : "n/a (clear_refs refused)",
-            Format.Megabytes(sampled), $"{(peak - before.RssBytes) / 1024.0 / count:0.0} KB", threads);
+            Format.Megabytes(sampled), $"{(peak - before.RssBytes) / 1024.0 / count:0.0} KB", threads, managed is { } bytes ? Format.Megabytes(bytes) : "n/a");
         BenchContext.Log($"scale: {count} streams ({label}), {run.Succeeded} completed, peak RSS {Format.Megabytes(peak)}");
         return peak;
     }

@@ -76,7 +76,9 @@ public sealed class ConverseApiTests(EmulatorHost host) : EmulatorTest(host)
 
         // Nova Lite in us-east-1: first token after 300 ms, then 150 tokens/s: 60 tokens take 400 ms more.
         Assert.True(firstBytes >= TimeSpan.FromMilliseconds(280), $"first bytes after {firstBytes.TotalMilliseconds} ms");
-        Assert.True(watch.Elapsed - firstBytes >= TimeSpan.FromMilliseconds(150), $"whole stream after {watch.Elapsed.TotalMilliseconds} ms");
+        // Pacing follows a schedule from the request's start, so a late first read on a busy machine may
+        // find several events waiting: assert on the whole stream, not on the gap after the first bytes.
+        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(600), $"whole stream after {watch.Elapsed.TotalMilliseconds} ms");
     }
 
     [Theory]

@@ -7,7 +7,7 @@ public static class QuotaServiceResourceExtensions
     /// machine and kept in user secrets when running, a deployment parameter when published.
     /// </summary>
     public static IResourceBuilder<ParameterResource> AddAdminKey(this IDistributedApplicationBuilder builder) =>
-        builder.AddParameter("quota-admin-key", secret: true, value: new GenerateParameterDefault { MinLength = 32, Special = false });
+        builder.AddParameter("quota-admin-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
 
     public static IResourceBuilder<ProjectResource> AddQuotaService(
         this IDistributedApplicationBuilder builder, string name,

@@ -2,14 +2,8 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Amazon.Runtime.EventStreams;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.AI;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Switchyard.Router.Configuration;
 using Switchyard.Router.Providers;
 using Switchyard.Router.Providers.Bedrock;
@@ -24,41 +18,16 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
 {
     private const string ModelId = "us.anthropic.claude-haiku-4-5-20251001-v1:0";
 
-    private WebApplication? _upstream;
-    private Func<HttpContext, Task> _handler = _ => Task.CompletedTask;
-    private readonly List<(string Path, string? Authorization, JsonElement Body)> _requests = [];
+    private readonly LoopbackUpstream _upstream = new();
 
-    public async Task InitializeAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _upstream = builder.Build();
-        _upstream.Run(async context =>
-        {
-            var body = await JsonSerializer.DeserializeAsync<JsonElement>(context.Request.Body);
-            lock (_requests)
-            {
-                // The raw target: model ids with ":" must arrive percent-encoded, as Bedrock expects.
-                _requests.Add((context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()!.RawTarget, context.Request.Headers.Authorization, body));
-            }
+    public Task InitializeAsync() => _upstream.InitializeAsync();
 
-            await _handler(context);
-        });
-        await _upstream.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_upstream is not null)
-        {
-            await _upstream.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => _upstream.DisposeAsync();
 
     [Fact]
     public async Task Converse_sends_a_signed_request_and_maps_the_answer()
     {
-        _handler = context => context.Response.WriteAsync("""
+        _upstream.Handler = context => context.Response.WriteAsync("""
             {"output":{"message":{"role":"assistant","content":[{"text":"Hi there"},{"toolUse":{"toolUseId":"t1","name":"lookup","input":{"city":"Paris"}}}]}},
              "stopReason":"tool_use","usage":{"inputTokens":11,"outputTokens":4,"totalTokens":15},"metrics":{"latencyMs":12}}
             """);
@@ -68,7 +37,7 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
             [new ChatMessage(ChatRole.System, "be brief"), new ChatMessage(ChatRole.User, "hello"), new ChatMessage(ChatRole.User, "again")],
             new ChatOptions { MaxOutputTokens = 64, Temperature = 0.5f, StopSequences = ["END"] });
 
-        var (path, authorization, body) = Assert.Single(_requests);
+        var (path, authorization, body) = Assert.Single(_upstream.Requests);
         Assert.Equal("/model/us.anthropic.claude-haiku-4-5-20251001-v1%3A0/converse", path);
         Assert.StartsWith("AWS4-HMAC-SHA256 Credential=AKIATEST/", authorization);
         Assert.Contains("/us-east-1/bedrock/aws4_request", authorization);
@@ -90,7 +59,7 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
     [Fact]
     public async Task ConverseStream_decodes_event_stream_frames_as_they_come()
     {
-        _handler = async context =>
+        _upstream.Handler = async context =>
         {
             context.Response.ContentType = "application/vnd.amazon.eventstream";
             await WriteEventAsync(context, "messageStart", """{"role":"assistant"}""");
@@ -109,7 +78,7 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
 
         var updates = await CreateClient().GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")]).ToListAsync();
 
-        Assert.Equal("/model/us.anthropic.claude-haiku-4-5-20251001-v1%3A0/converse-stream", Assert.Single(_requests).Path);
+        Assert.Equal("/model/us.anthropic.claude-haiku-4-5-20251001-v1%3A0/converse-stream", Assert.Single(_upstream.Requests).RawTarget);
         Assert.Equal("Hello, world", string.Concat(updates.Select(u => u.Text)));
         var call = Assert.Single(updates.SelectMany(u => u.Contents).OfType<FunctionCallContent>());
         Assert.Equal("x", call.Arguments?["q"]?.ToString());
@@ -124,7 +93,7 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
     [InlineData("internalServerException", FailureKind.ServerError)]
     public async Task An_exception_frame_mid_stream_is_classified(string exceptionType, FailureKind expected)
     {
-        _handler = async context =>
+        _upstream.Handler = async context =>
         {
             context.Response.ContentType = "application/vnd.amazon.eventstream";
             await WriteEventAsync(context, "contentBlockDelta", """{"contentBlockIndex":0,"delta":{"text":"partial"}}""");
@@ -162,7 +131,7 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
     [InlineData(404, "ResourceNotFoundException", "no such model", FailureKind.ClientError)]
     public async Task Http_errors_are_classified_as_aws_sdks_parse_them(int status, string errorType, string message, FailureKind expected)
     {
-        _handler = async context =>
+        _upstream.Handler = async context =>
         {
             context.Response.StatusCode = status;
             context.Response.Headers["x-amzn-ErrorType"] = $"{errorType}:http://internal.amazon.com/coral/com.amazon.bedrock/";
@@ -192,7 +161,7 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
 
     private IChatClient CreateClient(string? endpoint = null)
     {
-        var address = endpoint ?? _upstream!.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = endpoint ?? _upstream.Address;
         var options = new BedrockOptions
         {
             Accounts = { ["test"] = new BedrockAccountOptions { AccessKeyId = "AKIATEST", SecretAccessKey = "secret" } },

@@ -1,0 +1,52 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Switchyard.Router.Tests;
+
+/// <summary>
+/// A scripted upstream on a real loopback socket for provider wire tests: it records each request
+/// (raw target, Authorization, JSON body) and answers with whatever <see cref="Handler"/> writes.
+/// </summary>
+public sealed class LoopbackUpstream : IAsyncLifetime
+{
+    private WebApplication? _app;
+
+    public Func<HttpContext, Task> Handler { get; set; } = _ => Task.CompletedTask;
+
+    public List<(string RawTarget, string? Authorization, JsonElement Body)> Requests { get; } = [];
+
+    public string Address => _app!.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        _app = builder.Build();
+        _app.Run(async context =>
+        {
+            var body = await JsonSerializer.DeserializeAsync<JsonElement>(context.Request.Body);
+            lock (Requests)
+            {
+                // The raw target: model ids with ":" must arrive percent-encoded, as Bedrock expects.
+                Requests.Add((context.Features.Get<IHttpRequestFeature>()!.RawTarget, context.Request.Headers.Authorization, body));
+            }
+
+            await Handler(context);
+        });
+        await _app.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+}

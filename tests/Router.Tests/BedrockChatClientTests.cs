@@ -86,6 +86,23 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
         Assert.Equal(6, updates.SelectMany(u => u.Contents).OfType<UsageContent>().Single().Details.TotalTokenCount);
     }
 
+    [Fact]
+    public async Task Frames_larger_than_the_read_buffer_are_decoded_whole()
+    {
+        var big = new string('x', 20_000);
+        _upstream.Handler = async context =>
+        {
+            context.Response.ContentType = "application/vnd.amazon.eventstream";
+            await WriteEventAsync(context, "contentBlockDelta", """{"contentBlockIndex":0,"delta":{"text":"small"}}""");
+            await WriteEventAsync(context, "contentBlockDelta", $$$"""{"contentBlockIndex":0,"delta":{"text":"{{{big}}}"}}""");
+            await WriteEventAsync(context, "messageStop", """{"stopReason":"end_turn"}""");
+        };
+
+        var updates = await CreateClient().GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")]).ToListAsync();
+
+        Assert.Equal("small" + big, string.Concat(updates.Select(u => u.Text)));
+    }
+
     [Theory]
     [InlineData("throttlingException", FailureKind.Throttled)]
     [InlineData("serviceUnavailableException", FailureKind.Unavailable)]

@@ -13,7 +13,8 @@ internal sealed class EventStreamReader(Stream body) : IDisposable
     private const int PreludeLength = 12;
     private const int MaxFrameLength = 16 * 1024 * 1024;
 
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(8 * 1024);
+    // Frames are a few hundred bytes; a larger one grows the buffer. Small matters: thousands of streams hold one each.
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(1024);
 
     /// <summary>The next frame, or null at a clean end of stream.</summary>
     public async ValueTask<EventStreamMessage?> ReadAsync(CancellationToken cancellationToken)

@@ -113,7 +113,7 @@ public static class ChatCompletionsApi
         headers["x-switchyard-deployment"] = deployment.Name;
         headers["x-switchyard-provider"] = deployment.Provider.Name;
         headers["x-switchyard-region"] = deployment.Options.Region ?? "";
-        headers["x-switchyard-account"] = deployment.AccountLabel;
+        headers["x-switchyard-account"] = deployment.Options.Account;
         headers["x-switchyard-model"] = deployment.Options.Model;
         headers["x-switchyard-model-group"] = route.ModelGroup;
         headers["x-switchyard-attempts"] = route.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -123,7 +123,7 @@ public static class ChatCompletionsApi
             headers["x-switchyard-trace-id"] = span.TraceId.ToHexString();
             span.SetTag("switchyard.deployment", deployment.Name);
             span.SetTag("switchyard.region", deployment.Options.Region);
-            span.SetTag("switchyard.account", deployment.AccountLabel);
+            span.SetTag("switchyard.account", deployment.Options.Account);
             span.SetTag("switchyard.attempts", route.Attempts);
             span.SetTag("switchyard.fallback", route.FellBack);
             span.SetTag("gen_ai.provider.name", deployment.Provider.TelemetryName);

@@ -29,7 +29,7 @@ public static class RouterAdminApi
 
     private static Ok<DeploymentStatus[]> ListDeployments(RoutingTableProvider tables) =>
         TypedResults.Ok(tables.Current.Groups.Values.SelectMany(g => g.Deployments).Distinct()
-            .Select(d => new DeploymentStatus(d.Name, d.Provider.Name, d.AccountLabel, d.Options.Region, d.Options.Model,
+            .Select(d => new DeploymentStatus(d.Name, d.Provider.Name, d.Options.Account, d.Options.Region, d.Options.Model,
                 d.State.BreakerState.ToString(), d.State.InFlight, double.IsNaN(d.State.TimeToFirstTokenMs) ? null : d.State.TimeToFirstTokenMs))
             .ToArray());
 

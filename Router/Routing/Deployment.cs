@@ -19,9 +19,6 @@ public sealed class Deployment(string name, DeploymentOptions options, IProvider
 
     public DeploymentState State { get; } = state;
 
-    /// <summary>Account id or name for response headers and spans.</summary>
-    public string AccountLabel { get; init; } = options.Account;
-
     public override string ToString() => Name;
 }
 

@@ -52,7 +52,7 @@ public static class RouterTelemetry
             activity.SetTag("gen_ai.request.model", deployment.Options.Model);
             activity.SetTag("switchyard.deployment", deployment.Name);
             activity.SetTag("switchyard.region", deployment.Options.Region);
-            activity.SetTag("switchyard.account", deployment.AccountLabel);
+            activity.SetTag("switchyard.account", deployment.Options.Account);
             activity.SetTag("switchyard.attempt", attempt);
         }
 

@@ -6,12 +6,8 @@ namespace Switchyard.Bench.Hosting;
 /// </summary>
 public static class BenchRouting
 {
-    /// <summary>
-    /// One deployment on the emulator's OpenAI-compatible endpoint: the same upstream as "direct" and Portkey.
-    /// Named after its model (like the shipped group it replaces) because the Router currently sends the
-    /// group name upstream as the model on OpenAI-compatible deployments.
-    /// </summary>
-    public const string OpenAIGroup = OpenAIModel;
+    /// <summary>One deployment on the emulator's OpenAI-compatible endpoint: the same upstream as "direct" and Portkey.</summary>
+    public const string OpenAIGroup = "bench-openai";
 
     /// <summary>One Bedrock deployment (Converse, SigV4) in us-east-1.</summary>
     public const string BedrockGroup = "bench-bedrock";

@@ -10,7 +10,7 @@ public sealed class AdmissionOptions
 
     /// <summary>Longest any request waits on the quota store before the local fallback decides.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:00:05")]
-    public TimeSpan StoreTimeout { get; set; } = TimeSpan.FromMilliseconds(50);
+    public TimeSpan StoreTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>How long a resolved key and its tenant are trusted without asking the store (pub/sub invalidates sooner).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]

@@ -69,16 +69,23 @@ public sealed class ConverseApiTests(EmulatorHost host) : EmulatorTest(host)
         var watch = System.Diagnostics.Stopwatch.StartNew();
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         await using var body = await response.Content.ReadAsStreamAsync();
+        var received = new MemoryStream();
         var buffer = new byte[4096];
-        Assert.True(await body.ReadAsync(buffer) > 0);
+        var first = await body.ReadAsync(buffer);
+        Assert.True(first > 0);
         var firstBytes = watch.Elapsed;
-        await body.CopyToAsync(Stream.Null);
+        received.Write(buffer, 0, first);
+        await body.CopyToAsync(received);
+        var outputTokens = int.Parse(System.Text.RegularExpressions.Regex.Match(
+            System.Text.Encoding.UTF8.GetString(received.ToArray()), "\"outputTokens\":(\\d+)").Groups[1].Value);
 
-        // Nova Lite in us-east-1: first token after 300 ms, then 150 tokens/s: 60 tokens take 400 ms more.
+        // Nova Lite in us-east-1: first token after 300 ms, then 150 tokens/s. Pacing follows a schedule
+        // from the request's start, so a late first read on a busy machine may find several events
+        // waiting: assert on the whole stream against the tokens it carried, not on the split.
         Assert.True(firstBytes >= TimeSpan.FromMilliseconds(280), $"first bytes after {firstBytes.TotalMilliseconds} ms");
-        // Pacing follows a schedule from the request's start, so a late first read on a busy machine may
-        // find several events waiting: assert on the whole stream, not on the gap after the first bytes.
-        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(600), $"whole stream after {watch.Elapsed.TotalMilliseconds} ms");
+        var paced = TimeSpan.FromMilliseconds(280 + outputTokens * 1000.0 / 150 * 0.9);
+        Assert.True(outputTokens > 10, $"{outputTokens} output tokens");
+        Assert.True(watch.Elapsed >= paced, $"whole stream of {outputTokens} tokens after {watch.Elapsed.TotalMilliseconds} ms, expected at least {paced.TotalMilliseconds} ms");
     }
 
     [Theory]

@@ -94,6 +94,14 @@ public static class ChatCompletionsApi
             span?.Dispose();
             return OpenAIErrorResult.From(failure);
         }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            // The client went away: end the span so the trace shows it rather than losing it.
+            span?.SetStatus(ActivityStatusCode.Error, "client_closed");
+            RouterTelemetry.RequestFinished(request.ModelGroup, "client_closed", Stopwatch.GetElapsedTime(started));
+            span?.Dispose();
+            throw;
+        }
     }
 
     private static void Complete(Activity? span, RouteInfo route, CapacityLimiter capacity, TenantTicket ticket, UsageDetails? usage, string modelGroup, long started, string outcome)

@@ -44,9 +44,12 @@ public static class RegionOutageScenario
 
         async Task<(DateTimeOffset Injected, DateTimeOffset Cleared)> BreakAndRepairAsync()
         {
+            // The "during" phase is the span the fault is certainly in force: it begins once the emulator has
+            // confirmed the outage (a request sent while the call is in flight may still be served) and ends
+            // before the clearing call goes out.
             await Task.Delay(duration / 3, time, cancellationToken);
-            var injected = time.GetUtcNow();
             await environment.InjectFaultAsync(new EmulatorFault("outage", FailedRegion), cancellationToken);
+            var injected = time.GetUtcNow();
             await Task.Delay(start + duration * 2 / 3 - time.GetUtcNow(), time, cancellationToken);
             var cleared = time.GetUtcNow();
             await environment.ClearFaultsAsync(cancellationToken);

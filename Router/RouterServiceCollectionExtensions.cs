@@ -50,6 +50,7 @@ public static class RouterServiceCollectionExtensions
         services.AddSingleton(sp => new RetryBudget(() => sp.GetRequiredService<RoutingTableProvider>().Current.Options.Retry, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ChatRouter>();
         services.AddTenantAdmission(builder.Configuration);
+        services.AddOptions<TenancyOptions>().BindConfiguration(TenancyOptions.SectionName);
         services.AddSingleton<TenantGate>();
         services.AddHostedService<RouterStartup>();
         return builder;
@@ -68,13 +69,18 @@ public static class RouterServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Builds the routing table eagerly (a bad table fails the start), warms the capacity store and
-    /// exposes breaker states as a gauge.
+    /// Builds the routing table eagerly (a bad table fails the start), warms the capacity store,
+    /// exposes breaker states as a gauge and warns when tenancy is off.
     /// </summary>
-    private sealed class RouterStartup(RoutingTableProvider tables, CapacityLimiter capacity) : IHostedService
+    private sealed class RouterStartup(RoutingTableProvider tables, CapacityLimiter capacity, IOptions<TenancyOptions> tenancy, ILogger<RouterStartup> logger) : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
+            if (!tenancy.Value.Enabled)
+            {
+                logger.LogWarning("Tenancy is off (Tenancy:Enabled=false): requests need no API key and no tenant limits apply");
+            }
+
             await capacity.WarmUpAsync(cancellationToken);
             RouterTelemetry.ObserveBreakers(() => tables.States.Select(s => KeyValuePair.Create(s.Key, s.Value.BreakerState switch
             {

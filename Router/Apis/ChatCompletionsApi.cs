@@ -33,7 +33,7 @@ public static class ChatCompletionsApi
         var cancellation = http.RequestAborted;
         ChatCompletionRequest wire;
         RouteRequest request;
-        TenantTicket ticket;
+        TenantTicket? ticket;
         try
         {
             var tenant = await tenants.AuthenticateAsync(http);
@@ -104,11 +104,11 @@ public static class ChatCompletionsApi
         }
     }
 
-    private static void Complete(Activity? span, RouteInfo route, CapacityLimiter capacity, TenantTicket ticket, UsageDetails? usage, string modelGroup, long started, string outcome)
+    private static void Complete(Activity? span, RouteInfo route, CapacityLimiter capacity, TenantTicket? ticket, UsageDetails? usage, string modelGroup, long started, string outcome)
     {
         var (input, output) = (usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0);
         capacity.Settle(route.Deployment, route.Reservation, input + output);
-        ticket.RecordUsage(route.Deployment, input, output);
+        ticket?.RecordUsage(route.Deployment, input, output);
         RouterTelemetry.Usage(span, route.Deployment.Options.Model, usage?.InputTokenCount, usage?.OutputTokenCount);
         RouterTelemetry.RequestFinished(modelGroup, outcome, Stopwatch.GetElapsedTime(started));
         span?.Dispose();

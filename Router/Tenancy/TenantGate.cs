@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using Switchyard.Admission;
 using Switchyard.Router.Routing;
 
@@ -8,15 +9,22 @@ namespace Switchyard.Router.Tenancy;
 /// The Router's side of tenant isolation: API key to tenant (401 for a missing, unknown or revoked
 /// key), admission against the tenant's limits in one Redis round trip (429 with Retry-After and
 /// OpenAI's x-ratelimit-* headers when over), the tenant's tier and dedicated deployments applied to
-/// routing, and settlement of actual usage after the response has gone out.
+/// routing, and settlement of actual usage after the response has gone out. With tenancy turned off
+/// (<see cref="TenancyOptions.Enabled"/>) every request passes without a key or a ticket.
 /// </summary>
-public sealed class TenantGate(ITenantAdmission admission, RoutingTableProvider tables, ILogger<TenantGate> logger)
+public sealed class TenantGate(ITenantAdmission admission, RoutingTableProvider tables, IOptionsMonitor<TenancyOptions> options, ILogger<TenantGate> logger)
 {
     /// <summary>Share of a deployment's capacity batch-tier requests may fill, so they are shed before interactive ones.</summary>
     public const double BatchCapacityShare = 0.8;
 
-    public async ValueTask<TenantDefinition> AuthenticateAsync(HttpContext http)
+    /// <summary>The tenant the request's API key belongs to; null when tenancy is off.</summary>
+    public async ValueTask<TenantDefinition?> AuthenticateAsync(HttpContext http)
     {
+        if (!options.CurrentValue.Enabled)
+        {
+            return null;
+        }
+
         var authorization = http.Request.Headers.Authorization.ToString();
         if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || authorization.Length <= 7)
         {
@@ -38,10 +46,15 @@ public sealed class TenantGate(ITenantAdmission admission, RoutingTableProvider 
     /// <summary>
     /// Admits the request for the tenant or throws the 403/429 the client gets. On admission the
     /// returned request carries the tenant's routing constraints, and settlement is scheduled for
-    /// when the response has been sent.
+    /// when the response has been sent. Without a tenant (tenancy off) the request passes unchanged.
     /// </summary>
-    public async ValueTask<(RouteRequest Request, TenantTicket Ticket)> AdmitAsync(HttpContext http, TenantDefinition tenant, RouteRequest request)
+    public async ValueTask<(RouteRequest Request, TenantTicket? Ticket)> AdmitAsync(HttpContext http, TenantDefinition? tenant, RouteRequest request)
     {
+        if (tenant is null)
+        {
+            return (request, null);
+        }
+
         var decision = await admission.AdmitAsync(tenant, new AdmissionRequest(request.ModelGroup, request.ReservedTokens), http.RequestAborted);
         WriteRateLimitHeaders(http.Response.Headers, decision.RateLimits);
         if (decision.Degraded)

@@ -3,6 +3,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Switchyard.Admission;
 
@@ -110,14 +113,29 @@ public sealed class TenancyTests(RouterHost host) : IAsyncLifetime
         Assert.Equal(0, usage.ActiveLeases);
     }
 
-    private Task<HttpResponseMessage> SendAsync(string model, string? authorization, string? body = null)
+    [Fact]
+    public async Task With_tenancy_off_requests_need_no_key_and_meet_no_tenant_limit()
+    {
+        await using var open = host.WithWebHostBuilder(builder => builder.ConfigureAppConfiguration(config =>
+            config.AddInMemoryCollection(new Dictionary<string, string?> { ["Tenancy:Enabled"] = "false" })));
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => SendAsync(open, "pair", authorization: null)));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.All(responses, r => Assert.Null(Header(r, "x-ratelimit-limit-requests")));
+        Assert.Equal(5, host.Upstream.Calls.Count);
+    }
+
+    private Task<HttpResponseMessage> SendAsync(string model, string? authorization, string? body = null) => SendAsync(host, model, authorization, body);
+
+    private static Task<HttpResponseMessage> SendAsync(WebApplicationFactory<Program> factory, string model, string? authorization, string? body = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
         {
             Content = new StringContent(body ?? $$"""{"model":"{{model}}","max_tokens":20,"messages":[{"role":"user","content":"hi"}]}""", Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = authorization is null ? null : AuthenticationHeaderValue.Parse(authorization);
-        var client = host.CreateClient();
+        var client = factory.CreateClient();
         client.DefaultRequestHeaders.Authorization = null;
         return client.SendAsync(request);
     }

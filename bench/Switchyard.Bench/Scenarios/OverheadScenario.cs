@@ -15,6 +15,8 @@ public sealed class OverheadScenario : IScenario
 
     public string Title => "Overhead: direct vs Router vs Portkey";
 
+    private const string NoTenancy = "router (tenancy off)";
+
     private sealed record Variant(string Name, ServerProcess Gateway, Func<bool, ChatTarget> Target);
 
     private sealed record Cell(bool Stream, int Concurrency)
@@ -41,6 +43,8 @@ public sealed class OverheadScenario : IScenario
         var emulator = stack.EmulatorAdmin;
         var tenantKey = await stack.QuotaAdmin.CreateTenantAsync("bench-overhead");
         await using var router = await stack.StartRouterAsync("router-overhead");
+        // The same Router with tenancy off: the difference to "router" is what admission and settlement cost.
+        await using var open = await stack.StartRouterAsync("router-tenancy-off", new Dictionary<string, string> { ["Tenancy__Enabled"] = "false" });
 
         var portkeyHeaders = ChatTarget.Bearer(EmulatorAdmin.OpenAIKey, (PortkeyConfig.Header, PortkeyConfig.Single(emulator)));
         var portkeyChat = new Uri(stack.PortkeyBase, "/v1/chat/completions");
@@ -48,6 +52,7 @@ public sealed class OverheadScenario : IScenario
         {
             new("direct", stack.Emulator, stream => new ChatTarget("direct", [emulator.ChatUri], BenchRouting.OpenAIModel, stream, ChatTarget.Bearer(EmulatorAdmin.OpenAIKey))),
             new("router", router.Process, stream => new ChatTarget("router", [router.ChatUri], BenchRouting.OpenAIGroup, stream, ChatTarget.Bearer(tenantKey))),
+            new(NoTenancy, open.Process, stream => new ChatTarget("router-tenancy-off", [open.ChatUri], BenchRouting.OpenAIGroup, stream, new Dictionary<string, string>())),
             new("router (Bedrock)", router.Process, stream => new ChatTarget("router-bedrock", [router.ChatUri], BenchRouting.BedrockGroup, stream, ChatTarget.Bearer(tenantKey))),
             new("portkey", stack.Portkey, stream => new ChatTarget("portkey", [portkeyChat], BenchRouting.OpenAIModel, stream, portkeyHeaders)),
         };
@@ -238,6 +243,8 @@ public sealed class OverheadScenario : IScenario
         var router = tallies[("router", one)].Merged.Latency();
         report.Check("Added latency one at a time, p50", "<= 0.3 ms", router.P50 - direct.P50, v => v <= 0.3, "0.000 ms");
         report.Check("Added latency one at a time, p99", "<= 1 ms", router.P99 - direct.P99, v => v <= 1, "0.000 ms");
+        var open = tallies[(NoTenancy, one)].Merged.Latency();
+        report.Check("Admission + settlement, added p50 (router minus router with tenancy off)", "<= 0.3 ms", router.P50 - open.P50, v => v <= 0.3, "0.000 ms");
 
         var streamOne = new Cell(true, 1);
         var ttftAdded = tallies[("router", streamOne)].Merged.FirstToken().P99 - tallies[("direct", streamOne)].Merged.FirstToken().P99;

@@ -68,7 +68,13 @@ public sealed class TenantGate(ITenantAdmission admission, RoutingTableProvider 
         }
 
         var ticket = new TenantTicket(admission, lease, logger);
-        http.Response.OnCompleted(ticket.FinishAsync);
+        // Not awaited: Kestrel runs OnCompleted callbacks before it reads the connection's next request,
+        // so awaiting the settlement's store round trip would delay every keep-alive client's next call.
+        http.Response.OnCompleted(static state =>
+        {
+            _ = ((TenantTicket)state).FinishAsync();
+            return Task.CompletedTask;
+        }, ticket);
         var constrained = request with
         {
             AllowedDeployments = DedicatedDeployments(tenant),
@@ -153,7 +159,7 @@ public sealed class TenantTicket(ITenantAdmission admission, AdmissionLease leas
     {
         try
         {
-            // Settlement runs after the response went out: it never adds to the client's latency.
+            // Settlement runs after the response went out and nobody waits for it: it never adds to a client's latency.
             if (_usage is { } usage)
             {
                 await admission.SettleAsync(lease, usage, CancellationToken.None);

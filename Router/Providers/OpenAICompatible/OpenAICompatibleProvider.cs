@@ -26,14 +26,18 @@ internal sealed class OpenAICompatibleProvider(IOptionsMonitor<OpenAIProvidersOp
     {
         var endpoint = options.CurrentValue.Endpoints[deployment.Account];
         var baseAddress = endpoint.Endpoint.TrimEnd('/');
-        var client = new OpenAIClient(new ApiKeyCredential(endpoint.ApiKey ?? "unused"), new OpenAIClientOptions
+        var clientOptions = new OpenAIClientOptions
         {
             Endpoint = new Uri(baseAddress.EndsWith("/v1", StringComparison.Ordinal) ? baseAddress : baseAddress + "/v1"),
             Transport = new HttpClientPipelineTransport(new HttpClient(transport, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan }),
             // The router owns retries and deadlines; the SDK's own would multiply attempts.
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
             NetworkTimeout = Timeout.InfiniteTimeSpan,
-        });
+            // The router's spans, metrics and logs describe every call; the SDK's logging policy would only add a layer to each.
+            ClientLoggingOptions = new ClientLoggingOptions { EnableLogging = false },
+        };
+        clientOptions.AddPolicy(CompactRequestContentPolicy.Instance, PipelinePosition.BeforeTransport);
+        var client = new OpenAIClient(new ApiKeyCredential(endpoint.ApiKey ?? "unused"), clientOptions);
         return new OpenAIErrorClassifyingChatClient(client.GetChatClient(deployment.Model).AsIChatClient());
     }
 }

@@ -79,7 +79,7 @@ public sealed class ScaleScenario : IScenario
             peakAtLargest = 0;
             foreach (var count in counts)
             {
-                peakAtLargest = await HoldStreamsAsync(context, report, table, router, tenantKey, count, rampUp, "as configured");
+                peakAtLargest = await HoldStreamsAsync(context, report, table, router, tenantKey, count, rampUp, "as configured", histogram: count == counts[^1]);
                 points.Add((count, peakAtLargest / 1048576.0));
             }
         }
@@ -112,8 +112,11 @@ public sealed class ScaleScenario : IScenario
     private static ChatTarget StreamTarget(RouterProcess router, string tenantKey) =>
         new($"streams-{router.Process.Name}", [router.ChatUri], BenchRouting.OpenAIGroup, true, ChatTarget.Bearer(tenantKey));
 
-    /// <summary>Opens <paramref name="count"/> slow streams through the Router and returns its peak RSS while they were open.</summary>
-    private static async Task<long> HoldStreamsAsync(BenchContext context, ScenarioReport report, ReportTable table, RouterProcess router, string tenantKey, int count, TimeSpan rampUp, string label)
+    /// <summary>
+    /// Opens <paramref name="count"/> slow streams through the Router and returns its peak RSS while they were open;
+    /// with <paramref name="histogram"/>, also reports which types fill its managed heap meanwhile.
+    /// </summary>
+    private static async Task<long> HoldStreamsAsync(BenchContext context, ScenarioReport report, ReportTable table, RouterProcess router, string tenantKey, int count, TimeSpan rampUp, string label, bool histogram = false)
     {
         await context.Stack.EmulatorAdmin.AddFaultAsync(new EmulatorFault("latency", Model: BenchRouting.OpenAIModel, LatencyMs: HoldMs(context), DurationSeconds: 3_600));
         var before = router.Process.Sample();
@@ -122,6 +125,10 @@ public sealed class ScaleScenario : IScenario
         var load = context.Load.RunAsync(StreamTarget(router, tenantKey), plan);
         // Once every stream is open (they stay open HoldMs from their start), measure the live managed heap.
         var heap = Task.Delay(rampUp + TimeSpan.FromMilliseconds(HoldMs(context) / 4.0)).ContinueWith(_ => Profiling.ManagedHeap.MeasureAsync(router.Process.Pid, TimeSpan.FromSeconds(5)), TaskScheduler.Default).Unwrap();
+        // Right after that full collection, streams still open: the heap by type (the Router is suspended while ClrMD walks it).
+        var types = histogram
+            ? heap.ContinueWith(_ => Profiling.HeapHistogram.TakeAsync(router.Process.Pid, HistogramBudget), TaskScheduler.Default).Unwrap()
+            : null;
         long sampled = 0;
         var threads = 0;
         while (!load.IsCompleted)
@@ -134,6 +141,11 @@ public sealed class ScaleScenario : IScenario
 
         var run = await load;
         var managed = await heap;
+        if (types is not null)
+        {
+            await AddHistogramAsync(report, types, count);
+        }
+
         await context.Stack.EmulatorAdmin.ClearFaultsAsync();
         var peak = peakReset ? router.Process.Sample().PeakRssBytes : sampled;
         report.NoteFailure($"{count} streams, {label}", run);
@@ -141,5 +153,42 @@ public sealed class ScaleScenario : IScenario
             Format.Megabytes(sampled), $"{(peak - before.RssBytes) / 1024.0 / count:0.0} KB", threads, managed is { } bytes ? Format.Megabytes(bytes) : "n/a");
         BenchContext.Log($"scale: {count} streams ({label}), {run.Succeeded} completed, peak RSS {Format.Megabytes(peak)}");
         return peak;
+    }
+
+    /// <summary>
+    /// The longest the Router may stay suspended for the histogram: it starts a quarter into the full run's
+    /// 15 s hold (plus the ramp-up and the induced collection) and must end before the first streams answer.
+    /// </summary>
+    private static readonly TimeSpan HistogramBudget = TimeSpan.FromSeconds(6);
+
+    private const int HistogramTypes = 15;
+
+    /// <summary>The top types of the Router's heap while <paramref name="streams"/> streams were open; a finding if ClrMD failed.</summary>
+    private static async Task AddHistogramAsync(ScenarioReport report, Task<Profiling.HeapHistogram> taking, int streams)
+    {
+        Profiling.HeapHistogram histogram;
+        try
+        {
+            histogram = await taking;
+        }
+        catch (Exception e)
+        {
+            report.Findings.Add($"The Router's managed heap could not be broken down by type with ClrMD: {e.GetType().Name}: {e.Message}");
+            return;
+        }
+
+        BenchContext.Log($"scale: heap histogram at {streams} streams: {histogram.Objects} objects, {Format.Megabytes(histogram.Bytes)}, {histogram.Types.Count} types, in {histogram.Elapsed.TotalSeconds:0.00} s");
+        var table = report.AddTable($"Live managed heap of the Router by type while {streams} streams were open: the top {HistogramTypes} of {histogram.Types.Count} types by bytes "
+            + $"(ClrMD heap walk right after the full GC above, Router suspended {histogram.Elapsed.TotalSeconds:0.0} s)",
+            "Type", "Objects", "Total MB", "Bytes per open stream");
+        void Row(string type, long count, long bytes) => table.Add(type, count, $"{bytes / 1048576.0:0.00}", $"{(double)bytes / streams:0}");
+        foreach (var type in histogram.Types.Take(HistogramTypes))
+        {
+            Row($"`{type.Type}`", type.Count, type.Bytes);
+        }
+
+        var others = histogram.Types.Skip(HistogramTypes).ToList();
+        Row($"All other types ({others.Count})", others.Sum(t => t.Count), others.Sum(t => t.Bytes));
+        Row("Total", histogram.Objects, histogram.Bytes);
     }
 }

@@ -21,10 +21,24 @@ internal sealed class AdmissionStartup(IConnectionMultiplexer redis, TenantDirec
         await TryConnectAsync(cancellationToken);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         redis.ConnectionRestored -= OnConnectionRestored;
-        return Volatile.Read(ref _subscribed) == 1 ? redis.GetSubscriber().UnsubscribeAsync(TenantKeys.Changes) : Task.CompletedTask;
+        if (Volatile.Read(ref _subscribed) == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await redis.GetSubscriber().UnsubscribeAsync(TenantKeys.Changes);
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            // Best effort: the connection closes with the host anyway, and what is hooked into it (the
+            // Redis instrumentation's profiling session) may already be disposed when hosts stop together.
+            logger.LogDebug(e, "Unsubscribing from tenant changes at shutdown failed");
+        }
     }
 
     private async Task TryConnectAsync(CancellationToken cancellationToken)

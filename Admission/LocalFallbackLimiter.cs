@@ -6,8 +6,10 @@ namespace Switchyard.Admission;
 /// <summary>
 /// The in-process limiter used while the quota store is unreachable: the same sliding 60 s log and
 /// leases as the store's scripts, with each rate and concurrency limit divided by the replica count so
-/// that all replicas together stay within the tenant's limits. Budgets need the shared totals and are
-/// not checked here.
+/// that all replicas together stay within the tenant's limits. A replica that falls back also counts
+/// its share of what the shared window held at the store's last answer, draining as that window would,
+/// so a stall while a tenant is at its limit does not hand every replica a fresh allowance. Budgets
+/// need the shared totals and are not checked here.
 /// </summary>
 internal sealed class LocalFallbackLimiter(TimeProvider clock, IOptionsMonitor<AdmissionOptions> options)
 {
@@ -20,10 +22,15 @@ internal sealed class LocalFallbackLimiter(TimeProvider clock, IOptionsMonitor<A
         var current = options.CurrentValue;
         var limits = tenant.Limits;
         var window = _tenants.GetOrAdd(tenant.Id, static _ => new TenantWindow());
-        return window.Admit(lease, request.ReservedTokens, clock.GetUtcNow().UtcTicks, current.LeaseDuration.Ticks,
+        return window.Admit(lease, request.ReservedTokens, clock.GetUtcNow().UtcTicks, current.LeaseDuration.Ticks, current.ReplicaCount,
             Share(limits.RequestsPerMinute, current.ReplicaCount), Share(limits.TokensPerMinute, current.ReplicaCount),
             Share(limits.MaxConcurrency, current.ReplicaCount));
     }
+
+    /// <summary>Records the tenant's shared window as the store just reported it (requests, tokens, time until it is empty).</summary>
+    public void Observe(string tenantId, long requests, long tokens, TimeSpan untilEmpty) =>
+        _tenants.GetOrAdd(tenantId, static _ => new TenantWindow()).Shared =
+            new SharedWindow(requests, tokens, clock.GetUtcNow().UtcTicks, Math.Max(0, untilEmpty.Ticks));
 
     public void Settle(AdmissionLease lease, long actualTokens)
     {
@@ -44,6 +51,32 @@ internal sealed class LocalFallbackLimiter(TimeProvider clock, IOptionsMonitor<A
     // Rounded down, so the replicas' shares never add up to more than the limit; at least 1 so a tenant is never shut out.
     private static long? Share(long? limit, int replicas) => limit is { } value ? Math.Max(1, value / replicas) : null;
 
+    /// <summary>The shared window at the store's last answer; it empties over <paramref name="UntilEmpty"/> ticks.</summary>
+    private sealed record SharedWindow(long Requests, long Tokens, long At, long UntilEmpty)
+    {
+        /// <summary>This replica's share of what is still in the shared window, assuming it drains evenly.</summary>
+        public (long Requests, long Tokens) ShareAt(long now, int replicas)
+        {
+            var left = At + UntilEmpty - now;
+            if (left <= 0 || UntilEmpty == 0)
+            {
+                return (0, 0);
+            }
+
+            var fraction = (double)left / UntilEmpty / replicas;
+            return ((long)Math.Ceiling(Requests * fraction), (long)Math.Ceiling(Tokens * fraction));
+        }
+
+        /// <summary>How long until this replica's share of the shared window loses one request.</summary>
+        public TimeSpan OneRequestDrains(int replicas) => Drains(1, Requests, replicas);
+
+        /// <summary>How long until this replica's share of the shared window loses <paramref name="tokens"/> tokens.</summary>
+        public TimeSpan TokensDrain(long tokens, int replicas) => Drains(tokens, Tokens, replicas);
+
+        private TimeSpan Drains(long amount, long total, int replicas) =>
+            TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, (long)Math.Min(UntilEmpty, (double)UntilEmpty * amount * replicas / Math.Max(1, total))));
+    }
+
     private sealed class TenantWindow
     {
         private readonly Queue<Entry> _log = new();
@@ -51,9 +84,17 @@ internal sealed class LocalFallbackLimiter(TimeProvider clock, IOptionsMonitor<A
         private readonly Dictionary<string, long> _leases = new(StringComparer.Ordinal);
         private long _tokens;
         private long _newestAt;
+        private SharedWindow? _shared;
 
-        public AdmissionDecision Admit(AdmissionLease lease, long tokens, long now, long leaseTicks, long? rpm, long? tpm, long? concurrency)
+        public SharedWindow? Shared
         {
+            set => Volatile.Write(ref _shared, value);
+        }
+
+        public AdmissionDecision Admit(AdmissionLease lease, long tokens, long now, long leaseTicks, int replicas, long? rpm, long? tpm, long? concurrency)
+        {
+            var shared = Volatile.Read(ref _shared);
+            var (sharedRequests, sharedTokens) = shared?.ShareAt(now, replicas) ?? (0, 0);
             lock (_log)
             {
                 while (_log.TryPeek(out var oldest) && oldest.At <= now - Window.Ticks)
@@ -73,20 +114,20 @@ internal sealed class LocalFallbackLimiter(TimeProvider clock, IOptionsMonitor<A
 
                 RejectionReason? reason = null;
                 var retry = TimeSpan.Zero;
-                if (rpm is { } requestLimit && _log.Count + 1 > requestLimit)
+                if (rpm is { } requestLimit && _log.Count + sharedRequests + 1 > requestLimit)
                 {
                     reason = RejectionReason.RequestsPerMinute;
-                    retry = Until(_log.Peek().At, now);
+                    retry = sharedRequests > 0 ? shared!.OneRequestDrains(replicas) : Until(_log.Peek().At, now);
                 }
-                else if (tpm is { } tokenLimit && _tokens + tokens > tokenLimit)
+                else if (tpm is { } tokenLimit && _tokens + sharedTokens + tokens > tokenLimit)
                 {
                     reason = RejectionReason.TokensPerMinute;
-                    retry = Window;
+                    retry = sharedTokens > 0 ? shared!.TokensDrain(_tokens + sharedTokens + tokens - tokenLimit, replicas) : Window;
                     var freed = 0L;
                     foreach (var entry in _log)
                     {
                         freed += entry.Tokens;
-                        if (tokens <= tokenLimit && _tokens - freed + tokens <= tokenLimit)
+                        if (tokens <= tokenLimit && _tokens + sharedTokens - freed + tokens <= tokenLimit)
                         {
                             retry = Until(entry.At, now);
                             break;
@@ -110,7 +151,7 @@ internal sealed class LocalFallbackLimiter(TimeProvider clock, IOptionsMonitor<A
                 }
 
                 var reset = _log.Count == 0 ? TimeSpan.Zero : Until(_newestAt, now);
-                var snapshot = RateLimitSnapshot.Of(rpm, _log.Count, reset, tpm, _tokens, reset);
+                var snapshot = RateLimitSnapshot.Of(rpm, _log.Count + sharedRequests, reset, tpm, _tokens + sharedTokens, reset);
                 return reason is { } rejected
                     ? AdmissionDecision.Reject(rejected, retry, snapshot, degraded: true)
                     : AdmissionDecision.Admit(lease, snapshot);

@@ -92,6 +92,7 @@ internal sealed class RedisTenantAdmission(
 
         var values = (RedisResult[])result!;
         var reset = TimeSpan.FromMilliseconds((long)values[4]);
+        fallback.Observe(id, (long)values[2], (long)values[3], reset);
         var snapshot = RateLimitSnapshot.Of(limits.RequestsPerMinute, (long)values[2], reset, limits.TokensPerMinute, (long)values[3], reset);
         return (long)values[0] switch
         {

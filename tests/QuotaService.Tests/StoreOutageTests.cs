@@ -54,4 +54,39 @@ public sealed class StoreOutageTests(RedisTestServer server) : IClassFixture<Red
         Assert.True(after!.Admitted);
         Assert.InRange(after.RateLimits.RemainingRequests!.Value, 8, 9);
     }
+
+    [Fact]
+    public async Task A_replica_that_falls_back_counts_its_share_of_what_the_shared_window_already_holds()
+    {
+        await using var proxy = new TcpOutageProxy(server.Port);
+        await using var router = await AdmissionClient.StartAsync(proxy.ConnectionString, o =>
+        {
+            // Patient enough that no admission before the cut falls back (which would count locally too).
+            o.StoreTimeout = TimeSpan.FromMilliseconds(500);
+            o.ProbeInterval = TimeSpan.FromSeconds(30);
+            o.ReplicaCount = 2;
+        });
+        var (tenant, _) = await router.CreateTenantAsync(new TenantLimits { RequestsPerMinute = 10 });
+        for (var i = 0; i < 8; i++)
+        {
+            var admitted = await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", 10), default);
+            Assert.True(admitted is { Admitted: true, Degraded: false }, $"admission {i} before the cut was not made by the store");
+        }
+
+        proxy.Cut();
+        var during = new List<AdmissionDecision>();
+        for (var i = 0; i < 4; i++)
+        {
+            during.Add(await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", 10), default));
+        }
+
+        // The replica's share is 5 of the 10 per minute, and 4 of the 8 already in the shared window are its
+        // share of those: one more fits, where an empty local window would have let all four through.
+        Assert.All(during, d => Assert.True(d.Degraded));
+        Assert.Equal(1, during.Count(d => d.Admitted));
+        var refused = during[^1];
+        Assert.Equal(RejectionReason.RequestsPerMinute, refused.Reason);
+        Assert.Equal(0, refused.RateLimits.RemainingRequests);
+        Assert.InRange(refused.RetryAfter, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(16));
+    }
 }

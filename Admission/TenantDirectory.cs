@@ -14,6 +14,11 @@ internal sealed class TenantDirectory(IConnectionMultiplexer redis, StoreGate ga
 {
     private readonly ConcurrentDictionary<string, CachedKey> _keys = new(StringComparer.Ordinal);
 
+    // One store lookup per key at a time: a burst of requests with a key not cached yet (a new replica, a
+    // tenant just changed) waits on one lookup instead of sending one each, which under load could miss
+    // the store timeout and fail them all.
+    private readonly ConcurrentDictionary<string, Task<Lookup>> _lookups = new(StringComparer.Ordinal);
+
     // Bumped by every invalidation, so a lookup that raced with one does not cache what it read.
     private long _generation;
 
@@ -27,22 +32,21 @@ internal sealed class TenantDirectory(IConnectionMultiplexer redis, StoreGate ga
             return cached.Resolution;
         }
 
-        var generation = Volatile.Read(ref _generation);
-        var (answered, loaded) = await gate.TryAsync(() => LoadAsync(hash), cancellationToken);
-        if (!answered)
+        var lookup = await LookUpOnceAsync(hash).WaitAsync(cancellationToken);
+        if (!lookup.Answered)
         {
             return cached?.Resolution ?? KeyResolution.Unavailable;
         }
 
         // Unknown keys are not cached: a key created a moment later must work at once. What raced with
         // an invalidation is kept stale: asked again next time, but still the fallback during an outage.
-        if (loaded.TenantId is not null)
+        if (lookup.TenantId is not null)
         {
-            var expiresAt = Volatile.Read(ref _generation) == generation ? now + options.CurrentValue.KeyCacheTtl.Ticks : 0;
-            _keys[hash] = new CachedKey(loaded.Resolution, loaded.TenantId, expiresAt);
+            var expiresAt = Volatile.Read(ref _generation) == lookup.Generation ? now + options.CurrentValue.KeyCacheTtl.Ticks : 0;
+            _keys[hash] = new CachedKey(lookup.Resolution, lookup.TenantId, expiresAt);
         }
 
-        return loaded.Resolution;
+        return lookup.Resolution;
     }
 
     /// <summary>
@@ -66,6 +70,43 @@ internal sealed class TenantDirectory(IConnectionMultiplexer redis, StoreGate ga
         }
     }
 
+    private Task<Lookup> LookUpOnceAsync(string hash)
+    {
+        while (true)
+        {
+            if (_lookups.TryGetValue(hash, out var running))
+            {
+                return running;
+            }
+
+            var lookup = new TaskCompletionSource<Lookup>(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (_lookups.TryAdd(hash, lookup.Task))
+            {
+                _ = CompleteAsync(hash, lookup);
+                return lookup.Task;
+            }
+        }
+    }
+
+    private async Task CompleteAsync(string hash, TaskCompletionSource<Lookup> lookup)
+    {
+        try
+        {
+            var generation = Volatile.Read(ref _generation);
+            // Not bound to the first caller's cancellation: the others wait on the same lookup.
+            var (answered, loaded) = await gate.TryAsync(() => LoadAsync(hash), CancellationToken.None);
+            lookup.SetResult(new Lookup(answered, loaded.Resolution, loaded.TenantId, generation));
+        }
+        catch (Exception e)
+        {
+            lookup.SetException(e);
+        }
+        finally
+        {
+            _lookups.TryRemove(KeyValuePair.Create(hash, lookup.Task));
+        }
+    }
+
     private async Task<(KeyResolution Resolution, string? TenantId)> LoadAsync(string hash)
     {
         var db = redis.GetDatabase();
@@ -85,6 +126,9 @@ internal sealed class TenantDirectory(IConnectionMultiplexer redis, StoreGate ga
     }
 
     private sealed record CachedKey(KeyResolution Resolution, string TenantId, long ExpiresAt);
+
+    /// <summary>A store lookup's outcome, with the invalidation generation it started in.</summary>
+    private sealed record Lookup(bool Answered, KeyResolution Resolution, string? TenantId, long Generation);
 }
 
 internal static class TenantRecordJson

@@ -77,10 +77,14 @@ public static class ShardingScenario
         return new ScenarioReport(Name, $"Account sharding: {results.Count} concurrent requests, strategy {Label(strategy)}{seedNote}",
             $"{results.Count(r => r.Succeeded)} of {results.Count} successful over {results.Where(r => r.Succeeded).Select(r => r.ServedBy?.Account).Distinct().Count()} account(s).",
             [
+                Cells.Requests(results),
                 new TextTable(AccountsTable, ["Account", "Total", "Success", "Failed", "Success rate", "Avg time"], [.. accounts]),
                 new TextTable(RegionsTable, ["Account", "Region", "Invocations"], [.. regions]),
             ],
-            ["Dashboard: the Router's request spans carry switchyard.account; each account has its own quota windows in the emulator."]);
+            [
+                "Dashboard: the Router's request spans carry switchyard.account; each account has its own quota windows in the emulator.",
+                .. results.Where(r => !r.Succeeded).Select(r => $"Request {r.Index} failed with {r.StatusCode}: {r.Error}"),
+            ]);
     }
 
     private static PlannedRequest Shard(int index) => new(Shards[index].ModelGroup, ReferenceNames.DemoKey, Shards[index].Account);

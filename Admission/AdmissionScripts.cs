@@ -114,6 +114,31 @@ internal static class AdmissionScripts
         return 1
         """;
 
+    /// <summary>
+    /// KEYS: log, tokens, day. ARGV: triples of entry id, admission time (unix ms), tokens: requests a
+    /// replica admitted locally while the store was unreachable, written into the shared window (those
+    /// still inside it) and the day's tokens, so that the shared limits count them from then on.
+    /// Returns the number of entries added to the window.
+    /// </summary>
+    public const string Reconcile = """
+        local clock = redis.call('TIME')
+        local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+        local added = 0
+        for i = 1, #ARGV, 3 do
+          local at, tokens = tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2])
+          if at > now - 60000 and redis.call('ZADD', KEYS[1], 'NX', at, ARGV[i]) == 1 then
+            redis.call('HSET', KEYS[2], ARGV[i], tokens)
+            redis.call('HINCRBY', KEYS[2], 'sum', tokens)
+            added = added + 1
+          end
+          redis.call('INCRBY', KEYS[3], tokens)
+        end
+        redis.call('PEXPIRE', KEYS[1], 61000)
+        redis.call('PEXPIRE', KEYS[2], 61000)
+        redis.call('EXPIRE', KEYS[3], 172800)
+        return added
+        """;
+
     /// <summary>KEYS: log, tokens, leases, day, month. Returns {requests, tokens, active leases, day tokens, month micro-USD}.</summary>
     public const string Usage = ClockAndPurge + """
         return {redis.call('ZCARD', KEYS[1]), tonumber(redis.call('HGET', KEYS[2], 'sum') or 0),

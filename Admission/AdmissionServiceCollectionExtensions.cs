@@ -21,6 +21,7 @@ public static class AdmissionServiceCollectionExtensions
         services.TryAddSingleton<AdmissionTelemetry>();
         services.TryAddSingleton<TenantDirectory>();
         services.TryAddSingleton<LocalFallbackLimiter>();
+        services.TryAddSingleton<LocalAdmissionReconciler>();
         services.TryAddSingleton<ITenantAdmission, RedisTenantAdmission>();
         services.TryAddSingleton<TenantStore>();
         services.AddHostedService<AdmissionStartup>();

@@ -5,17 +5,19 @@ using StackExchange.Redis;
 namespace Switchyard.Admission;
 
 /// <summary>
-/// Subscribes to tenant changes and loads the scripts at start, so the first admissions pay neither
+/// Subscribes to tenant changes, starts the reconciliation of local admissions, and loads the scripts
+/// at start, so the first admissions pay neither
 /// for the script load nor for a cold connection. A store that is down at start is not fatal: the
 /// fallback serves, and the subscription is made when the connection comes back.
 /// </summary>
-internal sealed class AdmissionStartup(IConnectionMultiplexer redis, TenantDirectory directory, ILogger<AdmissionStartup> logger) : IHostedService
+internal sealed class AdmissionStartup(IConnectionMultiplexer redis, TenantDirectory directory, LocalAdmissionReconciler reconciler, ILogger<AdmissionStartup> logger) : IHostedService
 {
     private int _subscribed;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         redis.ConnectionRestored += OnConnectionRestored;
+        reconciler.Start();
         // Compiles the record parser now rather than within the first key lookup's store timeout.
         TenantRecordJson.Parse(TenantRecordJson.Serialize(new TenantRecord(new TenantDefinition { Id = "warm-up" }, [])));
         await TryConnectAsync(cancellationToken);
@@ -54,7 +56,7 @@ internal sealed class AdmissionStartup(IConnectionMultiplexer redis, TenantDirec
             foreach (var endpoint in redis.GetEndPoints())
             {
                 var server = redis.GetServer(endpoint);
-                foreach (var script in (string[])[AdmissionScripts.Admit, AdmissionScripts.Settle, AdmissionScripts.Usage])
+                foreach (var script in (string[])[AdmissionScripts.Admit, AdmissionScripts.Settle, AdmissionScripts.Usage, AdmissionScripts.Reconcile])
                 {
                     await server.ScriptLoadAsync(script).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
                 }

@@ -48,6 +48,13 @@ internal sealed class LocalFallbackLimiter(TimeProvider clock, IOptionsMonitor<A
         }
     }
 
+    /// <summary>
+    /// Every tenant's local admissions not yet handed to the store, marked as handed over: once the store
+    /// answers again they are written into the shared window, which then counts them too.
+    /// </summary>
+    public IReadOnlyList<(string TenantId, IReadOnlyList<LocalAdmission> Admissions)> TakeUnshared() =>
+        [.. _tenants.Select(t => (t.Key, t.Value.TakeUnshared())).Where(t => t.Item2.Count > 0)];
+
     // Rounded down, so the replicas' shares never add up to more than the limit; at least 1 so a tenant is never shut out.
     private static long? Share(long? limit, int replicas) => limit is { } value ? Math.Max(1, value / replicas) : null;
 
@@ -172,6 +179,21 @@ internal sealed class LocalFallbackLimiter(TimeProvider clock, IOptionsMonitor<A
             }
         }
 
+        public IReadOnlyList<LocalAdmission> TakeUnshared()
+        {
+            lock (_log)
+            {
+                var taken = new List<LocalAdmission>();
+                foreach (var entry in _log.Where(e => !e.Shared))
+                {
+                    entry.Shared = true;
+                    taken.Add(new LocalAdmission(entry.Id, new DateTimeOffset(entry.At, TimeSpan.Zero).ToUnixTimeMilliseconds(), entry.Tokens));
+                }
+
+                return taken;
+            }
+        }
+
         public void Release(string leaseId)
         {
             lock (_log)
@@ -188,5 +210,11 @@ internal sealed class LocalFallbackLimiter(TimeProvider clock, IOptionsMonitor<A
         public string Id { get; } = id;
         public long At { get; } = at;
         public long Tokens { get; set; } = tokens;
+
+        /// <summary>Handed to the store after an outage.</summary>
+        public bool Shared { get; set; }
     }
 }
+
+/// <summary>A request admitted locally: its window entry id, when (unix ms) and the tokens it counts.</summary>
+internal readonly record struct LocalAdmission(string Id, long AtUnixMs, long Tokens);

@@ -15,6 +15,9 @@ internal sealed class StoreGate(TimeProvider clock, IOptionsMonitor<AdmissionOpt
 
     public bool IsDown => Volatile.Read(ref _downUntil) != 0;
 
+    /// <summary>Raised once each time the store answers again after a failure.</summary>
+    public event Action? Recovered;
+
     public TimeSpan Timeout => options.CurrentValue.StoreTimeout;
 
     /// <summary>True when this caller should ask the store.</summary>
@@ -35,6 +38,7 @@ internal sealed class StoreGate(TimeProvider clock, IOptionsMonitor<AdmissionOpt
         if (Volatile.Read(ref _downUntil) != 0 && Interlocked.Exchange(ref _downUntil, 0) != 0)
         {
             logger.LogInformation("Quota store answers again; admissions use the shared limits");
+            Recovered?.Invoke();
         }
     }
 

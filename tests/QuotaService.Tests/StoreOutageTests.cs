@@ -49,10 +49,16 @@ public sealed class StoreOutageTests(RedisTestServer server) : IClassFixture<Red
         await Poll.UntilAsync(async () => (after = await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", 10), default)) is { Degraded: false },
             TimeSpan.FromSeconds(10), "admission did not return to the shared store");
 
-        // The shared window did not count the local admissions: this one, plus at most the first
+        // The probe's own answer predates the hand-over: the window held this one, plus at most the first
         // admission of the outage, which timed out on the client but may have reached the store.
         Assert.True(after!.Admitted);
         Assert.InRange(after.RateLimits.RemainingRequests!.Value, 8, 9);
+
+        // Then the 5 local admissions are written into the shared window, which counts them from now on.
+        TenantUsage? usage = null;
+        await Poll.UntilAsync(async () => (usage = await router.Store.GetUsageAsync(tenant.Id))!.RequestsLastMinute >= 6,
+            TimeSpan.FromSeconds(10), "the local admissions never reached the shared window");
+        Assert.InRange(usage!.RequestsLastMinute, 6, 7);
     }
 
     [Fact]

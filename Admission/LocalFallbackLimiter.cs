@@ -29,8 +29,8 @@ internal sealed class LocalFallbackLimiter(TimeProvider clock, IOptionsMonitor<A
 
     /// <summary>Records the tenant's shared window as the store just reported it (requests, tokens, time until it is empty).</summary>
     public void Observe(string tenantId, long requests, long tokens, TimeSpan untilEmpty) =>
-        _tenants.GetOrAdd(tenantId, static _ => new TenantWindow()).Shared =
-            new SharedWindow(requests, tokens, clock.GetUtcNow().UtcTicks, Math.Max(0, untilEmpty.Ticks));
+        _tenants.GetOrAdd(tenantId, static _ => new TenantWindow())
+            .Observe(new SharedWindow(requests, tokens, clock.GetUtcNow().UtcTicks, Math.Max(0, untilEmpty.Ticks)));
 
     public void Settle(AdmissionLease lease, long actualTokens)
     {
@@ -93,10 +93,7 @@ internal sealed class LocalFallbackLimiter(TimeProvider clock, IOptionsMonitor<A
         private long _newestAt;
         private SharedWindow? _shared;
 
-        public SharedWindow? Shared
-        {
-            set => Volatile.Write(ref _shared, value);
-        }
+        public void Observe(SharedWindow shared) => Volatile.Write(ref _shared, shared);
 
         public AdmissionDecision Admit(AdmissionLease lease, long tokens, long now, long leaseTicks, int replicas, long? rpm, long? tpm, long? concurrency)
         {

@@ -11,12 +11,7 @@ public sealed class StoreOutageTests(RedisTestServer server) : IClassFixture<Red
     public async Task During_an_outage_admission_is_quick_and_local_with_a_replica_share_then_shared_again()
     {
         await using var proxy = new TcpOutageProxy(server.Port);
-        await using var router = await AdmissionClient.StartAsync(proxy.ConnectionString, o =>
-        {
-            o.StoreTimeout = TimeSpan.FromMilliseconds(50);
-            o.ProbeInterval = TimeSpan.FromMilliseconds(200);
-            o.ReplicaCount = 2;
-        });
+        await using var router = await StartReplicaAsync(proxy, storeTimeout: TimeSpan.FromMilliseconds(50), probeInterval: TimeSpan.FromMilliseconds(200));
         var (tenant, apiKey) = await router.CreateTenantAsync(new TenantLimits { RequestsPerMinute = 10 });
         // The first lookup may miss the tight timeout on a cold test process; it is cached once it succeeds.
         await Poll.UntilAsync(async () => (await router.Admission.ResolveKeyAsync(apiKey, default)).Status == KeyStatus.Found,
@@ -65,13 +60,8 @@ public sealed class StoreOutageTests(RedisTestServer server) : IClassFixture<Red
     public async Task A_replica_that_falls_back_counts_its_share_of_what_the_shared_window_already_holds()
     {
         await using var proxy = new TcpOutageProxy(server.Port);
-        await using var router = await AdmissionClient.StartAsync(proxy.ConnectionString, o =>
-        {
-            // Patient enough that no admission before the cut falls back (which would count locally too).
-            o.StoreTimeout = TimeSpan.FromMilliseconds(500);
-            o.ProbeInterval = TimeSpan.FromSeconds(30);
-            o.ReplicaCount = 2;
-        });
+        // Patient enough that no admission before the cut falls back (which would count locally too).
+        await using var router = await StartReplicaAsync(proxy, storeTimeout: TimeSpan.FromMilliseconds(500), probeInterval: TimeSpan.FromSeconds(30));
         var (tenant, _) = await router.CreateTenantAsync(new TenantLimits { RequestsPerMinute = 10 });
         for (var i = 0; i < 8; i++)
         {
@@ -95,4 +85,13 @@ public sealed class StoreOutageTests(RedisTestServer server) : IClassFixture<Red
         Assert.Equal(0, refused.RateLimits.RemainingRequests);
         Assert.InRange(refused.RetryAfter, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(16));
     }
+
+    /// <summary>One of two replicas sharing the limits, reaching the store through the proxy.</summary>
+    private static Task<AdmissionClient> StartReplicaAsync(TcpOutageProxy proxy, TimeSpan storeTimeout, TimeSpan probeInterval) =>
+        AdmissionClient.StartAsync(proxy.ConnectionString, o =>
+        {
+            o.StoreTimeout = storeTimeout;
+            o.ProbeInterval = probeInterval;
+            o.ReplicaCount = 2;
+        });
 }

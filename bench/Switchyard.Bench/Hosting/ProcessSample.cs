@@ -48,10 +48,37 @@ public readonly record struct ProcessSample(TimeSpan CpuTime, long RssBytes, lon
         }
     }
 
-    /// <summary>utime + stime of /proc/PID/stat (fields 14 and 15), in USER_HZ ticks of 10 ms.</summary>
-    private static TimeSpan ReadCpuTime(int pid)
+    /// <summary>
+    /// CPU time of the .NET runtime's tiered-compilation thread (".NET Tiered Com"), which recompiles hot
+    /// methods with full optimisation in the background; null for a process without one (Node.js).
+    /// </summary>
+    public static TimeSpan? TieredCompilationCpu(int pid)
     {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        TimeSpan? total = null;
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered Com", StringComparison.Ordinal))
+                {
+                    total = (total ?? TimeSpan.Zero) + ReadCpuTime(task);
+                }
+            }
+            catch (IOException)
+            {
+                // The thread ended between listing and reading.
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>utime + stime of /proc/PID/stat (fields 14 and 15), in USER_HZ ticks of 10 ms.</summary>
+    private static TimeSpan ReadCpuTime(int pid) => ReadCpuTime($"/proc/{pid}");
+
+    private static TimeSpan ReadCpuTime(string procDirectory)
+    {
+        var stat = File.ReadAllText(Path.Combine(procDirectory, "stat"));
         // The command name (field 2) may hold spaces; fields after it start past the last ')'.
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture)

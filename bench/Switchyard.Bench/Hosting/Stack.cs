@@ -120,6 +120,8 @@ public sealed class Stack : IAsyncDisposable
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
             ["ConnectionStrings__cache"] = $"127.0.0.1:{StorePort}",
             ["Quotas__AdminKey"] = AdminKey,
+            // As the AppHost runs the Router (AppHost/Resources/RouterResourceExtensions.cs): a 64 MB gen0 budget.
+            ["DOTNET_GCgen0size"] = "0x4000000",
         };
         foreach (var (key, value) in BenchRouting.Environment(EmulatorAdmin))
         {

@@ -138,11 +138,6 @@ public sealed class Stack : IAsyncDisposable
             environment[key] = value;
         }
 
-        foreach (var pair in (name.EndsWith("-b") ? Environment.GetEnvironmentVariable("QUICK_ROUTER_ENV") ?? "" : "").Split(';', StringSplitOptions.RemoveEmptyEntries))
-        {
-            environment[pair.Split('=')[0]] = pair[(pair.IndexOf('=') + 1)..];
-        }
-
         var process = StartDotnet(options, "Router", name, environment, LogDirectory);
         var router = new RouterProcess(process, new Uri($"http://127.0.0.1:{port}"));
         await process.WaitUntilReadyAsync(new Uri(router.Base, "/health"), StartTimeout);

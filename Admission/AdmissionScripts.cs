@@ -86,9 +86,13 @@ internal static class AdmissionScripts
           redis.call('PEXPIRE', KEYS[2], window + 1000)
           redis.call('PEXPIRE', KEYS[3], leaseMs + 1000)
         end
-        local reset = 0
-        local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
-        if #newest > 0 then reset = tonumber(newest[2]) + window - now end
+        -- Admitted: the newest entry is this request's, so the window empties a full window from now.
+        local reset = window
+        if reason ~= 0 then
+          reset = 0
+          local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+          if #newest > 0 then reset = tonumber(newest[2]) + window - now end
+        end
         return {reason, retry, requests, used, reset}
         """;
 

@@ -41,19 +41,26 @@ public sealed class StoreOutageTests(RedisTestServer server) : IClassFixture<Red
 
         proxy.Restore();
         AdmissionDecision? after = null;
-        await Poll.UntilAsync(async () => (after = await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", 10), default)) is { Degraded: false },
-            TimeSpan.FromSeconds(10), "admission did not return to the shared store");
+        var localProbes = 0;
+        await Poll.UntilAsync(async () =>
+        {
+            after = await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", 10), default);
+            localProbes += after.Degraded ? 1 : 0;
+            return !after.Degraded;
+        }, TimeSpan.FromSeconds(10), "admission did not return to the shared store");
 
         // The probe's own answer predates the hand-over: the window held this one, plus at most the first
-        // admission of the outage, which timed out on the client but may have reached the store.
+        // admission of the outage and any probe after the restore that timed out on the client (a loaded
+        // machine misses 50 ms) but still reached the store.
         Assert.True(after!.Admitted);
-        Assert.InRange(after.RateLimits.RemainingRequests!.Value, 8, 9);
+        Assert.InRange(after.RateLimits.RemainingRequests!.Value, 8 - localProbes, 9);
 
-        // Then the 5 local admissions are written into the shared window, which counts them from now on.
+        // Then the 5 local admissions are written into the shared window, which counts them from now on (an
+        // entry that had reached the store already is not counted twice); probes that reached it count too.
         TenantUsage? usage = null;
         await Poll.UntilAsync(async () => (usage = await router.Store.GetUsageAsync(tenant.Id))!.RequestsLastMinute >= 6,
             TimeSpan.FromSeconds(10), "the local admissions never reached the shared window");
-        Assert.InRange(usage!.RequestsLastMinute, 6, 7);
+        Assert.InRange(usage!.RequestsLastMinute, 6, 7 + localProbes);
     }
 
     [Fact]

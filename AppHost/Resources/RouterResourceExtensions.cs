@@ -15,7 +15,7 @@ public static class RouterResourceExtensions
         var router = builder.AddProject<Projects.Router>(name)
             .WithEnvironment("Quotas__AdminKey", adminKey)
             // A 64 MB gen0 budget instead of workstation GC's 6 MB: a request allocates about 30 KB, so the
-            // default collected every ~200 requests and those pauses were the Router's p99 (docs/router.md).
+            // default collected every ~200 requests and those pauses were a large part of its p99 (docs/router.md).
             // The GC reads this knob from the environment only, not from runtimeconfig.json.
             .WithEnvironment("DOTNET_GCgen0size", "0x4000000")
             .WithReference(cache)

@@ -144,6 +144,29 @@ public sealed class Stack : IAsyncDisposable
         return router;
     }
 
+    /// <summary>
+    /// The bench's floor (bench/BareForwarder): a do-nothing .NET forwarder to the emulator's OpenAI-compatible
+    /// endpoint, with the same GC settings as the Router, optionally making the Router's admission call per request.
+    /// </summary>
+    public async Task<RouterProcess> StartBareForwarderAsync(string name, bool admission)
+    {
+        var port = FreePorts.Next();
+        var environment = new Dictionary<string, string>(QuietAspNet)
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            ["ConnectionStrings__cache"] = $"127.0.0.1:{StorePort}",
+            ["DOTNET_GCgen0size"] = "0x4000000",
+            ["Forwarder__Upstream"] = EmulatorAdmin.ChatUri.ToString(),
+            ["Forwarder__UpstreamApiKey"] = EmulatorAdmin.OpenAIKey,
+            ["Forwarder__Admission"] = admission ? "true" : "false",
+            ["Forwarder__ModelGroup"] = BenchRouting.OpenAIGroup,
+        };
+        var process = StartDotnet(options, "bench/BareForwarder", name, environment, LogDirectory);
+        var forwarder = new RouterProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        await process.WaitUntilReadyAsync(new Uri(forwarder.Base, "/health"), StartTimeout);
+        return forwarder;
+    }
+
     public async ValueTask DisposeAsync()
     {
         foreach (var process in Enumerable.Reverse(processes))
@@ -166,7 +189,7 @@ public sealed class Stack : IAsyncDisposable
 
     private static ServerProcess StartDotnet(BenchOptions options, string project, string name, IReadOnlyDictionary<string, string> environment, string logs, params string[] arguments)
     {
-        var dll = Path.Combine(options.RepoRoot, project, "bin", "Release", "net10.0", project + ".dll");
+        var dll = Path.Combine(options.RepoRoot, project, "bin", "Release", "net10.0", Path.GetFileName(project) + ".dll");
         if (!File.Exists(dll))
         {
             throw new FileNotFoundException($"{dll} is missing: build {project} with -c Release first (bench/run does).");
@@ -193,7 +216,7 @@ public sealed class Stack : IAsyncDisposable
             .FirstOrDefault(File.Exists);
 }
 
-/// <summary>A started Router replica.</summary>
+/// <summary>A started gateway process: a Router replica, or the bench's bare forwarder.</summary>
 public sealed class RouterProcess(ServerProcess process, Uri baseAddress) : IAsyncDisposable
 {
     public ServerProcess Process { get; } = process;

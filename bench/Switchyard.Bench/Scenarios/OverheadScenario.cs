@@ -19,6 +19,10 @@ public sealed class OverheadScenario : IScenario
 
     private const string DefaultGen0 = "router (default 6 MB gen0)";
 
+    private const string Floor = "floor: bare forwarder";
+
+    private const string FloorAdmission = "floor: bare forwarder + admission";
+
     private sealed record Variant(string Name, ServerProcess Gateway, Func<bool, ChatTarget> Target);
 
     private sealed record Cell(bool Stream, int Concurrency)
@@ -50,6 +54,10 @@ public sealed class OverheadScenario : IScenario
         // The same Router without the AppHost's 64 MB gen0 budget (0 = the GC's default): what that setting is worth.
         await using var defaultGen0 = await stack.StartRouterAsync("router-default-gen0", new Dictionary<string, string> { ["DOTNET_GCgen0size"] = "0" });
 
+        // The floor (bench/BareForwarder): what any .NET hop costs here, and that hop plus the one admission round trip.
+        await using var floor = await stack.StartBareForwarderAsync("bare-forwarder", admission: false);
+        await using var floorAdmission = await stack.StartBareForwarderAsync("bare-forwarder-admission", admission: true);
+
         var portkeyHeaders = ChatTarget.Bearer(EmulatorAdmin.OpenAIKey, (PortkeyConfig.Header, PortkeyConfig.Single(emulator)));
         var portkeyChat = new Uri(stack.PortkeyBase, "/v1/chat/completions");
         var variants = new List<Variant>
@@ -59,6 +67,8 @@ public sealed class OverheadScenario : IScenario
             new(NoTenancy, open.Process, stream => new ChatTarget("router-tenancy-off", [open.ChatUri], BenchRouting.OpenAIGroup, stream, new Dictionary<string, string>())),
             new(DefaultGen0, defaultGen0.Process, stream => new ChatTarget("router-default-gen0", [defaultGen0.ChatUri], BenchRouting.OpenAIGroup, stream, ChatTarget.Bearer(tenantKey))),
             new("router (Bedrock)", router.Process, stream => new ChatTarget("router-bedrock", [router.ChatUri], BenchRouting.BedrockGroup, stream, ChatTarget.Bearer(tenantKey))),
+            new(Floor, floor.Process, stream => new ChatTarget("bare-forwarder", [floor.ChatUri], BenchRouting.OpenAIModel, stream, new Dictionary<string, string>())),
+            new(FloorAdmission, floorAdmission.Process, stream => new ChatTarget("bare-forwarder-admission", [floorAdmission.ChatUri], BenchRouting.OpenAIModel, stream, ChatTarget.Bearer(tenantKey))),
             new("portkey", stack.Portkey, stream => new ChatTarget("portkey", [portkeyChat], BenchRouting.OpenAIModel, stream, portkeyHeaders)),
         };
 
@@ -103,6 +113,10 @@ public sealed class OverheadScenario : IScenario
         report.Findings.Add($"{local} of the {routed} requests through the Router were admitted by its local fallback (header x-switchyard-admission: the quota store did not answer within Admission:StoreTimeout).");
         var one = new Cell(false, 1);
         var (tuned, untuned) = (tallies[("router", one)].Merged.Latency(), tallies[(DefaultGen0, one)].Merged.Latency());
+        var (direct, bare, admitted) = (tallies[("direct", one)].Merged.Latency(), tallies[(Floor, one)].Merged.Latency(), tallies[(FloorAdmission, one)].Merged.Latency());
+        report.Findings.Add($"The floor, one at a time: a bare .NET forwarder (Kestrel in, HttpClient out, nothing else) adds {bare.P50 - direct.P50:0.000} ms p50 and {bare.P99 - direct.P99:0.000} ms p99 over direct; "
+            + $"the same forwarder making the Router's admission call per request (one Admit script round trip, settlement after the response) adds {admitted.P50 - direct.P50:0.000} ms p50 and {admitted.P99 - direct.P99:0.000} ms p99. "
+            + "No gateway that admits every request in the shared store can add less than the latter on this machine.");
         report.Findings.Add($"The 64 MB gen0 budget (DOTNET_GCgen0size, as the AppHost runs the Router), one at a time: p50 {tuned.P50:0.000} ms against {untuned.P50:0.000} ms with the GC's default, p99 {tuned.P99:0.000} ms against {untuned.P99:0.000} ms.");
         WriteTargets(report, tallies, portkeyStreams);
         WriteProfile(report, tallies, variants, stack.Emulator.Name);

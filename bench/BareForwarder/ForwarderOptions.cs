@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Switchyard.Bench.BareForwarder;
+
+/// <summary>Where to forward, and whether each request first goes through tenant admission ("Forwarder" section).</summary>
+public sealed class ForwarderOptions
+{
+    public const string SectionName = "Forwarder";
+
+    /// <summary>The upstream chat-completions URL every request is forwarded to.</summary>
+    [Required]
+    public Uri? Upstream { get; set; }
+
+    /// <summary>The upstream's API key, sent in place of the client's.</summary>
+    public string? UpstreamApiKey { get; set; }
+
+    /// <summary>Admit each request with the Router's admission library (key lookup, one Admit script) and settle it after the response.</summary>
+    public bool Admission { get; set; }
+
+    /// <summary>The model group admission is asked about: the forwarder never parses the body.</summary>
+    [Required]
+    public string ModelGroup { get; set; } = "bench-openai";
+
+    /// <summary>Tokens reserved at admission and settled as used: the forwarder counts no tokens.</summary>
+    [Range(0, 1_000_000)]
+    public int ReservedTokens { get; set; } = 64;
+}

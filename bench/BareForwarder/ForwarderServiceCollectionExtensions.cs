@@ -1,0 +1,25 @@
+using StackExchange.Redis;
+using Switchyard.Admission;
+
+namespace Switchyard.Bench.BareForwarder;
+
+public static class ForwarderServiceCollectionExtensions
+{
+    /// <summary>One pooled upstream connection handler, no logging, no telemetry; admission only when configured.</summary>
+    public static IHostApplicationBuilder AddBareForwarder(this IHostApplicationBuilder builder)
+    {
+        builder.Logging.ClearProviders();
+        builder.Services.AddOptions<ForwarderOptions>().BindConfiguration(ForwarderOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(_ => new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = Timeout.InfiniteTimeSpan });
+        if (builder.Configuration.GetValue<bool>($"{ForwarderOptions.SectionName}:{nameof(ForwarderOptions.Admission)}"))
+        {
+            // As the Router connects: no per-command spans, fail fast while disconnected.
+            builder.AddRedisClient("cache",
+                configureSettings: settings => settings.DisableTracing = true,
+                configureOptions: options => options.BacklogPolicy = BacklogPolicy.FailFast);
+            builder.Services.AddTenantAdmission(builder.Configuration);
+        }
+
+        return builder;
+    }
+}

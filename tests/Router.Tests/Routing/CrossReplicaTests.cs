@@ -86,13 +86,20 @@ public sealed class CrossReplicaTests(RedisTestServer redis) : IClassFixture<Red
     public async Task With_the_store_down_capacity_checks_fail_open_quickly()
     {
         var deployment = Make("store-down", rpm: 1, tpm: null);
-        var limiter = new CapacityLimiter(await ConnectionMultiplexer.ConnectAsync("127.0.0.1:1,abortConnect=false,connectTimeout=100"), TimeProvider.System, NullLogger<CapacityLimiter>.Instance, () => TimeSpan.FromMilliseconds(100));
+        var store = await ConnectionMultiplexer.ConnectAsync("127.0.0.1:1,abortConnect=false,connectTimeout=100");
+        CapacityLimiter NewLimiter() => new(store, TimeProvider.System, NullLogger<CapacityLimiter>.Instance, () => TimeSpan.FromMilliseconds(100));
+        // A first failure on another limiter compiles the script's parameter binding and the failure path,
+        // so the measurement below is the fail-open behaviour, not a cold start on a busy CI machine.
+        await NewLimiter().TryAcquireAsync(deployment, 1, CancellationToken.None);
+        var limiter = NewLimiter();
 
         var watch = Stopwatch.StartNew();
         var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => limiter.TryAcquireAsync(deployment, 1, CancellationToken.None).AsTask()));
 
         Assert.All(results, r => Assert.True(r.Acquired && r.StoreUnavailable));
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.Elapsed}");
+        // The store timeout is 100 ms; without failing open the calls would wait out the client's 5 s timeout.
+        // The margin above 100 ms is for a loaded 2-core CI machine, where a continuation can wait for a pool thread.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
     }
 
     private static Deployment Make(string name, int? rpm, int? tpm) => TestDeployments.Create(name, rpm: rpm, tpm: tpm);

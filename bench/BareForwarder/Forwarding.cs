@@ -15,15 +15,18 @@ public static class Forwarding
 {
     public static IEndpointRouteBuilder MapBareForwarder(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/chat/completions", ForwardAsync);
+        var settings = app.ServiceProvider.GetRequiredService<IOptions<ForwarderOptions>>().Value;
+        var client = app.ServiceProvider.GetRequiredService<HttpClient>();
+        // Registered only with admission on (ForwarderServiceCollectionExtensions).
+        var admission = settings.Admission ? app.ServiceProvider.GetRequiredService<ITenantAdmission>() : null;
+        app.MapPost("/v1/chat/completions", (HttpContext http) => ForwardAsync(http, client, settings, admission));
         app.MapGet("/health", () => TypedResults.Ok());
         return app;
     }
 
-    private static async Task ForwardAsync(HttpContext http, HttpClient client, IOptions<ForwarderOptions> options, IServiceProvider services)
+    private static async Task ForwardAsync(HttpContext http, HttpClient client, ForwarderOptions settings, ITenantAdmission? admission)
     {
-        var settings = options.Value;
-        if (settings.Admission && !await AdmitAsync(http, services.GetRequiredService<ITenantAdmission>(), settings))
+        if (admission is not null && !await AdmitAsync(http, admission, settings))
         {
             return;
         }

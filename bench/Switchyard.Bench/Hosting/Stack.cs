@@ -112,43 +112,33 @@ public sealed class Stack : IAsyncDisposable
     }
 
     /// <summary>A Router replica on its own port, sharing the store, with the bench routing table and tracing exported to the sink.</summary>
-    public async Task<RouterProcess> StartRouterAsync(string name, IReadOnlyDictionary<string, string>? extraEnvironment = null)
-    {
-        var port = FreePorts.Next();
-        var environment = new Dictionary<string, string>(QuietAspNet)
-        {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
-            ["ConnectionStrings__cache"] = $"127.0.0.1:{StorePort}",
-            ["Quotas__AdminKey"] = AdminKey,
-            // As the AppHost runs the Router (AppHost/Resources/RouterResourceExtensions.cs): a 64 MB gen0 budget.
-            ["DOTNET_GCgen0size"] = "0x4000000",
-        };
-        foreach (var (key, value) in BenchRouting.Environment(EmulatorAdmin))
-        {
-            environment[key] = value;
-        }
-
-        foreach (var (key, value) in Otlp.ExporterEnvironment)
-        {
-            environment[key] = value;
-        }
-
-        foreach (var (key, value) in extraEnvironment ?? new Dictionary<string, string>())
-        {
-            environment[key] = value;
-        }
-
-        var process = StartDotnet(options, "Router", name, environment, LogDirectory);
-        var router = new RouterProcess(process, new Uri($"http://127.0.0.1:{port}"));
-        await process.WaitUntilReadyAsync(new Uri(router.Base, "/health"), StartTimeout);
-        return router;
-    }
+    public Task<RouterProcess> StartRouterAsync(string name, IReadOnlyDictionary<string, string>? extraEnvironment = null) =>
+        StartGatewayAsync("Router", name,
+            [
+                new("Quotas__AdminKey", AdminKey),
+                .. BenchRouting.Environment(EmulatorAdmin),
+                .. Otlp.ExporterEnvironment,
+                .. extraEnvironment ?? new Dictionary<string, string>(),
+            ]);
 
     /// <summary>
     /// The bench's floor (bench/BareForwarder): a do-nothing .NET forwarder to the emulator's OpenAI-compatible
     /// endpoint, with the same GC settings as the Router, optionally making the Router's admission call per request.
     /// </summary>
-    public async Task<RouterProcess> StartBareForwarderAsync(string name, bool admission)
+    public Task<RouterProcess> StartBareForwarderAsync(string name, bool admission) =>
+        StartGatewayAsync("bench/BareForwarder", name,
+            [
+                new("Forwarder__Upstream", EmulatorAdmin.ChatUri.ToString()),
+                new("Forwarder__UpstreamApiKey", EmulatorAdmin.OpenAIKey),
+                new("Forwarder__Admission", admission ? "true" : "false"),
+                new("Forwarder__ModelGroup", BenchRouting.OpenAIGroup),
+            ]);
+
+    /// <summary>
+    /// A gateway process on its own port with the store's connection string and, as the AppHost runs the
+    /// Router (AppHost/Resources/RouterResourceExtensions.cs), a 64 MB gen0 budget; later settings win.
+    /// </summary>
+    private async Task<RouterProcess> StartGatewayAsync(string project, string name, IEnumerable<KeyValuePair<string, string>> settings)
     {
         var port = FreePorts.Next();
         var environment = new Dictionary<string, string>(QuietAspNet)
@@ -156,15 +146,16 @@ public sealed class Stack : IAsyncDisposable
             ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
             ["ConnectionStrings__cache"] = $"127.0.0.1:{StorePort}",
             ["DOTNET_GCgen0size"] = "0x4000000",
-            ["Forwarder__Upstream"] = EmulatorAdmin.ChatUri.ToString(),
-            ["Forwarder__UpstreamApiKey"] = EmulatorAdmin.OpenAIKey,
-            ["Forwarder__Admission"] = admission ? "true" : "false",
-            ["Forwarder__ModelGroup"] = BenchRouting.OpenAIGroup,
         };
-        var process = StartDotnet(options, "bench/BareForwarder", name, environment, LogDirectory);
-        var forwarder = new RouterProcess(process, new Uri($"http://127.0.0.1:{port}"));
-        await process.WaitUntilReadyAsync(new Uri(forwarder.Base, "/health"), StartTimeout);
-        return forwarder;
+        foreach (var (key, value) in settings)
+        {
+            environment[key] = value;
+        }
+
+        var process = StartDotnet(options, project, name, environment, LogDirectory);
+        var gateway = new RouterProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        await process.WaitUntilReadyAsync(new Uri(gateway.Base, "/health"), StartTimeout);
+        return gateway;
     }
 
     public async ValueTask DisposeAsync()

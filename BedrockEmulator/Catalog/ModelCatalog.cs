@@ -12,6 +12,7 @@ internal static class ModelCatalog
     public static readonly ModelDefinition[] Models =
     [
         new("anthropic.claude-sonnet-4-6", "Claude Sonnet 4.6", 64_000, 5, 900, 60, 200, 800_000),
+        new("anthropic.claude-sonnet-4-5-20250929-v1:0", "Claude Sonnet 4.5", 64_000, 5, 1_000, 55, 200, 800_000),
         new("anthropic.claude-haiku-4-5-20251001-v1:0", "Claude Haiku 4.5", 64_000, 5, 450, 120, 400, 1_600_000),
         new("amazon.nova-pro-v1:0", "Nova Pro", 10_000, 1, 500, 90, 1_000, 2_000_000),
         new("amazon.nova-lite-v1:0", "Nova Lite", 10_000, 1, 300, 150, 1_000, 4_000_000),

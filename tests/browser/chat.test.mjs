@@ -1,6 +1,6 @@
 // The SampleApp chat in a real browser (Debian's chromium, headless, driven by playwright-core):
 // send a message, watch the answer stream in with its served-by details, reload and find the
-// conversation again, and save screenshots for the docs. Expects the topology running (tests/browser/run.sh).
+// conversation again, and save screenshots for the docs. Expects the topology running (tests/topology/run.sh).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';

@@ -1,14 +1,16 @@
 using Switchyard.SampleApp.Scenarios;
+using Xunit.Abstractions;
 
 namespace Switchyard.SampleApp.Tests;
 
 /// <summary>
 /// The six scenarios replayed against the whole topology, each asserting the table the reference sample
-/// prints. Each scenario resets what it depends on, so the order does not matter.
+/// prints. Each scenario resets what it depends on, so the order does not matter. Each report goes to the
+/// test output (<c>--logger "console;verbosity=detailed"</c>): docs/scenarios.md shows such runs.
 /// </summary>
 [Collection(nameof(ScenarioCollection))]
 [Trait("Category", "Scenarios")]
-public sealed class ScenarioTests(ScenarioTopology topology)
+public sealed class ScenarioTests(ScenarioTopology topology, ITestOutputHelper output)
 {
     [Fact]
     public async Task Cross_region_inference_spreads_the_profile_over_several_regions()
@@ -93,6 +95,8 @@ public sealed class ScenarioTests(ScenarioTopology topology)
     private async Task<ScenarioReport> Run(ScenarioOptions options)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        return await ScenarioRunner.RunAsync(topology.Environment, options, timeout.Token);
+        var report = await ScenarioRunner.RunAsync(topology.Environment, options, timeout.Token);
+        output.WriteLine(report.ToString());
+        return report;
     }
 }

@@ -1,8 +1,8 @@
 namespace Switchyard.SampleApp.Scenarios;
 
 /// <summary>
-/// Reference pattern 5 (noisy neighbour): tenants A (3 rpm), B and C (10 rpm) each send 5 requests at once;
-/// A is rate limited past its quota, B and C never notice.
+/// Reference pattern 5 (noisy neighbour): tenants A (3 rpm), B and C (10 rpm) each send 5 requests at once
+/// to their own Sonnet 4.5 group; A is rate limited past its quota, B and C never notice.
 /// </summary>
 public static class QuotaIsolationScenario
 {
@@ -20,15 +20,20 @@ public static class QuotaIsolationScenario
 
     public static ScenarioReport Report(IReadOnlyList<RequestResult> results)
     {
-        var rows = results.GroupBy(r => r.Request.Label ?? "-").OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => (IReadOnlyList<string>)
-            [
-                g.Key, Cells.Count(g.Count()), Cells.Count(g.Count(r => r.Succeeded)), Cells.Count(g.Count(r => r.RateLimited)),
-                Cells.Count(g.Count(r => !r.Succeeded && !r.RateLimited)), Cells.Percent(g.Count(r => r.Succeeded), g.Count()),
-            ]).ToList();
+        var tenants = results.GroupBy(r => r.Request.Label ?? "-").OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (Tenant: g.Key, Sent: g.Count(), Succeeded: g.Where(r => r.Succeeded).ToList(), RateLimited: g.Count(r => r.RateLimited)))
+            .ToList();
+        var rows = tenants.Select(t => (IReadOnlyList<string>)
+        [
+            t.Tenant, ModelsServed(t.Succeeded), Cells.Count(t.Sent), Cells.Count(t.Succeeded.Count), Cells.Count(t.RateLimited),
+            Cells.Count(t.Sent - t.Succeeded.Count - t.RateLimited), Cells.Percent(t.Succeeded.Count, t.Sent), Cells.Milliseconds(t.Succeeded.Select(r => r.Elapsed)),
+        ]);
         return new ScenarioReport(Name, $"Quota isolation: {ReferenceNames.Tenants.Count} tenants send {RequestsPerTenant} parallel requests each",
-            string.Join(", ", rows.Select(r => $"{r[0]} {r[2]} of {r[1]}" + (r[3] == "0" ? "" : $" ({r[3]} rate limited)"))) + ".",
-            [new TextTable(TenantsTable, ["Tenant", "Sent", "Succeeded", "Rate limited", "Other failures", "Success rate"], rows)],
+            string.Join(", ", tenants.Select(t => $"{t.Tenant} {t.Succeeded.Count} of {t.Sent}" + (t.RateLimited == 0 ? "" : $" ({t.RateLimited} rate limited)"))) + ".",
+            [new TextTable(TenantsTable, ["Tenant", "Model", "Sent", "Succeeded", "Rate limited", "Other failures", "Success rate", "Avg time"], [.. rows])],
             ["Dashboard: a rate-limited request ends at the Router's admission step with status 429 and never reaches a deployment."]);
     }
+
+    private static string ModelsServed(IEnumerable<RequestResult> succeeded) =>
+        string.Join(", ", succeeded.Select(ModelUsageTable.ServedModel).Distinct().Order(StringComparer.Ordinal)) is { Length: > 0 } models ? models : "-";
 }

@@ -8,10 +8,14 @@ public static class ReferenceNames
 {
     public const string DemoKey = "demo-key";
 
-    /// <summary>The fallback model; the reference tells a fallback by the response's <c>model</c> naming it.</summary>
+    /// <summary>The fallback and overflow model (Claude Haiku 4.5).</summary>
     public const string HaikuModel = "us.anthropic.claude-haiku-4-5-20251001-v1:0";
 
+    /// <summary>Claude Sonnet 4.6: the cross-Region, sharding and fallback demos' model, one of the two load-balanced ones.</summary>
     public const string SonnetProfile = "us.anthropic.claude-sonnet-4-6";
+
+    /// <summary>Claude Sonnet 4.5: the other load-balanced model, and the quota-isolation demo's.</summary>
+    public const string Sonnet45Profile = "us.anthropic.claude-sonnet-4-5-20250929-v1:0";
 
     /// <summary>The tenant of the fallback and load-balancing demos; it may use every model group.</summary>
     public static readonly Tenant Demo = new("Demo", DemoKey, "claude-sonnet-multi-region");
@@ -23,6 +27,12 @@ public static class ReferenceNames
         new("B", "consumer-b-key", "consumer-b-model"),
         new("C", "consumer-c-key", "consumer-c-model"),
     ];
+
+    /// <summary>
+    /// The reference's fallback and load-balancing scripts call an answer a FALLBACK when the response's
+    /// <c>model</c> contains "haiku" (case-insensitive); every primary there is a Sonnet.
+    /// </summary>
+    public static bool IsFallbackModel(string? model) => model?.Contains("haiku", StringComparison.OrdinalIgnoreCase) == true;
 }
 
 /// <summary>A tenant: its API key and the model group it uses by default.</summary>

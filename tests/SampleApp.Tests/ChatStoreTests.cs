@@ -1,5 +1,6 @@
 using StackExchange.Redis;
 using Switchyard.SampleApp.Chat;
+using Switchyard.SampleApp.Scenarios;
 using Switchyard.Tests;
 using static Switchyard.SampleApp.Tests.Recorded;
 
@@ -16,7 +17,7 @@ public sealed class ChatStoreTests(RedisTestServer redis) : IClassFixture<RedisT
         var store = new ChatStore(connection);
         var transcript = new ChatTranscript { Tenant = "C", ModelGroup = "consumer-c-model" };
         transcript.Turns.Add(new ChatTurn(ChatTurn.User, "hello"));
-        transcript.Turns.Add(new ChatTurn(ChatTurn.Assistant, "hi there", new AnswerDetails(Served("sonnet-consumers", fallback: true), 120.5, 480, null)));
+        transcript.Turns.Add(new ChatTurn(ChatTurn.Assistant, "hi there", new AnswerDetails(Served("sonnet-consumer-c", model: ReferenceNames.Sonnet45Profile, modelGroup: "consumer-c-model"), 120.5, 480, null)));
 
         await store.SaveAsync("session-1", transcript);
         var reloaded = await store.LoadAsync("session-1");

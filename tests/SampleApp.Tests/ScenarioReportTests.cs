@@ -81,54 +81,79 @@ public class ScenarioReportTests
     [Fact]
     public void Fallback_tells_primary_from_fallback_by_the_response_model()
     {
-        var results = Enumerable.Range(1, 3).Select(i => Ok(i, FallbackScenario.ModelGroup, Served("sonnet-fallback-primary")))
-            .Concat(Enumerable.Range(4, 7).Select(i => Ok(i, FallbackScenario.ModelGroup, Served("haiku-fallback-quota", fallback: true), ReferenceNames.HaikuModel)))
+        // The fallback answers' headers still name Sonnet: the reference reads only the body's model.
+        var results = Enumerable.Range(1, 3).Select(i => Ok(i, FallbackScenario.ModelGroup, Served("sonnet-fallback-primary", modelGroup: FallbackScenario.ModelGroup)))
+            .Concat(Enumerable.Range(4, 6).Select(i => Ok(i, FallbackScenario.ModelGroup,
+                Served("haiku-fallback-quota", modelGroup: FallbackScenario.FallbackGroup, fallback: true), ReferenceNames.HaikuModel)))
+            .Append(Failed(10, FallbackScenario.ModelGroup, 503))
             .ToList();
 
         var report = FallbackScenario.Report(results);
 
-        var served = report.Table(FallbackScenario.ServedTable);
-        Assert.Equal("3", served.Cell("primary", "Requests"));
-        Assert.Equal("7", served.Cell("fallback", "Requests"));
-        Assert.Equal("0", served.Cell("failed", "Requests"));
-        Assert.Equal("10 of 10 successful: 3 primary, 7 fallback.", report.Verdict);
+        var table = report.Table(ModelUsageTable.Title);
+        Assert.Equal(["Type", "Model", "Deployment", "Model group", "Requests", "Share"], table.Columns);
+        Assert.Equal(
+        [
+            ["PRIMARY", ReferenceNames.SonnetProfile, "sonnet-fallback-primary", FallbackScenario.ModelGroup, "3", "30 %"],
+            ["FALLBACK", ReferenceNames.HaikuModel, "haiku-fallback-quota", FallbackScenario.FallbackGroup, "6", "60 %"],
+            ["FAILED", "-", "-", "-", "1", "10 %"],
+        ], table.Rows);
+        Assert.Equal("9 of 10 successful: 3 primary, 6 fallback.", report.Verdict);
         Assert.Equal(10, report.Table("Requests").Rows.Count);
     }
 
     [Fact]
-    public void Load_balancing_counts_per_deployment_and_overflow_by_the_fallback_header()
+    public void Load_balancing_counts_per_model_served_and_calls_haiku_answers_overflow()
     {
         var results = new List<RequestResult>
         {
-            Ok(1, LoadBalanceScenario.ModelGroup, Served("sonnet-loadbalance", modelGroup: LoadBalanceScenario.ModelGroup)),
-            Ok(2, LoadBalanceScenario.ModelGroup, Served("haiku-loadbalance", modelGroup: LoadBalanceScenario.ModelGroup)),
-            Ok(3, LoadBalanceScenario.ModelGroup, Served("sonnet-loadbalance", modelGroup: LoadBalanceScenario.ModelGroup)),
-            Ok(4, LoadBalanceScenario.ModelGroup, Served("haiku-loadbalance-overflow", modelGroup: "claude-sonnet-fallback-loadbalance", fallback: true)),
+            Ok(1, LoadBalanceScenario.ModelGroup, Served("sonnet-4-6-loadbalance", modelGroup: LoadBalanceScenario.ModelGroup)),
+            Ok(2, LoadBalanceScenario.ModelGroup, Served("sonnet-4-5-loadbalance", model: ReferenceNames.Sonnet45Profile, modelGroup: LoadBalanceScenario.ModelGroup)),
+            Ok(3, LoadBalanceScenario.ModelGroup, Served("sonnet-4-6-loadbalance", modelGroup: LoadBalanceScenario.ModelGroup)),
+            Ok(4, LoadBalanceScenario.ModelGroup, Served("haiku-loadbalance-overflow", model: ReferenceNames.HaikuModel, modelGroup: LoadBalanceScenario.OverflowGroup, fallback: true)),
             Failed(5, LoadBalanceScenario.ModelGroup, 429),
         };
 
         var report = LoadBalanceScenario.Report(results);
 
-        var table = report.Table(LoadBalanceScenario.DeploymentsTable);
-        Assert.Equal(["haiku-loadbalance", "primary", LoadBalanceScenario.ModelGroup, "1"], table.Rows[0]);
-        Assert.Equal(["sonnet-loadbalance", "primary", LoadBalanceScenario.ModelGroup, "2"], table.Rows[1]);
-        Assert.Equal(["haiku-loadbalance-overflow", "overflow", "claude-sonnet-fallback-loadbalance", "1"], table.Rows[2]);
+        Assert.Equal(
+        [
+            ["PRIMARY", ReferenceNames.Sonnet45Profile, "sonnet-4-5-loadbalance", LoadBalanceScenario.ModelGroup, "1", "20 %"],
+            ["PRIMARY", ReferenceNames.SonnetProfile, "sonnet-4-6-loadbalance", LoadBalanceScenario.ModelGroup, "2", "40 %"],
+            ["FALLBACK", ReferenceNames.HaikuModel, "haiku-loadbalance-overflow", LoadBalanceScenario.OverflowGroup, "1", "20 %"],
+            ["FAILED", "-", "-", "-", "1", "20 %"],
+        ], report.Table(ModelUsageTable.Title).Rows);
         Assert.Equal("4 of 5 successful: 3 on the primaries, 1 overflow.", report.Verdict);
     }
 
+    [Theory]
+    [InlineData(ReferenceNames.HaikuModel, true)]
+    [InlineData("anthropic.Claude-Haiku-4-5-20251001-v1:0", true)]
+    [InlineData(ReferenceNames.Sonnet45Profile, false)]
+    [InlineData(ReferenceNames.SonnetProfile, false)]
+    [InlineData(null, false)]
+    public void A_fallback_is_any_answer_whose_model_contains_haiku(string? model, bool fallback) =>
+        Assert.Equal(fallback, ReferenceNames.IsFallbackModel(model));
+
     [Fact]
-    public void Quota_isolation_counts_rate_limits_per_tenant()
+    public void Quota_isolation_counts_rate_limits_per_tenant_and_names_the_model_served()
     {
-        var results = ReferenceNames.Tenants.SelectMany(t => Enumerable.Range(1, 5).Select(i =>
-            t.Name == "A" && i > 3 ? Failed(i, t.ModelGroup, 429, t.Name) : Ok(i, t.ModelGroup, Served("sonnet-consumers"), label: t.Name))).ToList();
+        var results = ReferenceNames.Tenants.SelectMany(t => Enumerable.Range(1, 5).Select(i => (t, i) switch
+        {
+            ({ Name: "A" }, > 3) => Failed(i, t.ModelGroup, 429, t.Name),
+            ({ Name: "C" }, 5) => Failed(i, t.ModelGroup, 503, t.Name),
+            _ => Ok(i, t.ModelGroup, Served($"sonnet-consumer-{t.Name.ToLowerInvariant()}", model: ReferenceNames.Sonnet45Profile, modelGroup: t.ModelGroup),
+                label: t.Name, elapsedMs: 600 + 100 * i),
+        })).ToList();
 
         var report = QuotaIsolationScenario.Report(results);
 
         var table = report.Table(QuotaIsolationScenario.TenantsTable);
-        Assert.Equal(["A", "5", "3", "2", "0", "60 %"], table.Rows[0]);
-        Assert.Equal(["B", "5", "5", "0", "0", "100 %"], table.Rows[1]);
-        Assert.Equal(["C", "5", "5", "0", "0", "100 %"], table.Rows[2]);
-        Assert.Equal("A 3 of 5 (2 rate limited), B 5 of 5, C 5 of 5.", report.Verdict);
+        Assert.Equal(["Tenant", "Model", "Sent", "Succeeded", "Rate limited", "Other failures", "Success rate", "Avg time"], table.Columns);
+        Assert.Equal(["A", ReferenceNames.Sonnet45Profile, "5", "3", "2", "0", "60 %", "800 ms"], table.Rows[0]);
+        Assert.Equal(["B", ReferenceNames.Sonnet45Profile, "5", "5", "0", "0", "100 %", "900 ms"], table.Rows[1]);
+        Assert.Equal(["C", ReferenceNames.Sonnet45Profile, "5", "4", "0", "1", "80 %", "850 ms"], table.Rows[2]);
+        Assert.Equal("A 3 of 5 (2 rate limited), B 5 of 5, C 4 of 5.", report.Verdict);
     }
 
     [Fact]

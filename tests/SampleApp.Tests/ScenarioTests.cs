@@ -1,14 +1,16 @@
 using Switchyard.SampleApp.Scenarios;
+using Xunit.Abstractions;
 
 namespace Switchyard.SampleApp.Tests;
 
 /// <summary>
 /// The six scenarios replayed against the whole topology, each asserting the table the reference sample
-/// prints. Each scenario resets what it depends on, so the order does not matter.
+/// prints. Each scenario resets what it depends on, so the order does not matter. Each report goes to the
+/// test output (<c>--logger "console;verbosity=detailed"</c>): docs/scenarios.md shows such runs.
 /// </summary>
 [Collection(nameof(ScenarioCollection))]
 [Trait("Category", "Scenarios")]
-public sealed class ScenarioTests(ScenarioTopology topology)
+public sealed class ScenarioTests(ScenarioTopology topology, ITestOutputHelper output)
 {
     [Fact]
     public async Task Cross_region_inference_spreads_the_profile_over_several_regions()
@@ -41,22 +43,32 @@ public sealed class ScenarioTests(ScenarioTopology topology)
     }
 
     [Fact]
-    public async Task Model_fallback_serves_three_on_the_primary_and_seven_on_the_fallback()
+    public async Task Model_fallback_serves_three_on_sonnet_and_seven_on_the_haiku_fallback()
     {
         var report = await Run(new ScenarioOptions(FallbackScenario.Name));
 
         Assert.Equal("10 of 10 successful: 3 primary, 7 fallback.", report.Verdict);
+        Assert.Equal(
+        [
+            ["PRIMARY", ReferenceNames.SonnetProfile, "sonnet-fallback-primary", FallbackScenario.ModelGroup, "3", "30 %"],
+            ["FALLBACK", ReferenceNames.HaikuModel, "haiku-fallback-quota", FallbackScenario.FallbackGroup, "7", "70 %"],
+            ["FAILED", "-", "-", "-", "0", "0 %"],
+        ], report.Table(ModelUsageTable.Title).Rows);
     }
 
     [Fact]
-    public async Task Load_balancing_serves_six_on_the_primaries_and_four_overflow()
+    public async Task Load_balancing_serves_three_on_each_sonnet_and_four_haiku_overflow()
     {
         var report = await Run(new ScenarioOptions(LoadBalanceScenario.Name));
 
         Assert.Equal("10 of 10 successful: 6 on the primaries, 4 overflow.", report.Verdict);
-        var primaries = report.Table(LoadBalanceScenario.DeploymentsTable).Rows.Where(r => r[1] == "primary").ToList();
-        Assert.Equal(["haiku-loadbalance", "sonnet-loadbalance"], primaries.Select(r => r[0]));
-        Assert.All(primaries, r => Assert.Equal("3", r[3]));
+        Assert.Equal(
+        [
+            ["PRIMARY", ReferenceNames.Sonnet45Profile, "sonnet-4-5-loadbalance", LoadBalanceScenario.ModelGroup, "3", "30 %"],
+            ["PRIMARY", ReferenceNames.SonnetProfile, "sonnet-4-6-loadbalance", LoadBalanceScenario.ModelGroup, "3", "30 %"],
+            ["FALLBACK", ReferenceNames.HaikuModel, "haiku-loadbalance-overflow", LoadBalanceScenario.OverflowGroup, "4", "40 %"],
+            ["FAILED", "-", "-", "-", "0", "0 %"],
+        ], report.Table(ModelUsageTable.Title).Rows);
     }
 
     [Fact]
@@ -65,6 +77,7 @@ public sealed class ScenarioTests(ScenarioTopology topology)
         var report = await Run(new ScenarioOptions(QuotaIsolationScenario.Name));
 
         Assert.Equal("A 3 of 5 (2 rate limited), B 5 of 5, C 5 of 5.", report.Verdict);
+        Assert.All(report.Table(QuotaIsolationScenario.TenantsTable).Rows, r => Assert.Equal(ReferenceNames.Sonnet45Profile, r[1]));
     }
 
     [Fact]
@@ -82,6 +95,8 @@ public sealed class ScenarioTests(ScenarioTopology topology)
     private async Task<ScenarioReport> Run(ScenarioOptions options)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        return await ScenarioRunner.RunAsync(topology.Environment, options, timeout.Token);
+        var report = await ScenarioRunner.RunAsync(topology.Environment, options, timeout.Token);
+        output.WriteLine(report.ToString());
+        return report;
     }
 }

@@ -34,6 +34,8 @@ public static class EmulatorServiceCollectionExtensions
         services.AddSingleton<InvocationPipeline>();
         services.AddSingleton<LatencyModel>();
         services.AddSingleton<SigV4Verifier>();
+        services.AddSingleton<BedrockOperationRunner>();
+        services.AddSingleton<BedrockEventStreamer>();
         services.AddSingleton<ConverseHandler>();
         services.AddSingleton<ChatCompletionsHandler>();
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, AdminJsonContext.Default));

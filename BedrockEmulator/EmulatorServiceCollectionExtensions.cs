@@ -4,6 +4,7 @@ using Switchyard.BedrockEmulator.Admin;
 using Switchyard.BedrockEmulator.Apis;
 using Switchyard.BedrockEmulator.Auth;
 using Switchyard.BedrockEmulator.Bedrock;
+using Switchyard.BedrockEmulator.Bedrock.Invoke;
 using Switchyard.BedrockEmulator.Configuration;
 using Switchyard.BedrockEmulator.Faults;
 using Switchyard.BedrockEmulator.Generation;
@@ -34,7 +35,10 @@ public static class EmulatorServiceCollectionExtensions
         services.AddSingleton<InvocationPipeline>();
         services.AddSingleton<LatencyModel>();
         services.AddSingleton<SigV4Verifier>();
+        services.AddSingleton<BedrockOperationRunner>();
+        services.AddSingleton<BedrockEventStreamer>();
         services.AddSingleton<ConverseHandler>();
+        services.AddSingleton<InvokeModelHandler>();
         services.AddSingleton<ChatCompletionsHandler>();
         services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, AdminJsonContext.Default));
         return builder;

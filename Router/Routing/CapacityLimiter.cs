@@ -156,8 +156,15 @@ public sealed class CapacityLimiter(IConnectionMultiplexer redis, TimeProvider c
     }
 
     /// <summary>Empties the windows of the given deployments (scenario resets).</summary>
-    public Task ResetAsync(IEnumerable<string> deployments) =>
-        redis.GetDatabase().KeyDeleteAsync([.. deployments.Select(KeyFor)]);
+    /// <remarks>
+    /// One DEL per deployment: each window is its own hash slot, so one DEL over all of them is a
+    /// cross-slot command on Redis Cluster. Nothing needs them emptied together; each DEL is atomic for its window.
+    /// </remarks>
+    public Task ResetAsync(IEnumerable<string> deployments)
+    {
+        var db = redis.GetDatabase();
+        return Task.WhenAll(deployments.Select(deployment => db.KeyDeleteAsync(KeyFor(deployment))));
+    }
 
     private static RedisKey KeyFor(Deployment deployment) => KeyFor(deployment.Name);
 

@@ -88,6 +88,26 @@ public sealed class CrossReplicaTests(RedisTestServer redis) : IClassFixture<Red
     }
 
     [Fact]
+    public async Task A_reset_empties_the_windows_of_every_deployment_named()
+    {
+        // Two windows in two hash slots: on Redis Cluster one DEL over both would be refused as cross-slot.
+        var deployments = new[] { Make($"reset-a-{Guid.NewGuid():N}", rpm: 1, tpm: null), Make($"reset-b-{Guid.NewGuid():N}", rpm: 1, tpm: null) };
+        var limiter = new CapacityLimiter(await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), TimeProvider.System, NullLogger<CapacityLimiter>.Instance, () => StoreTimeout);
+        foreach (var deployment in deployments)
+        {
+            Assert.True((await limiter.TryAcquireAsync(deployment, 1, CancellationToken.None)).Acquired);
+            Assert.False((await limiter.TryAcquireAsync(deployment, 1, CancellationToken.None)).Acquired);
+        }
+
+        await limiter.ResetAsync(deployments.Select(d => d.Name));
+
+        foreach (var deployment in deployments)
+        {
+            Assert.True((await limiter.TryAcquireAsync(deployment, 1, CancellationToken.None)).Acquired, $"{deployment.Name} still full after the reset");
+        }
+    }
+
+    [Fact]
     public async Task A_breaker_opened_on_one_replica_is_skipped_by_another_within_a_second()
     {
         var one = new SharedCircuitBreakers(await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), NullLogger<SharedCircuitBreakers>.Instance);

@@ -23,6 +23,9 @@ internal sealed class SigV4Verifier(AccountRegistry accounts, SessionCredentialR
     public const string Algorithm = "AWS4-HMAC-SHA256";
     public const string SecurityTokenHeader = "x-amz-security-token";
 
+    /// <summary>HTTP/2's Host, which Kestrel gives the application as the Host header.</summary>
+    private const string AuthorityPseudoHeader = ":authority";
+
     private static readonly TimeSpan MaxSkew = TimeSpan.FromMinutes(5);
 
     [ThreadStatic]
@@ -226,7 +229,8 @@ internal sealed class SigV4Verifier(AccountRegistry accounts, SessionCredentialR
             return $"Credential should be scoped with a valid terminator: 'aws4_request', not '{scope[4]}'. ";
         }
 
-        return signedHeaders.Split(';').Contains("host") ? null : "'Host' must be a 'SignedHeader' in the AWS Authorization.";
+        // Over HTTP/2 the SDKs sign the :authority pseudo-header, HTTP/2's Host.
+        return signedHeaders.Split(';').Any(h => h is "host" or AuthorityPseudoHeader) ? null : "'Host' must be a 'SignedHeader' in the AWS Authorization.";
     }
 
     private string? SkewError(string amzDate, DateTimeOffset signedAt)
@@ -262,7 +266,7 @@ internal sealed class SigV4Verifier(AccountRegistry accounts, SessionCredentialR
         foreach (var name in signedHeaders.Split(';'))
         {
             canonical.Append(name).Append(':');
-            AppendCanonicalHeaderValue(canonical, request.Headers[name]);
+            AppendCanonicalHeaderValue(canonical, name == AuthorityPseudoHeader ? request.Headers.Host : request.Headers[name]);
             canonical.Append('\n');
         }
 

@@ -27,8 +27,8 @@ internal sealed partial class StsHandler(SigV4Verifier verifier, SessionCredenti
     {
         var requestId = Guid.NewGuid().ToString();
         var form = QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body));
-        var action = form["Action"].ToString();
-        var version = form["Version"].ToString();
+        var action = form.GetValueOrDefault("Action").ToString();
+        var version = form.GetValueOrDefault("Version").ToString();
         if (action.Length == 0)
         {
             return StsXml.Error(new StsError(400, "MissingAction", "Missing Action"), requestId);

@@ -40,7 +40,7 @@ internal static class AwsServicesApi
             await (service switch
             {
                 Service.Sts => StsXml.Error(new StsError(404, "UnknownOperation", message), requestId).WriteAsync(context.Response, cancellation),
-                Service.Logs => new LogsError("UnknownOperationException", message).ToResponse(requestId).WriteAsync(context.Response, cancellation),
+                Service.Logs => new LogsError("UnknownOperationException", message, statusCode: StatusCodes.Status404NotFound).ToResponse(requestId).WriteAsync(context.Response, cancellation),
                 _ => BedrockErrorWriter.WriteAsync(context, requestId, StatusCodes.Status404NotFound, "UnknownOperationException", message),
             });
             return;

@@ -5,8 +5,11 @@ using Switchyard.BedrockEmulator.Logs.Insights;
 
 namespace Switchyard.BedrockEmulator.Logs;
 
-/// <summary>A CloudWatch Logs error; every one the emulator answers is the caller's fault (400), as the service's are.</summary>
-internal sealed class LogsError(string type, string message, QueryCompileError? compileError = null) : Exception(message)
+/// <summary>
+/// A CloudWatch Logs error. The service answers every caller's fault with 400; the emulator answers 404
+/// only for a Logs call on an endpoint that serves no Logs at all, as it does for every API.
+/// </summary>
+internal sealed class LogsError(string type, string message, QueryCompileError? compileError = null, int statusCode = StatusCodes.Status400BadRequest) : Exception(message)
 {
     public const string ContentType = "application/x-amz-json-1.1";
 
@@ -27,6 +30,6 @@ internal sealed class LogsError(string type, string message, QueryCompileError? 
         _ => "InvalidSignatureException",
     }, error.Message);
 
-    public ServiceResponse ToResponse(string requestId) => new(StatusCodes.Status400BadRequest, ContentType,
+    public ServiceResponse ToResponse(string requestId) => new(statusCode, ContentType,
         JsonSerializer.SerializeToUtf8Bytes(new LogsErrorBody(type, Message, compileError), LogsJsonContext.Default.LogsErrorBody), requestId);
 }

@@ -42,9 +42,10 @@ internal sealed class NaturalOrder : IComparer<QueryValue>
 
     private static int CompareNumbers(in QueryValue x, in QueryValue y)
     {
-        if (x.Type == QueryType.String && y.Type == QueryType.String)
+        if (x.Type == y.Type && x.Type != QueryType.Number)
         {
-            return CompareDigits(x.Text!.TrimStart('0'), y.Text!.TrimStart('0'));
+            // Timestamps to the tick (finer than the milliseconds shown); texts of digits by their digits, whatever their length.
+            return x.Type == QueryType.Timestamp ? x.Time.CompareTo(y.Time) : CompareDigits(x.Text!.TrimStart('0'), y.Text!.TrimStart('0'));
         }
 
         return AsNumber(x).CompareTo(AsNumber(y));

@@ -131,6 +131,11 @@ internal sealed class QueryParser
         do
         {
             var function = Next();
+            if (function.Kind == TokenKind.End)
+            {
+                throw Error("Expected count(*) after 'stats', found the end of the query.", function);
+            }
+
             if (!function.IsWord("count") || Current.Kind != TokenKind.LeftParen)
             {
                 throw Error($"{function.Describe()} is outside the emulator's Logs Insights subset: stats supports count(*).", function);
@@ -273,6 +278,11 @@ internal sealed class QueryParser
             var right = ParseOperand();
             CheckComparable(left, right, start, rightStart);
             return new ComparisonExpression(comparison, left, right);
+        }
+
+        if (op.IsWord("in"))
+        {
+            throw Error("'in' is outside the emulator's Logs Insights subset; join comparisons with or.", op);
         }
 
         var negated = op.IsWord("not") && _tokens[_position + 1].IsWord("like");

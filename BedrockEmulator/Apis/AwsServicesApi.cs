@@ -53,15 +53,22 @@ internal static class AwsServicesApi
             return;
         }
 
-        ServiceResponse response;
-        using (var body = await RequestBody.ReadAsync(context.Request.BodyReader, cancellation))
+        try
         {
-            response = service == Service.Sts
-                ? sts.Handle(context, endpoint.Region!, body.Span)
-                : logs.Handle(context, endpoint.Region!, body.Span);
-        }
+            ServiceResponse response;
+            using (var body = await RequestBody.ReadAsync(context.Request.BodyReader, cancellation))
+            {
+                response = service == Service.Sts
+                    ? sts.Handle(context, endpoint.Region!, body.Span)
+                    : logs.Handle(context, endpoint.Region!, body.Span);
+            }
 
-        await response.WriteAsync(context.Response, cancellation);
+            await response.WriteAsync(context.Response, cancellation);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            // The client went away; there is no one to answer.
+        }
     }
 
     private static Service ServiceOf(HttpRequest request)

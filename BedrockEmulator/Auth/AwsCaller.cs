@@ -21,7 +21,7 @@ internal sealed record AwsCaller(EmulatedAccount Account, string UserId, string 
         new(account, $"{RoleId(roleArn)}:{sessionName}", $"arn:aws:sts::{account.AccountId}:assumed-role/{roleName}/{sessionName}");
 
     /// <summary>The role's unique id (AROA...), stable for one role ARN as AWS's are.</summary>
-    public static string RoleId(string roleArn) => UniqueId("AROA", roleArn);
+    private static string RoleId(string roleArn) => UniqueId("AROA", roleArn);
 
     /// <summary>AWS unique ids are a 4-letter type prefix and 17 base32 characters; these derive from a hash so they never change.</summary>
     private static string UniqueId(string prefix, string seed)

@@ -90,7 +90,7 @@ internal sealed class ModelInvocationEvent : IQueryRow
     };
 
     /// <summary>The Bedrock Runtime operation of an invocation log api name.</summary>
-    public static string? Operation(string api) => api switch
+    private static string? Operation(string api) => api switch
     {
         "converse" => "Converse",
         "converse-stream" => "ConverseStream",

@@ -37,8 +37,9 @@ curl -fsS "$base_url/health" >/dev/null || { echo "the chat app never became hea
 
 status=0
 echo "== the reference sample's five demo scripts (tests/interop/seed)"
-(cd tests/interop && node --test --test-concurrency=1 \
-  seed/cris.test.mjs seed/sharding.test.mjs seed/fallback.test.mjs seed/loadbalance.test.mjs seed/quota.test.mjs) || status=1
+# node --test sorts the files it is given: their numbers are the README's order.
+(cd tests/interop && node --test --test-concurrency=1 seed/1-cris.test.mjs seed/2-sharding.test.mjs \
+  seed/3-fallback.test.mjs seed/4-loadbalance.test.mjs seed/5-quota.test.mjs) || status=1
 
 echo "== the chat in a real browser (tests/browser)"
 (cd tests/browser && BASE_URL="$base_url" node --test chat.test.mjs) || status=1

@@ -1,5 +1,6 @@
 using Switchyard.Router;
 using Switchyard.Router.Apis;
+using Switchyard.Router.OpenAI;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -8,6 +9,8 @@ builder.AddSwitchyardRouter();
 
 var app = builder.Build();
 
+app.UseOpenAIErrors();
+app.UseRouting(); // after the error handling, so that it covers endpoint matching too
 app.MapDefaultEndpoints();
 app.MapChatCompletionsApi();
 app.MapRouterAdminApi();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Switchyard.Admission;
 using Switchyard.Router.Configuration;
+using Switchyard.Router.OpenAI;
 using Switchyard.Router.Providers;
 using Switchyard.Router.Providers.Bedrock;
 using Switchyard.Router.Providers.OpenAICompatible;
@@ -12,7 +13,10 @@ namespace Switchyard.Router;
 
 public static class RouterServiceCollectionExtensions
 {
-    /// <summary>The shared store, providers, the routing table (validated at start, hot-reloaded), and the router with its policies.</summary>
+    /// <summary>
+    /// The shared store, providers, the routing table (validated at start, hot-reloaded), the router with
+    /// its policies, tenancy, and OpenAI-shaped answers for errors and rate limits.
+    /// </summary>
     public static IHostApplicationBuilder AddSwitchyardRouter(this IHostApplicationBuilder builder)
     {
         // Fail fast rather than queue while disconnected: a timed-out admission or capacity check must
@@ -53,6 +57,8 @@ public static class RouterServiceCollectionExtensions
         services.AddOptions<TenancyOptions>().BindConfiguration(TenancyOptions.SectionName);
         services.AddSingleton<TenantGate>();
         services.AddHostedService<RouterStartup>();
+        services.AddOptions<RateLimitResponseOptions>().BindConfiguration(RateLimitResponseOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RateLimitResponseOptions>, RateLimitResponseOptionsValidator>();
         return builder;
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -10,25 +11,51 @@ using Switchyard.BedrockEmulator.World;
 namespace Switchyard.BedrockEmulator.Auth;
 
 /// <summary>
-/// Verifies AWS Signature Version 4 on a request as Bedrock does: the access key id names the
-/// account, the credential scope must be today's date, the endpoint's Region and service "bedrock",
-/// the clock skew at most 5 minutes, and the signature recomputed with the account's secret must match.
+/// Verifies AWS Signature Version 4 on a request as AWS services do: the access key id names the
+/// account (its configured key) or a session STS issued (which also needs its <c>X-Amz-Security-Token</c>
+/// and must not have expired); the credential scope must be today's date, the endpoint's Region and the
+/// service called; the clock skew at most 5 minutes; and the signature recomputed with the secret must match.
 /// </summary>
-internal sealed class SigV4Verifier(AccountRegistry accounts, TimeProvider time)
+internal sealed class SigV4Verifier(AccountRegistry accounts, SessionCredentialRegistry sessions, TimeProvider time)
 {
+    /// <summary>The signing name of Bedrock Runtime.</summary>
     public const string Service = "bedrock";
     public const string Algorithm = "AWS4-HMAC-SHA256";
+    public const string SecurityTokenHeader = "x-amz-security-token";
+
+    /// <summary>HTTP/2's Host, which Kestrel gives the application as the Host header.</summary>
+    private const string AuthorityPseudoHeader = ":authority";
 
     private static readonly TimeSpan MaxSkew = TimeSpan.FromMinutes(5);
 
     [ThreadStatic]
     private static StringBuilder? t_builder;
 
-    private readonly ConcurrentDictionary<(string Secret, string Date, string Region), byte[]> _signingKeys = new();
+    /// <summary>Signing keys of the configured accounts (session secrets are short-lived and not cached).</summary>
+    private readonly ConcurrentDictionary<(string Secret, string Date, string Region, string Service), byte[]> _signingKeys = new();
 
+    private readonly FrozenDictionary<string, AwsCaller> _users = accounts.All.ToFrozenDictionary(a => a.AccessKeyId, AwsCaller.User, StringComparer.Ordinal);
+
+    /// <summary>Verifies a Bedrock Runtime request (signing name <see cref="Service"/>).</summary>
     public bool TryVerify(HttpContext context, string region, ReadOnlySpan<byte> body, [NotNullWhen(true)] out EmulatedAccount? account, out EmulatorError error)
     {
-        account = null;
+        if (TryVerify(context, region, Service, body, out var caller, out error))
+        {
+            account = caller.Account;
+            return true;
+        }
+
+        account = caller?.Account;
+        return false;
+    }
+
+    /// <summary>
+    /// Verifies a request to <paramref name="service"/> (the signing name: bedrock, sts, logs). On failure
+    /// <paramref name="caller"/> is still set when the access key was recognised, so the failure can be logged against its account.
+    /// </summary>
+    public bool TryVerify(HttpContext context, string region, string service, ReadOnlySpan<byte> body, [NotNullWhen(true)] out AwsCaller? caller, out EmulatorError error)
+    {
+        caller = null;
         var request = context.Request;
         var authorization = request.Headers.Authorization.ToString();
         if (authorization.Length == 0)
@@ -52,10 +79,8 @@ internal sealed class SigV4Verifier(AccountRegistry accounts, TimeProvider time)
             return false;
         }
 
-        account = accounts.ByAccessKeyId(scope[0]);
-        if (account is null)
+        if (!TryResolveSecret(scope[0], request.Headers[SecurityTokenHeader].ToString(), out caller, out var secret, out var cacheable, out error))
         {
-            error = new EmulatorError(ErrorKind.UnrecognizedClient, "The security token included in the request is invalid.");
             return false;
         }
 
@@ -66,13 +91,15 @@ internal sealed class SigV4Verifier(AccountRegistry accounts, TimeProvider time)
             return false;
         }
 
-        if ((ScopeError(scope, amzDate, region, signedHeaders) ?? SkewError(amzDate, signedAt)) is { } scopeOrSkew)
+        if ((ScopeError(scope, amzDate, region, service, signedHeaders) ?? SkewError(amzDate, signedAt)) is { } scopeOrSkew)
         {
             error = new EmulatorError(ErrorKind.InvalidSignature, scopeOrSkew);
             return false;
         }
 
-        var expected = Sign(account.SecretAccessKey, scope[1], region, StringToSign(context, amzDate, credential[(scope[0].Length + 1)..], signedHeaders, body));
+        var key = SigningKey(secret, scope[1], region, service, cacheable);
+        var expected = Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(
+            StringToSign(context, amzDate, credential[(scope[0].Length + 1)..], signedHeaders, body))));
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(signature)))
         {
             error = new EmulatorError(ErrorKind.InvalidSignature,
@@ -80,6 +107,54 @@ internal sealed class SigV4Verifier(AccountRegistry accounts, TimeProvider time)
             return false;
         }
 
+        error = default;
+        return true;
+    }
+
+    /// <summary>The service named by a SigV4 <c>Authorization</c> header's credential scope, or null when there is none.</summary>
+    public static string? ScopeService(string authorization)
+    {
+        if (!TryParse(authorization, out var credential, out _, out _))
+        {
+            return null;
+        }
+
+        var scope = credential.Split('/');
+        return scope.Length == 5 ? scope[3] : null;
+    }
+
+    /// <summary>
+    /// The secret of an access key, and whether its signing keys may be cached: a configured key must come
+    /// without a session token; a session key needs its own token and must not have expired.
+    /// </summary>
+    private bool TryResolveSecret(string accessKeyId, string securityToken, [NotNullWhen(true)] out AwsCaller? caller, out string secret, out bool cacheable, out EmulatorError error)
+    {
+        var invalid = new EmulatorError(ErrorKind.UnrecognizedClient, "The security token included in the request is invalid.");
+        secret = "";
+        cacheable = false;
+        if (_users.TryGetValue(accessKeyId, out caller))
+        {
+            secret = caller.Account.SecretAccessKey;
+            cacheable = true;
+            error = securityToken.Length == 0 ? default : invalid;
+            return securityToken.Length == 0;
+        }
+
+        if (sessions.Find(accessKeyId) is not { } session
+            || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(securityToken), Encoding.UTF8.GetBytes(session.SessionToken)))
+        {
+            error = invalid;
+            return false;
+        }
+
+        caller = session.Caller;
+        if (sessions.IsExpired(session))
+        {
+            error = new EmulatorError(ErrorKind.ExpiredToken, "The security token included in the request is expired");
+            return false;
+        }
+
+        secret = session.SecretAccessKey;
         error = default;
         return true;
     }
@@ -132,7 +207,7 @@ internal sealed class SigV4Verifier(AccountRegistry accounts, TimeProvider time)
         return credential.Length > 0 && signedHeaders.Length > 0 && signature.Length > 0;
     }
 
-    private static string? ScopeError(string[] scope, string amzDate, string region, string signedHeaders)
+    private static string? ScopeError(string[] scope, string amzDate, string region, string service, string signedHeaders)
     {
         if (scope[1] != amzDate[..8])
         {
@@ -144,9 +219,9 @@ internal sealed class SigV4Verifier(AccountRegistry accounts, TimeProvider time)
             return $"Credential should be scoped to a valid region, not '{scope[2]}'. ";
         }
 
-        if (scope[3] != Service)
+        if (scope[3] != service)
         {
-            return $"Credential should be scoped to correct service: '{Service}'. ";
+            return $"Credential should be scoped to correct service: '{service}'. ";
         }
 
         if (scope[4] != "aws4_request")
@@ -154,7 +229,8 @@ internal sealed class SigV4Verifier(AccountRegistry accounts, TimeProvider time)
             return $"Credential should be scoped with a valid terminator: 'aws4_request', not '{scope[4]}'. ";
         }
 
-        return signedHeaders.Split(';').Contains("host") ? null : "'Host' must be a 'SignedHeader' in the AWS Authorization.";
+        // Over HTTP/2 the SDKs sign the :authority pseudo-header, HTTP/2's Host.
+        return signedHeaders.Split(';').Any(h => h is "host" or AuthorityPseudoHeader) ? null : "'Host' must be a 'SignedHeader' in the AWS Authorization.";
     }
 
     private string? SkewError(string amzDate, DateTimeOffset signedAt)
@@ -190,7 +266,7 @@ internal sealed class SigV4Verifier(AccountRegistry accounts, TimeProvider time)
         foreach (var name in signedHeaders.Split(';'))
         {
             canonical.Append(name).Append(':');
-            AppendCanonicalHeaderValue(canonical, request.Headers[name]);
+            AppendCanonicalHeaderValue(canonical, name == AuthorityPseudoHeader ? request.Headers.Host : request.Headers[name]);
             canonical.Append('\n');
         }
 
@@ -258,15 +334,16 @@ internal sealed class SigV4Verifier(AccountRegistry accounts, TimeProvider time)
         }
     }
 
-    private string Sign(string secret, string date, string region, string stringToSign)
+    private byte[] SigningKey(string secret, string date, string region, string service, bool cacheable)
     {
-        var key = _signingKeys.GetOrAdd((secret, date, region), static k =>
+        return cacheable ? _signingKeys.GetOrAdd((secret, date, region, service), Derive) : Derive((secret, date, region, service));
+
+        static byte[] Derive((string Secret, string Date, string Region, string Service) k)
         {
             var dateKey = HMACSHA256.HashData(Encoding.UTF8.GetBytes("AWS4" + k.Secret), Encoding.UTF8.GetBytes(k.Date));
             var regionKey = HMACSHA256.HashData(dateKey, Encoding.UTF8.GetBytes(k.Region));
-            var serviceKey = HMACSHA256.HashData(regionKey, Encoding.UTF8.GetBytes(Service));
+            var serviceKey = HMACSHA256.HashData(regionKey, Encoding.UTF8.GetBytes(k.Service));
             return HMACSHA256.HashData(serviceKey, "aws4_request"u8);
-        });
-        return Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(stringToSign)));
+        }
     }
 }

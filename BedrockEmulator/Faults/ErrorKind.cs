@@ -9,6 +9,7 @@ internal enum ErrorKind
     IncompleteSignature,
     UnrecognizedClient,
     InvalidSignature,
+    ExpiredToken,
     Throttling,
     ModelNotReady,
     ServiceUnavailable,
@@ -28,7 +29,7 @@ internal static class ErrorKindExtensions
     {
         ErrorKind.Validation or ErrorKind.IncompleteSignature => 400,
         ErrorKind.ResourceNotFound => 404,
-        ErrorKind.MissingAuthenticationToken or ErrorKind.UnrecognizedClient or ErrorKind.InvalidSignature => 403,
+        ErrorKind.MissingAuthenticationToken or ErrorKind.UnrecognizedClient or ErrorKind.InvalidSignature or ErrorKind.ExpiredToken => 403,
         ErrorKind.Throttling or ErrorKind.ModelNotReady => 429,
         ErrorKind.ServiceUnavailable => 503,
         ErrorKind.ModelStreamError => 424,
@@ -44,6 +45,7 @@ internal static class ErrorKindExtensions
         ErrorKind.IncompleteSignature => "IncompleteSignatureException",
         ErrorKind.UnrecognizedClient => "UnrecognizedClientException",
         ErrorKind.InvalidSignature => "InvalidSignatureException",
+        ErrorKind.ExpiredToken => "ExpiredTokenException",
         ErrorKind.Throttling => "ThrottlingException",
         ErrorKind.ModelNotReady => "ModelNotReadyException",
         ErrorKind.ServiceUnavailable => "ServiceUnavailableException",
@@ -65,7 +67,7 @@ internal static class ErrorKindExtensions
     public static string Outcome(this ErrorKind kind) => kind switch
     {
         ErrorKind.Validation or ErrorKind.ResourceNotFound => "invalid",
-        ErrorKind.MissingAuthenticationToken or ErrorKind.IncompleteSignature or ErrorKind.UnrecognizedClient or ErrorKind.InvalidSignature => "denied",
+        ErrorKind.MissingAuthenticationToken or ErrorKind.IncompleteSignature or ErrorKind.UnrecognizedClient or ErrorKind.InvalidSignature or ErrorKind.ExpiredToken => "denied",
         ErrorKind.Throttling => "throttled",
         ErrorKind.ModelNotReady => "model-not-ready",
         ErrorKind.ServiceUnavailable => "unavailable",

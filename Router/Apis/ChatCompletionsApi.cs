@@ -9,14 +9,20 @@ using Switchyard.Router.Tenancy;
 
 namespace Switchyard.Router.Apis;
 
-/// <summary>The OpenAI-compatible front door: POST /v1/chat/completions and GET /v1/models.</summary>
+/// <summary>The OpenAI-compatible front door: POST /v1/chat/completions and GET /v1/models, also without /v1.</summary>
 public static class ChatCompletionsApi
 {
     public static IEndpointRouteBuilder MapChatCompletionsApi(this IEndpointRouteBuilder app)
     {
-        var v1 = app.MapGroup("/v1").WithTags("OpenAI");
-        v1.MapPost("/chat/completions", CreateChatCompletionAsync);
-        v1.MapGet("/models", ListModels);
+        // OpenAI clients are configured with a base URL with or without /v1 (the reference sample's
+        // scripts use "http://localhost:4000"): both serve the same handlers.
+        foreach (var prefix in (string[])["/v1", "/"])
+        {
+            var api = app.MapGroup(prefix).WithTags("OpenAI");
+            api.MapPost("/chat/completions", CreateChatCompletionAsync);
+            api.MapGet("/models", ListModels);
+        }
+
         return app;
     }
 
@@ -88,20 +94,30 @@ public static class ChatCompletionsApi
         }
         catch (RoutingException failure)
         {
-            span?.SetStatus(ActivityStatusCode.Error, failure.Code);
             span?.SetTag("error.type", failure.Code);
-            RouterTelemetry.RequestFinished(request.ModelGroup, failure.Code, Stopwatch.GetElapsedTime(started));
-            span?.Dispose();
+            Fail(span, request.ModelGroup, failure.Code, started);
             return OpenAIErrorResult.From(failure);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             // The client went away: end the span so the trace shows it rather than losing it.
-            span?.SetStatus(ActivityStatusCode.Error, "client_closed");
-            RouterTelemetry.RequestFinished(request.ModelGroup, "client_closed", Stopwatch.GetElapsedTime(started));
-            span?.Dispose();
+            Fail(span, request.ModelGroup, "client_closed", started);
             throw;
         }
+        catch (Exception unexpected)
+        {
+            // OpenAIExceptionHandler answers the 500; the span must still end, or the trace of the failure is lost.
+            span?.SetTag("error.type", unexpected.GetType().FullName);
+            Fail(span, request.ModelGroup, "server_error", started);
+            throw;
+        }
+    }
+
+    private static void Fail(Activity? span, string modelGroup, string outcome, long started)
+    {
+        span?.SetStatus(ActivityStatusCode.Error, outcome);
+        RouterTelemetry.RequestFinished(modelGroup, outcome, Stopwatch.GetElapsedTime(started));
+        span?.Dispose();
     }
 
     private static void Complete(Activity? span, RouteInfo route, CapacityLimiter capacity, TenantTicket? ticket, UsageDetails? usage, string modelGroup, long started, string outcome)
@@ -145,6 +161,7 @@ public static class ChatCompletionsApi
             throw new RoutingException(413, "invalid_request_error", "request_too_large", $"The request body exceeds {maxBytes} bytes.");
         }
 
+        // A body without Content-Length that grows past the limit makes Kestrel throw a 413, which OpenAIExceptionHandler answers.
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             limit.MaxRequestBodySize = maxBytes;
@@ -158,10 +175,6 @@ public static class ChatCompletionsApi
         catch (JsonException e)
         {
             throw RoutingException.InvalidRequest($"The request body is not valid JSON for a chat completion: {e.Message}", null, "invalid_json");
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            throw new RoutingException(413, "invalid_request_error", "request_too_large", $"The request body exceeds {maxBytes} bytes.");
         }
     }
 }

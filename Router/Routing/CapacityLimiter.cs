@@ -16,6 +16,8 @@ public sealed class CapacityLimiter(IConnectionMultiplexer redis, TimeProvider c
     private long _skipStoreUntilTicks;
 
     // Buckets are hash fields "r:<unix second>" and "t:<unix second>"; stale ones are pruned on the way.
+    // A refusal also says at which second enough of the oldest buckets will have left the window for
+    // the request to fit (a full window from now if it never can), so a 429 can say when to come back.
     private static readonly LuaScript AcquireScript = LuaScript.Prepare("""
         local now = tonumber(@now)
         local rpm = tonumber(@rpm)
@@ -34,7 +36,30 @@ public sealed class CapacityLimiter(IConnectionMultiplexer redis, TimeProvider c
           end
         end
         if (rpm >= 0 and requests + 1 > rpm) or (tpm >= 0 and used + tokens > tpm) then
-          return {0, requests, used}
+          -- Only refusals pay for this second pass: the admitted path stays one sum.
+          local function fits(r, t) return (rpm < 0 or r + 1 <= rpm) and (tpm < 0 or t + tokens <= tpm) end
+          local seconds, buckets = {}, {}
+          for i = 1, #fields, 2 do
+            local second = tonumber(string.sub(fields[i], 3))
+            if second > now - 60 then
+              if buckets[second] == nil then
+                seconds[#seconds + 1] = second
+                buckets[second] = {0, 0}
+              end
+              local slot = string.sub(fields[i], 1, 1) == 'r' and 1 or 2
+              buckets[second][slot] = buckets[second][slot] + tonumber(fields[i + 1])
+            end
+          end
+          table.sort(seconds)
+          local freeAt, r, t = now + 60, requests, used
+          for _, second in ipairs(seconds) do
+            r, t = r - buckets[second][1], t - buckets[second][2]
+            if fits(r, t) then
+              freeAt = second + 60
+              break
+            end
+          end
+          return {0, requests, used, freeAt}
         end
         redis.call('HINCRBY', @key, 'r:' .. now, 1)
         redis.call('HINCRBY', @key, 't:' .. now, tokens)
@@ -79,7 +104,9 @@ public sealed class CapacityLimiter(IConnectionMultiplexer redis, TimeProvider c
             deployment.State.RemainingCapacityShare = Math.Min(
                 options.Rpm is { } rpm ? 1 - (double)requests / Math.Max(1, rpm) : 1,
                 options.Tpm is { } tpm ? 1 - (double)used / Math.Max(1, tpm) : 1);
-            return (long)result[0] == 1 ? new CapacityReservation(true, tokens, now, Checked: true) : CapacityReservation.Full;
+            return (long)result[0] == 1
+                ? new CapacityReservation(true, tokens, now, Checked: true)
+                : CapacityReservation.Full(DateTimeOffset.FromUnixTimeSeconds((long)result[3]) - utcNow);
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
@@ -129,8 +156,15 @@ public sealed class CapacityLimiter(IConnectionMultiplexer redis, TimeProvider c
     }
 
     /// <summary>Empties the windows of the given deployments (scenario resets).</summary>
-    public Task ResetAsync(IEnumerable<string> deployments) =>
-        redis.GetDatabase().KeyDeleteAsync([.. deployments.Select(KeyFor)]);
+    /// <remarks>
+    /// One DEL per deployment: each window is its own hash slot, so one DEL over all of them is a
+    /// cross-slot command on Redis Cluster. Nothing needs them emptied together; each DEL is atomic for its window.
+    /// </remarks>
+    public Task ResetAsync(IEnumerable<string> deployments)
+    {
+        var db = redis.GetDatabase();
+        return Task.WhenAll(deployments.Select(deployment => db.KeyDeleteAsync(KeyFor(deployment))));
+    }
 
     private static RedisKey KeyFor(Deployment deployment) => KeyFor(deployment.Name);
 
@@ -144,9 +178,11 @@ public sealed class CapacityLimiter(IConnectionMultiplexer redis, TimeProvider c
 /// <param name="Second">Bucket (unix second) the reservation went into, for settlement.</param>
 /// <param name="Checked">The shared store was consulted (false for unlimited deployments and when the store is down).</param>
 /// <param name="StoreUnavailable">The deployment has limits but the store could not be asked: admitted unchecked.</param>
-public readonly record struct CapacityReservation(bool Acquired, int Tokens, long Second, bool Checked, bool StoreUnavailable = false)
+/// <param name="FreesIn">When refused: how long until the deployment's window has room for this request.</param>
+public readonly record struct CapacityReservation(bool Acquired, int Tokens, long Second, bool Checked, bool StoreUnavailable = false, TimeSpan FreesIn = default)
 {
     public static readonly CapacityReservation Unlimited = new(true, 0, 0, false);
     public static readonly CapacityReservation Unchecked = new(true, 0, 0, false, StoreUnavailable: true);
-    public static readonly CapacityReservation Full = new(false, 0, 0, true);
+
+    public static CapacityReservation Full(TimeSpan freesIn) => new(false, 0, 0, true, FreesIn: freesIn);
 }

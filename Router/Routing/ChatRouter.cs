@@ -42,11 +42,13 @@ public sealed class ChatRouter(
         var retryRound = 0;
         var retryPaid = false; // a backoff retry already withdrew from the budget
         ProviderException? lastFailure = null;
+        TimeSpan? capacityFreesIn = null; // soonest any deployment skipped for capacity has room again
         retryBudget.OnFirstAttempt();
 
         while (true)
         {
-            var (chosen, reservation, capacitySkips, breakerSkips) = await ChooseAsync(currentGroup, request, failedHere, span, cancellationToken);
+            var (chosen, reservation, capacitySkips, breakerSkips, freesIn) = await ChooseAsync(currentGroup, request, failedHere, span, cancellationToken);
+            capacityFreesIn = Soonest(capacityFreesIn, freesIn);
             if (chosen is null)
             {
                 // Nothing in this group can serve now: its failure, or why everything was skipped, picks the way on.
@@ -74,14 +76,14 @@ public sealed class ChatRouter(
                     }
                 }
 
-                throw Exhausted(request.ModelGroup, lastFailure, capacitySkips, breakerSkips);
+                throw Exhausted(request.ModelGroup, lastFailure, capacitySkips, breakerSkips, capacityFreesIn);
             }
 
             if (attempts > 0 && !retryPaid && !retryBudget.TryWithdraw())
             {
                 capacity.Settle(chosen, reservation, 0);
                 RouterTelemetry.Decision(span, "retry_budget_exhausted", lastFailure?.Trigger ?? "unknown", chosen.Name);
-                throw Exhausted(request.ModelGroup, lastFailure, 0, 0);
+                throw Exhausted(request.ModelGroup, lastFailure, 0, 0, null);
             }
 
             attempts++;
@@ -152,18 +154,19 @@ public sealed class ChatRouter(
             failedHere.Add(chosen);
             if (attempts >= options.Retry.MaxAttempts)
             {
-                throw Exhausted(request.ModelGroup, lastFailure, 0, 0);
+                throw Exhausted(request.ModelGroup, lastFailure, 0, 0, null);
             }
 
             RouterTelemetry.Decision(span, "failover", $"{lastFailure.Trigger}: {lastFailure.ErrorType}", chosen.Name, currentGroup.Name);
         }
     }
 
-    private async Task<(Deployment? Chosen, CapacityReservation Reservation, int CapacitySkips, int BreakerSkips)> ChooseAsync(
+    private async Task<(Deployment? Chosen, CapacityReservation Reservation, int CapacitySkips, int BreakerSkips, TimeSpan? CapacityFreesIn)> ChooseAsync(
         ModelGroup group, RouteRequest request, HashSet<Deployment> failedHere, Activity? span, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         int capacitySkips = 0, breakerSkips = 0;
+        TimeSpan? freesIn = null;
         foreach (var deployment in group.Strategy.Order(group.Deployments))
         {
             if (failedHere.Contains(deployment) || request.AllowedDeployments is { } allowed && !allowed.Contains(deployment.Name))
@@ -182,6 +185,7 @@ public sealed class ChatRouter(
             if (!reservation.Acquired)
             {
                 capacitySkips++;
+                freesIn = Soonest(freesIn, reservation.FreesIn);
                 RouterTelemetry.Decision(span, "capacity_skip", "rpm/tpm reached", deployment.Name, group.Name);
                 continue;
             }
@@ -191,11 +195,13 @@ public sealed class ChatRouter(
                 RouterTelemetry.Decision(span, "capacity_unchecked", "capacity store unavailable; admitted without a check", deployment.Name, group.Name);
             }
 
-            return (deployment, reservation, capacitySkips, breakerSkips);
+            return (deployment, reservation, capacitySkips, breakerSkips, freesIn);
         }
 
-        return (null, default, capacitySkips, breakerSkips);
+        return (null, default, capacitySkips, breakerSkips, freesIn);
     }
+
+    private static TimeSpan? Soonest(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a < b ? a : b;
 
     private static ModelGroup? NextFallback(ModelGroup origin, ref int next, string trigger, RoutingTable table)
     {
@@ -228,7 +234,7 @@ public sealed class ChatRouter(
         return retryAfter is { } wait && wait > jittered ? wait : jittered;
     }
 
-    private static RoutingException Exhausted(string modelGroup, ProviderException? last, int capacitySkips, int breakerSkips) => last switch
+    private static RoutingException Exhausted(string modelGroup, ProviderException? last, int capacitySkips, int breakerSkips, TimeSpan? capacityFreesIn) => last switch
     {
         { Kind: FailureKind.Throttled } => new RoutingException(429, "rate_limit_exceeded", "upstream_throttled",
             $"Every deployment of '{modelGroup}' is throttling: {last.Message}", last.RetryAfter ?? TimeSpan.FromSeconds(1), last),
@@ -236,8 +242,8 @@ public sealed class ChatRouter(
             $"No deployment of '{modelGroup}' answered in time: {last.Message}", inner: last),
         not null => new RoutingException(503, "service_unavailable", "upstream_unavailable",
             $"No deployment of '{modelGroup}' could serve the request: {last.Message}", TimeSpan.FromSeconds(1), last),
-        null when capacitySkips > 0 => new RoutingException(429, "rate_limit_exceeded", "capacity_exhausted",
-            $"Every deployment of '{modelGroup}' is at its rpm/tpm capacity; retry shortly.", TimeSpan.FromSeconds(1)),
+        null when capacitySkips > 0 && capacityFreesIn is { } wait => new RoutingException(429, "rate_limit_exceeded", "capacity_exhausted",
+            $"Every deployment of '{modelGroup}' is at its rpm/tpm capacity; room again in {Math.Max(1, Math.Ceiling(wait.TotalSeconds))} s.", wait),
         null => new RoutingException(503, "service_unavailable", breakerSkips > 0 ? "circuit_open" : "no_deployment",
             $"No deployment of '{modelGroup}' is available right now.", TimeSpan.FromSeconds(1)),
     };

@@ -7,6 +7,7 @@ using Amazon.Runtime.Signing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Switchyard.BedrockEmulator.Tests;
 
@@ -33,6 +34,9 @@ public sealed class EmulatorHost : WebApplicationFactory<Program>
         OpenAI = new HttpClient { BaseAddress = Endpoint("openai") };
     }
 
+    /// <summary>The emulator's clock: real time, moved by hand where a test needs time to pass (reset to real time by <see cref="ResetAsync"/>).</summary>
+    public ShiftedTimeProvider Clock { get; } = new();
+
     /// <summary>Client of the admin API.</summary>
     public HttpClient Admin { get; }
 
@@ -43,7 +47,11 @@ public sealed class EmulatorHost : WebApplicationFactory<Program>
 
     /// <summary>An HttpClient that signs with SigV4 (AWSSDK.Core's handler, as the Router does) for one Region endpoint.</summary>
     public static HttpClient SignedClient(Uri regionEndpoint, string region, string accessKey = PrimaryAccessKey, string secret = PrimarySecret) =>
-        new(new SigV4SigningHandler(new BasicAWSCredentials(accessKey, secret), RegionEndpoint.GetBySystemName(region), "bedrock", new SocketsHttpHandler()))
+        SignedClient(regionEndpoint, region, "bedrock", new BasicAWSCredentials(accessKey, secret));
+
+    /// <summary>An HttpClient that signs for <paramref name="service"/> (bedrock, sts, logs) with any credentials, session ones included.</summary>
+    public static HttpClient SignedClient(Uri regionEndpoint, string region, string service, AWSCredentials credentials) =>
+        new(new SigV4SigningHandler(credentials, RegionEndpoint.GetBySystemName(region), service, new SocketsHttpHandler()))
         {
             BaseAddress = regionEndpoint,
         };
@@ -54,6 +62,7 @@ public sealed class EmulatorHost : WebApplicationFactory<Program>
     /// <summary>Back to a clean state: no faults, empty quota windows and log, no quota overrides, latency off, quotas on.</summary>
     public async Task ResetAsync()
     {
+        Clock.Offset = TimeSpan.Zero;
         (await Admin.PostAsync("/admin/reset", null)).EnsureSuccessStatusCode();
         (await Admin.PutAsJsonAsync("/admin/settings", new { latencyEnabled = false, quotasEnabled = true })).EnsureSuccessStatusCode();
     }
@@ -68,6 +77,7 @@ public sealed class EmulatorHost : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(
             _endpoints.Select(e => KeyValuePair.Create($"Kestrel:Endpoints:{e.Key}:Url", (string?)e.Value.ToString().TrimEnd('/')))
                 .Concat(new Dictionary<string, string?>

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Switchyard.Tests;
 
@@ -66,5 +67,59 @@ public sealed class InteropTests(EmulatorHost host) : EmulatorTest(host)
 
         Assert.True(result.GetProperty("throttled").GetProperty("isRateLimit").GetBoolean());
         Assert.Contains("gpt-4o-mini", result.GetProperty("models").EnumerateArray().Select(m => m.GetString()));
+    }
+
+    [Fact]
+    public async Task The_samples_STS_Logs_and_Bedrock_calls_work_on_one_endpoint_with_the_SDKs_default_handlers()
+    {
+        const string profile = "us.anthropic.claude-sonnet-4-6";
+
+        var result = await NodeScript.RunAsync("aws-services.mjs", new Dictionary<string, string>
+        {
+            ["AWS_ENDPOINT_URL"] = Host.Endpoint("us-east-1").ToString().TrimEnd('/'),
+            ["AWS_REGION"] = "us-east-1",
+            ["AWS_ACCESS_KEY_ID"] = EmulatorHost.PrimaryAccessKey,
+            ["AWS_SECRET_ACCESS_KEY"] = EmulatorHost.PrimarySecret,
+            ["ROLE_ARN"] = "arn:aws:iam::222222222222:role/sample-reader",
+            ["PROFILE_ID"] = profile,
+            ["CONVERSE_COUNT"] = "10",
+        });
+
+        // bedrock-runtime's default handler is the HTTP/2 one; on http:// it speaks h2c with prior knowledge.
+        Assert.Equal("NodeHttp2Handler", result.GetProperty("bedrockHandler").GetString());
+        Assert.All(result.GetProperty("converse").EnumerateArray(), c => Assert.Equal(20, c.GetProperty("outputTokens").GetInt32()));
+
+        var identity = result.GetProperty("identity");
+        Assert.Equal("111111111111", identity.GetProperty("account").GetString());
+        Assert.Equal("arn:aws:iam::111111111111:user/switchyard-primary", identity.GetProperty("arn").GetString());
+        Assert.Equal(["BedrockModelInvocation"], result.GetProperty("logGroups").EnumerateArray().Select(g => g.GetString()));
+
+        // The Region table the sample prints, against the emulator's own invocation log.
+        var invocations = await Host.Admin.GetFromJsonAsync<JsonElement>("/admin/invocations");
+        var expected = invocations.EnumerateArray()
+            .Where(i => i.GetProperty("requestedModel").GetString() == profile && i.GetProperty("outcome").GetString() == "success")
+            .GroupBy(i => i.GetProperty("region").GetString()!).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => $"inferenceRegion={g.Key},invocationCount={g.Count()}").ToList();
+        var query = result.GetProperty("query");
+        Assert.Equal("Complete", result.GetProperty("describedStatus").GetString());
+        Assert.Equal("Complete", query.GetProperty("status").GetString());
+        Assert.Equal(expected, query.GetProperty("rows").EnumerateArray()
+            .Select(row => string.Join(",", row.EnumerateArray().Select(cell => $"{cell[0].GetString()}={cell[1].GetString()}"))));
+        Assert.Equal(10, query.GetProperty("statistics").GetProperty("recordsMatched").GetDouble());
+
+        Assert.Equal("MalformedQueryException", result.GetProperty("malformed").GetProperty("name").GetString());
+        Assert.Equal(400, result.GetProperty("malformed").GetProperty("status").GetInt32());
+
+        var session = result.GetProperty("session");
+        Assert.StartsWith("ASIA", session.GetProperty("accessKeyId").GetString());
+        Assert.Equal("interop-user", session.GetProperty("subject").GetString());
+        Assert.Equal("arn:aws:sts::222222222222:assumed-role/sample-reader/interop", session.GetProperty("assumedRoleArn").GetString());
+        Assert.Equal(session.GetProperty("assumedRoleArn").GetString(), session.GetProperty("identityArn").GetString());
+        Assert.Equal("222222222222", session.GetProperty("identityAccount").GetString());
+        Assert.Equal(["BedrockModelInvocation"], session.GetProperty("logGroups").EnumerateArray().Select(g => g.GetString()));
+        Assert.InRange(DateTimeOffset.Parse(session.GetProperty("expiration").GetString()!, System.Globalization.CultureInfo.InvariantCulture),
+            DateTimeOffset.UtcNow.AddSeconds(800), DateTimeOffset.UtcNow.AddSeconds(900));
+
+        Assert.Equal("InvalidIdentityTokenException", result.GetProperty("badToken").GetProperty("name").GetString());
     }
 }

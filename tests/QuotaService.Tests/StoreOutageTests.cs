@@ -7,7 +7,9 @@ namespace Switchyard.QuotaService.Tests;
 [Trait("Category", "Redis")]
 public sealed class StoreOutageTests(RedisTestServer server) : IClassFixture<RedisTestServer>
 {
-    [Fact]
+    private const string ProxiedStore = "the outage is a TCP proxy in front of one server, and a cluster client reaches the nodes past it";
+
+    [SingleRedisServerFact(ProxiedStore)]
     public async Task During_an_outage_admission_is_quick_and_local_with_a_replica_share_then_shared_again()
     {
         await using var proxy = new TcpOutageProxy(server.Port);
@@ -63,7 +65,7 @@ public sealed class StoreOutageTests(RedisTestServer server) : IClassFixture<Red
         Assert.InRange(usage!.RequestsLastMinute, 6, 7 + localProbes);
     }
 
-    [Fact]
+    [SingleRedisServerFact(ProxiedStore)]
     public async Task A_replica_that_falls_back_counts_its_share_of_what_the_shared_window_already_holds()
     {
         await using var proxy = new TcpOutageProxy(server.Port);

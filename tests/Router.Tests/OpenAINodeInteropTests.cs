@@ -37,4 +37,36 @@ public sealed class OpenAINodeInteropTests(RouterHost host) : IAsyncLifetime
 
         Assert.Contains("pair", result.GetProperty("models").EnumerateArray().Select(m => m.GetString()));
     }
+
+    [Fact]
+    public async Task The_sample_quota_demo_gets_its_rate_limit_errors_at_once_despite_default_retries()
+    {
+        // As the sample's quota demo calls: base URL without /v1, the client's 2 default retries, a 10 s
+        // timeout, 5 requests at once from a tenant allowed 3 per minute.
+        var result = await NodeScript.RunAsync("router-openai-rate-limits.mjs", new Dictionary<string, string>
+        {
+            ["ROUTER_URL"] = host.BaseAddress.ToString().TrimEnd('/'),
+            ["MODEL"] = "pair",
+            ["API_KEY"] = "noisy-key",
+            ["REQUESTS"] = "5",
+        });
+
+        var outcomes = result.GetProperty("results").EnumerateArray().ToList();
+        var served = outcomes.Where(o => o.GetProperty("ok").GetBoolean()).ToList();
+        var limited = outcomes.Where(o => !o.GetProperty("ok").GetBoolean()).ToList();
+        Assert.Equal(3, served.Count);
+        Assert.All(served, o => Assert.Equal("answer from model-east", o.GetProperty("content").GetString()));
+        Assert.Equal(2, limited.Count);
+        Assert.All(limited, o =>
+        {
+            Assert.True(o.GetProperty("rateLimitError").GetBoolean(), o.GetProperty("error").GetString());
+            Assert.Equal(429, o.GetProperty("status").GetInt32());
+            Assert.Equal("rate_limit_exceeded", o.GetProperty("code").GetString());
+            Assert.Equal("false", o.GetProperty("shouldRetry").GetString());
+            Assert.True(int.Parse(o.GetProperty("retryAfter").GetString()!, System.Globalization.CultureInfo.InvariantCulture) > 5);
+        });
+        // Without x-should-retry: false the client would sleep the ~60 s Retry-After before each retry.
+        Assert.All(outcomes, o => Assert.True(o.GetProperty("elapsedMs").GetDouble() < 3_000, $"took {o.GetProperty("elapsedMs").GetDouble()} ms"));
+        Assert.Equal(5, result.GetProperty("fetches").GetInt32()); // no request was retried
+    }
 }

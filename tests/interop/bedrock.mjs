@@ -15,7 +15,7 @@ const client = (secretAccessKey) => new BedrockRuntimeClient({
   endpoint: env("BEDROCK_ENDPOINT"),
   credentials: { accessKeyId: env("ACCESS_KEY_ID"), secretAccessKey },
   maxAttempts: 1,
-  // The client speaks HTTP/2 by default (TLS + ALPN on AWS); the emulator's cleartext endpoints speak HTTP/1.1.
+  // HTTP/1.1 on purpose, the Router's protocol; aws-services.mjs covers the default handler (HTTP/2, h2c here).
   requestHandler: new NodeHttpHandler(),
 });
 const bedrock = client(env("SECRET_ACCESS_KEY"));

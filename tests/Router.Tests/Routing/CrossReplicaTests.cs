@@ -61,6 +61,52 @@ public sealed class CrossReplicaTests(RedisTestServer redis) : IClassFixture<Red
         Assert.Equal(4, interactive.Count(r => r.Acquired));
     }
 
+    [Theory]
+    [InlineData(null, 3, 1, 40)]     // rpm: the 3 requests of second 0 leave the window at 60
+    [InlineData(1_000, null, 500, 40)]  // tpm: 600 of second 0 must leave, then 300 + 500 fit
+    [InlineData(1_000, null, 800, 50)]  // both buckets must leave: the one of second 10 at 70
+    [InlineData(1_000, null, 1_200, 60)] // never fits: a whole window
+    public async Task A_refusal_says_when_the_window_has_room_for_the_request(int? tpm, int? rpm, int tokens, int seconds)
+    {
+        var deployment = Make($"frees-{Guid.NewGuid():N}", rpm: rpm, tpm: tpm);
+        var start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(start);
+        var limiter = new CapacityLimiter(await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), clock, NullLogger<CapacityLimiter>.Instance, () => StoreTimeout);
+        var first = rpm is { } limit
+            ? await Task.WhenAll(Enumerable.Range(0, limit).Select(_ => limiter.TryAcquireAsync(deployment, 1, CancellationToken.None).AsTask()))
+            : [await limiter.TryAcquireAsync(deployment, 600, CancellationToken.None)];
+        clock.Advance(TimeSpan.FromSeconds(10));
+        var second = tpm is null || (await limiter.TryAcquireAsync(deployment, 300, CancellationToken.None)).Acquired;
+        clock.Advance(TimeSpan.FromSeconds(10));
+
+        var refused = await limiter.TryAcquireAsync(deployment, tokens, CancellationToken.None);
+
+        Assert.All(first, r => Assert.True(r.Acquired));
+        Assert.True(second);
+        Assert.False(refused.Acquired);
+        Assert.Equal(TimeSpan.FromSeconds(seconds), refused.FreesIn);
+    }
+
+    [Fact]
+    public async Task A_reset_empties_the_windows_of_every_deployment_named()
+    {
+        // Two windows in two hash slots: on Redis Cluster one DEL over both would be refused as cross-slot.
+        var deployments = new[] { Make($"reset-a-{Guid.NewGuid():N}", rpm: 1, tpm: null), Make($"reset-b-{Guid.NewGuid():N}", rpm: 1, tpm: null) };
+        var limiter = new CapacityLimiter(await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), TimeProvider.System, NullLogger<CapacityLimiter>.Instance, () => StoreTimeout);
+        foreach (var deployment in deployments)
+        {
+            Assert.True((await limiter.TryAcquireAsync(deployment, 1, CancellationToken.None)).Acquired);
+            Assert.False((await limiter.TryAcquireAsync(deployment, 1, CancellationToken.None)).Acquired);
+        }
+
+        await limiter.ResetAsync(deployments.Select(d => d.Name));
+
+        foreach (var deployment in deployments)
+        {
+            Assert.True((await limiter.TryAcquireAsync(deployment, 1, CancellationToken.None)).Acquired, $"{deployment.Name} still full after the reset");
+        }
+    }
+
     [Fact]
     public async Task A_breaker_opened_on_one_replica_is_skipped_by_another_within_a_second()
     {

@@ -3,7 +3,8 @@ using Switchyard.Admission;
 namespace Switchyard.QuotaService;
 
 /// <summary>
-/// Upserts the tenants of "Quotas:SeedTenants" at start (the demo tenants of the reference scenario).
+/// Upserts the tenants of "Quotas:SeedTenants" at start. The base configuration has none: the AppHost
+/// passes the reference scenario's demo tenants in run mode only (AppHost/demo-tenants.json).
 /// Each entry is a tenant definition plus "Keys", plain-text API keys that are hashed before storing.
 /// Idempotent, so every replica may run it.
 /// </summary>

@@ -3,8 +3,9 @@ namespace Switchyard.AppHost;
 public static class SampleAppResourceExtensions
 {
     /// <summary>
-    /// The chat app and scenario replays. It talks to the Router by service discovery; in run mode it also
-    /// gets the emulator's admin endpoint, the QuotaService and the admin key, to reset state and inject faults.
+    /// The chat app and scenario replays. It talks to the Router by service discovery. In run mode it also
+    /// gets the emulator's admin endpoint, the QuotaService and the admin key, to reset state and inject
+    /// faults for scenarios; a published one holds no admin key (its chat needs none).
     /// </summary>
     public static IResourceBuilder<ProjectResource> AddSampleApp(
         this IDistributedApplicationBuilder builder, string name,
@@ -16,20 +17,17 @@ public static class SampleAppResourceExtensions
             .WithReference(cache)
             .WaitFor(cache)
             .WithHttpHealthCheck("/health");
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return sample;
+        }
 
         // Created by AddAdminKey, AddQuotaService and AddRouter; looked up so the AppHost's Program stays as it is.
         var adminKey = builder.Resources.OfType<ParameterResource>().Single(p => p.Name == "quota-admin-key");
-        sample.WithEnvironment("Quotas__AdminKey", builder.CreateResourceBuilder(adminKey));
-        if (builder.Resources.OfType<ProjectResource>().SingleOrDefault(r => r.Name == "quotas") is { } quotas)
-        {
-            sample.WithReference(builder.CreateResourceBuilder(quotas));
-        }
-
-        if (builder.Resources.OfType<ProjectResource>().SingleOrDefault(r => r.Name == "bedrock") is { } bedrock)
-        {
-            sample.WithReference(builder.CreateResourceBuilder(bedrock).GetEndpoint(BedrockEmulatorResourceExtensions.AdminEndpoint));
-        }
-
-        return sample;
+        var quotas = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "quotas");
+        var bedrock = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "bedrock");
+        return sample.WithEnvironment("Quotas__AdminKey", builder.CreateResourceBuilder(adminKey))
+            .WithReference(builder.CreateResourceBuilder(quotas))
+            .WithReference(builder.CreateResourceBuilder(bedrock).GetEndpoint(BedrockEmulatorResourceExtensions.AdminEndpoint));
     }
 }

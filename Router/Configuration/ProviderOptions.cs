@@ -12,7 +12,8 @@ public sealed class BedrockOptions
 }
 
 /// <summary>
-/// Credentials of one AWS account: static keys, a named profile, or neither (the default credential chain).
+/// Credentials of one AWS account: static keys, a named profile, or neither (the default credential chain,
+/// which includes web identity and SSO). An empty or blank profile means the default chain.
 /// </summary>
 public sealed class BedrockAccountOptions
 {

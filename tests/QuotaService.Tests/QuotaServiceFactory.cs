@@ -1,11 +1,15 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
 using Switchyard.Tests;
 
 namespace Switchyard.QuotaService.Tests;
 
-/// <summary>The QuotaService in-process against the test server, with the seeded demo tenants of appsettings.json.</summary>
-public sealed class QuotaServiceFactory(RedisTestServer server, string adminKey = QuotaServiceFactory.AdminKey) : WebApplicationFactory<Program>
+/// <summary>
+/// The QuotaService in-process against the test server, seeding the demo tenants the AppHost passes it in
+/// run mode (AppHost/demo-tenants.json, copied next to the tests) unless told to start from its base configuration alone.
+/// </summary>
+public sealed class QuotaServiceFactory(RedisTestServer server, string adminKey = QuotaServiceFactory.AdminKey, bool demoTenants = true) : WebApplicationFactory<Program>
 {
     public const string AdminKey = "test-admin-key-0123456789";
 
@@ -14,6 +18,10 @@ public sealed class QuotaServiceFactory(RedisTestServer server, string adminKey 
         builder.UseSetting("ConnectionStrings:cache", server.ConnectionString);
         builder.UseSetting("Quotas:AdminKey", adminKey);
         builder.UseSetting("Admission:StoreTimeout", "00:00:02");
+        if (demoTenants)
+        {
+            builder.ConfigureAppConfiguration(config => config.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "demo-tenants.json"), optional: false));
+        }
     }
 
     public HttpClient CreateAdminClient()

@@ -49,12 +49,20 @@ internal sealed class BedrockProvider(IOptionsMonitor<BedrockOptions> options, S
 
     private HttpClient CreateHttpClient(string account, string region)
     {
-        var signer = new SigV4SigningHandler(ResolveCredentials(options.CurrentValue.Accounts[account]), RegionEndpoint.GetBySystemName(region), SigningService, transport);
+        // The handler asks the credentials for keys on every send, so refreshing ones (web identity, SSO,
+        // assumed roles, container and instance roles) renew before they expire instead of being snapshotted.
+        var signer = new SigV4SigningHandler(ResolveCredentials(account, options.CurrentValue.Accounts[account]), RegionEndpoint.GetBySystemName(region), SigningService, transport);
         // The router owns deadlines; the handler chain is kept for the process lifetime.
         return new HttpClient(signer, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
-    private static AWSCredentials ResolveCredentials(BedrockAccountOptions account)
+    /// <summary>
+    /// Static keys, else the named profile (which may be an SSO, assume-role or credential_process profile),
+    /// else the SDK's default chain: web identity (EKS pod roles), environment keys, the AWS_PROFILE or
+    /// "default" profile, then container and instance roles. STS and SSO calls go through
+    /// AWSSDK.SecurityToken, AWSSDK.SSO and AWSSDK.SSOOIDC, which AWSSDK.Core loads by name.
+    /// </summary>
+    private static AWSCredentials ResolveCredentials(string accountName, BedrockAccountOptions account)
     {
         if (!string.IsNullOrEmpty(account.AccessKeyId) && !string.IsNullOrEmpty(account.SecretAccessKey))
         {
@@ -63,11 +71,13 @@ internal sealed class BedrockProvider(IOptionsMonitor<BedrockOptions> options, S
                 : new SessionAWSCredentials(account.AccessKeyId, account.SecretAccessKey, account.SessionToken);
         }
 
-        if (!string.IsNullOrEmpty(account.Profile))
+        if (!string.IsNullOrWhiteSpace(account.Profile))
         {
             return new CredentialProfileStoreChain().TryGetAWSCredentials(account.Profile, out var profileCredentials)
                 ? profileCredentials
-                : throw new InvalidOperationException($"AWS profile '{account.Profile}' was not found in the shared credentials or config file.");
+                : throw new InvalidOperationException(
+                    $"Bedrock:Accounts:{accountName}:Profile names the AWS profile '{account.Profile}', which is in neither the shared credentials file nor the config file. "
+                    + "Leave it empty to use the default credential chain.");
         }
 
         return DefaultAWSCredentialsIdentityResolver.GetCredentials();

@@ -96,7 +96,8 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
         var (events, traceId) = await StreamAsync(app, "solo");
 
         Assert.InRange(Stopwatch.GetElapsedTime(started), TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(10));
-        Assert.True(events.Count(e => e.Contains("tick")) >= 3, "ticks arrived up to the deadline");
+        var ticks = events.Count(e => e.Contains("tick"));
+        Assert.True(ticks >= 3, "ticks arrived up to the deadline");
         var error = ErrorEvent(events);
         Assert.Equal("deadline_exceeded", error.GetProperty("code").GetString());
         Assert.Equal("timeout", error.GetProperty("type").GetString());
@@ -104,6 +105,7 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
         var span = await StoppedRequestSpanAsync(traceId);
         Assert.Equal(ActivityStatusCode.Error, span.Status);
         Assert.Equal("deadline_exceeded", span.GetTagItem("switchyard.outcome"));
+        Assert.Equal((ticks * "tick ".Length + 3L) / 4, span.GetTagItem("gen_ai.usage.output_tokens")); // what was streamed, rounded up
     }
 
     [Fact]
@@ -144,7 +146,9 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
         var error = ErrorEvent(events);
         Assert.Equal("stream_idle_timeout", error.GetProperty("code").GetString());
         await upstreamCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        Assert.Equal("stream_idle_timeout", (await StoppedRequestSpanAsync(traceId)).GetTagItem("switchyard.outcome"));
+        var span = await StoppedRequestSpanAsync(traceId);
+        Assert.Equal("stream_idle_timeout", span.GetTagItem("switchyard.outcome"));
+        Assert.Equal(3L, span.GetTagItem("gen_ai.usage.output_tokens")); // "first words " is 12 characters
     }
 
     [Theory]
@@ -214,6 +218,26 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
         Assert.Equal("stream_interrupted", span.GetTagItem("switchyard.outcome"));
         Assert.Equal(2L, span.GetTagItem("gen_ai.usage.output_tokens")); // 8 characters streamed
         Assert.Contains(span.Events, e => e.Name == "switchyard.stream_failed_after_first_token");
+    }
+
+    [Fact]
+    public async Task An_update_the_router_cannot_map_mid_stream_ends_it_with_a_generic_error_event()
+    {
+        _host.Upstream.Streams["model-east"] = _ => Updates(
+            new ChatResponseUpdate(ChatRole.Assistant, "abcd"),
+            new ChatResponseUpdate(ChatRole.Assistant, [new FunctionCallContent("call-1", "lookup", new Dictionary<string, object?> { ["value"] = new Unmappable() })]));
+
+        var (events, traceId) = await StreamAsync(_host, "pair");
+
+        Assert.Contains("abcd", events[0]);
+        var error = ErrorEvent(events);
+        Assert.Equal("internal_error", error.GetProperty("code").GetString());
+        Assert.Contains(traceId, error.GetProperty("message").GetString());
+        Assert.DoesNotContain(events, e => e.Contains("hunter2"));
+        var span = await StoppedRequestSpanAsync(traceId);
+        Assert.Equal("server_error", span.GetTagItem("switchyard.outcome"));
+        Assert.Equal(typeof(InvalidOperationException).FullName, span.GetTagItem("error.type"));
+        Assert.Equal(1L, span.GetTagItem("gen_ai.usage.output_tokens")); // the 4 characters streamed
     }
 
     /// <summary>
@@ -334,6 +358,21 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
         yield return new ChatResponseUpdate(ChatRole.Assistant, text);
         await Task.Yield();
         throw failure;
+    }
+
+    private static async IAsyncEnumerable<ChatResponseUpdate> Updates(params ChatResponseUpdate[] updates)
+    {
+        foreach (var update in updates)
+        {
+            await Task.Yield();
+            yield return update;
+        }
+    }
+
+    /// <summary>A tool-call argument whose serialization fails with a message that must not reach the client.</summary>
+    private sealed class Unmappable
+    {
+        public string Value => throw new InvalidOperationException("secret: Password=hunter2");
     }
 
     private static HttpRequestMessage StreamRequest(string model, string key)

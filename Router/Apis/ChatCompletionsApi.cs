@@ -1,10 +1,7 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.AI;
 using Switchyard.Router.OpenAI;
 using Switchyard.Router.Routing;
-using Switchyard.Router.Telemetry;
 using Switchyard.Router.Tenancy;
 
 namespace Switchyard.Router.Apis;
@@ -31,19 +28,16 @@ public static class ChatCompletionsApi
         Data = [.. tables.Current.Groups.Keys.Order(StringComparer.Ordinal).Select(name => new ModelEntry { Id = name })],
     };
 
-    private static async Task<IResult> CreateChatCompletionAsync(
-        HttpContext http, ChatRouter router, CapacityLimiter capacity, RoutingTableProvider tables, TenantGate tenants)
+    private static async Task<IResult> CreateChatCompletionAsync(HttpContext http, ChatRouter router, RoutingTableProvider tables, TenantGate tenants, TimeProvider clock)
     {
-        var started = Stopwatch.GetTimestamp();
-        var options = tables.Current.Options;
-        var cancellation = http.RequestAborted;
+        var started = clock.GetTimestamp();
         ChatCompletionRequest wire;
         RouteRequest request;
         TenantTicket? ticket;
         try
         {
             var tenant = await tenants.AuthenticateAsync(http);
-            wire = await ReadRequestAsync(http, options.MaxRequestBodyBytes);
+            wire = await ReadRequestAsync(http, tables.Current.Options.MaxRequestBodyBytes);
             (request, ticket) = await tenants.AdmitAsync(http, tenant, ChatRequestMapper.Map(wire));
         }
         catch (RoutingException refused)
@@ -51,86 +45,50 @@ public static class ChatCompletionsApi
             return OpenAIErrorResult.From(refused);
         }
 
+        // From here the lifetime owns the request; disposal at the very end of the response (before the
+        // tenant's settlement, which was registered earlier) ends it if no path below did.
         var streaming = wire.Stream == true;
-        var span = RouterTelemetry.StartRequest(request.ModelGroup, streaming);
-        if (options.RecordContent)
+        var lifetime = router.Begin(request, ticket, streaming, started, http.RequestAborted);
+        http.Response.RegisterForDisposeAsync(lifetime);
+        if (lifetime.Span is { } span)
         {
-            RouterTelemetry.RecordInput(span, request.Messages);
+            // On errors too: the trace is where their detail is.
+            http.Response.Headers["x-switchyard-trace-id"] = span.TraceId.ToHexString();
         }
 
         var id = $"chatcmpl-{Guid.NewGuid():N}";
-        var overall = TimeSpan.FromSeconds(options.Timeouts.OverallSeconds);
         try
         {
             if (!streaming)
             {
-                var routed = await router.RouteAsync(request, span,
-                    (deployment, deadline) => deployment.Client.GetResponseAsync(request.Messages, request.Options, deadline), cancellation);
-                var model = routed.Route.Deployment.Options.Model;
-                if (options.RecordContent)
-                {
-                    RouterTelemetry.RecordOutput(span, routed.Value.Text);
-                }
-
-                Complete(span, routed.Route, capacity, ticket, routed.Value.Usage, request.ModelGroup, started, "success");
-                WriteRouteHeaders(http.Response, routed.Route, span);
-                return TypedResults.Json(ChatResponseMapper.ToCompletion(id, model, routed.Value), OpenAIJsonContext.Default.ChatCompletionResponse);
+                var answer = await router.CompleteAsync(lifetime);
+                var completion = ChatResponseMapper.ToCompletion(id, lifetime.Route!.Deployment.Options.Model, answer);
+                WriteRouteHeaders(http.Response, lifetime.Route!);
+                lifetime.Complete();
+                return TypedResults.Json(completion, OpenAIJsonContext.Default.ChatCompletionResponse);
             }
 
-            var primed = await router.RouteAsync(request, span,
-                (deployment, deadline) => PrimedStream.StartAsync(deployment, request, deadline, cancellation, overall), cancellation);
-            RouterTelemetry.FirstToken(request.ModelGroup, Stopwatch.GetElapsedTime(started));
-            WriteRouteHeaders(http.Response, primed.Route, span);
-            return new ChatCompletionStreamResult(id, primed.Route.Deployment.Options.Model, primed.Value, wire.StreamOptions?.IncludeUsage == true, options.RecordContent,
-                outcome =>
-                {
-                    if (outcome.Text is not null)
-                    {
-                        RouterTelemetry.RecordOutput(span, outcome.Text);
-                    }
-
-                    Complete(span, primed.Route, capacity, ticket, outcome.Usage, request.ModelGroup, started, outcome.Interrupted ? "stream_interrupted" : "success");
-                });
+            var stream = await router.StreamAsync(lifetime);
+            WriteRouteHeaders(http.Response, lifetime.Route!);
+            return new ChatCompletionStreamResult(id, stream, lifetime, wire.StreamOptions?.IncludeUsage == true);
         }
-        catch (RoutingException failure)
+        catch (Exception failure)
         {
-            span?.SetTag("error.type", failure.Code);
-            Fail(span, request.ModelGroup, failure.Code, started);
-            return OpenAIErrorResult.From(failure);
-        }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
-        {
-            // The client went away: end the span so the trace shows it rather than losing it.
-            Fail(span, request.ModelGroup, "client_closed", started);
-            throw;
-        }
-        catch (Exception unexpected)
-        {
-            // OpenAIExceptionHandler answers the 500; the span must still end, or the trace of the failure is lost.
-            span?.SetTag("error.type", unexpected.GetType().FullName);
-            Fail(span, request.ModelGroup, "server_error", started);
-            throw;
+            switch (lifetime.Fail(failure))
+            {
+                case null:
+                    // The client has gone: nobody reads an answer.
+                    return TypedResults.StatusCode(StatusCodes.Status499ClientClosedRequest);
+                case { StatusCode: 500 } when failure is not RoutingException:
+                    // OpenAIExceptionHandler logs it and answers the generic 500; the lifetime has already ended.
+                    throw;
+                case var answer:
+                    return OpenAIErrorResult.From(answer);
+            }
         }
     }
 
-    private static void Fail(Activity? span, string modelGroup, string outcome, long started)
-    {
-        span?.SetStatus(ActivityStatusCode.Error, outcome);
-        RouterTelemetry.RequestFinished(modelGroup, outcome, Stopwatch.GetElapsedTime(started));
-        span?.Dispose();
-    }
-
-    private static void Complete(Activity? span, RouteInfo route, CapacityLimiter capacity, TenantTicket? ticket, UsageDetails? usage, string modelGroup, long started, string outcome)
-    {
-        var (input, output) = (usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0);
-        capacity.Settle(route.Deployment, route.Reservation, input + output);
-        ticket?.RecordUsage(route.Deployment, input, output);
-        RouterTelemetry.Usage(span, route.Deployment.Options.Model, usage?.InputTokenCount, usage?.OutputTokenCount);
-        RouterTelemetry.RequestFinished(modelGroup, outcome, Stopwatch.GetElapsedTime(started));
-        span?.Dispose();
-    }
-
-    private static void WriteRouteHeaders(HttpResponse response, RouteInfo route, Activity? span)
+    private static void WriteRouteHeaders(HttpResponse response, RouteInfo route)
     {
         var headers = response.Headers;
         var deployment = route.Deployment;
@@ -142,16 +100,6 @@ public static class ChatCompletionsApi
         headers["x-switchyard-model-group"] = route.ModelGroup;
         headers["x-switchyard-attempts"] = route.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
         headers["x-switchyard-fallback"] = route.FellBack ? "true" : "false";
-        if (span is not null)
-        {
-            headers["x-switchyard-trace-id"] = span.TraceId.ToHexString();
-            span.SetTag("switchyard.deployment", deployment.Name);
-            span.SetTag("switchyard.region", deployment.Options.Region);
-            span.SetTag("switchyard.account", deployment.Options.Account);
-            span.SetTag("switchyard.attempts", route.Attempts);
-            span.SetTag("switchyard.fallback", route.FellBack);
-            span.SetTag("gen_ai.provider.name", deployment.Provider.TelemetryName);
-        }
     }
 
     private static async Task<ChatCompletionRequest> ReadRequestAsync(HttpContext http, int maxBytes)

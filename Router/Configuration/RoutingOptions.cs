@@ -134,7 +134,14 @@ public sealed class TimeoutOptions
     [Range(1, 3_600)]
     public int AttemptSeconds { get; set; } = 30;
 
-    /// <summary>Deadline for the whole request, every attempt and backoff included.</summary>
+    /// <summary>Deadline for the whole request, every attempt and backoff included, and a stream to its last chunk.</summary>
     [Range(1, 3_600)]
     public int OverallSeconds { get; set; } = 300;
+
+    /// <summary>
+    /// Longest silence between two updates of a stream once its first one has arrived: an upstream that
+    /// stalls longer is cut, and the client gets an error event instead of waiting for the overall deadline.
+    /// </summary>
+    [Range(1, 3_600)]
+    public int StreamIdleSeconds { get; set; } = 30;
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Switchyard.Router.Routing;
@@ -7,16 +6,12 @@ namespace Switchyard.Router.OpenAI;
 
 /// <summary>
 /// A routed stream as Server-Sent Events: each update is written and flushed as it arrives (no
-/// buffering), the stream ends with <c>data: [DONE]</c>, and a failure after the first token ends it
-/// with an explicit error event instead of a silent truncation.
+/// buffering) and the stream ends with <c>data: [DONE]</c>. However it ends otherwise (upstream
+/// failure, idle upstream, overall deadline, anything unexpected), a client still listening gets an
+/// explicit OpenAI-style error event and no <c>[DONE]</c>, never a silent truncation. The request's
+/// lifetime is ended here either way.
 /// </summary>
-public sealed class ChatCompletionStreamResult(
-    string id,
-    string model,
-    PrimedStream stream,
-    bool includeUsage,
-    bool recordContent,
-    Action<StreamOutcome> onCompleted) : IResult
+public sealed class ChatCompletionStreamResult(string id, RoutedStream stream, ChatRequestLifetime lifetime, bool includeUsage) : IResult
 {
     private static readonly byte[] DataPrefix = "data: "u8.ToArray();
     private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
@@ -29,61 +24,54 @@ public sealed class ChatCompletionStreamResult(
         response.Headers.CacheControl = "no-cache";
         var body = response.Body;
         var cancellation = httpContext.RequestAborted;
-        var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        UsageDetails? usage = null;
+        var created = httpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeSeconds();
+        var model = lifetime.Route!.Deployment.Options.Model;
         var toolIndex = 0;
         var first = true;
-        var transcript = recordContent ? new System.Text.StringBuilder() : null;
 
         try
         {
-            await using (stream)
+            for (var update = await stream.NextAsync(); update is not null; update = await stream.NextAsync())
             {
-                for (var update = stream.First; update is not null; update = await stream.NextAsync())
+                var delta = new ChunkDelta
                 {
-                    usage = update.Contents.OfType<UsageContent>().LastOrDefault()?.Details ?? usage;
-                    var delta = new ChunkDelta
+                    Role = first ? "assistant" : null,
+                    Content = update.Text is { Length: > 0 } text ? text : null,
+                    ToolCalls = update.Contents.OfType<FunctionCallContent>().Select(call => new ChunkToolCall
                     {
-                        Role = first ? "assistant" : null,
-                        Content = update.Text is { Length: > 0 } text ? text : null,
-                        ToolCalls = update.Contents.OfType<FunctionCallContent>().Select(call => new ChunkToolCall
-                        {
-                            Index = toolIndex++,
-                            Id = call.CallId,
-                            Type = "function",
-                            Function = new FunctionCall { Name = call.Name, Arguments = ChatResponseMapper.SerializeArguments(call) },
-                        }).ToList() is { Count: > 0 } calls ? calls : null,
-                    };
-                    var finish = ChatResponseMapper.FinishReason(update.FinishReason);
-                    if (delta.Role is null && delta.Content is null && delta.ToolCalls is null && finish is null)
-                    {
-                        continue;
-                    }
-
-                    first = false;
-                    transcript?.Append(delta.Content);
-                    await WriteAsync(body, new ChatCompletionChunk { Id = id, Created = created, Model = model, Choices = [new ChunkChoice { Delta = delta, FinishReason = finish }] }, cancellation);
+                        Index = toolIndex++,
+                        Id = call.CallId,
+                        Type = "function",
+                        Function = new FunctionCall { Name = call.Name, Arguments = ChatResponseMapper.SerializeArguments(call) },
+                    }).ToList() is { Count: > 0 } calls ? calls : null,
+                };
+                var finish = ChatResponseMapper.FinishReason(update.FinishReason);
+                if (delta.Role is null && delta.Content is null && delta.ToolCalls is null && finish is null)
+                {
+                    continue;
                 }
+
+                first = false;
+                await WriteAsync(body, new ChatCompletionChunk { Id = id, Created = created, Model = model, Choices = [new ChunkChoice { Delta = delta, FinishReason = finish }] }, cancellation);
             }
 
             if (includeUsage)
             {
-                await WriteAsync(body, new ChatCompletionChunk { Id = id, Created = created, Model = model, Choices = [], Usage = ChatResponseMapper.ToUsage(usage) }, cancellation);
+                await WriteAsync(body, new ChatCompletionChunk { Id = id, Created = created, Model = model, Choices = [], Usage = ChatResponseMapper.ToUsage(lifetime.ReportedUsage) }, cancellation);
             }
 
             await body.WriteAsync(Done, cancellation);
             await body.FlushAsync(cancellation);
-            onCompleted(new StreamOutcome(usage, transcript?.ToString(), Interrupted: false));
+            lifetime.Complete();
         }
-        catch (Exception failure) when (failure is Providers.ProviderException or IOException && !cancellation.IsCancellationRequested)
+        catch (Exception failure)
         {
-            Activity.Current?.AddEvent(new ActivityEvent("switchyard.stream_failed_after_first_token", tags: new ActivityTagsCollection { ["switchyard.reason"] = failure.Message }));
-            onCompleted(new StreamOutcome(usage, transcript?.ToString(), Interrupted: true));
-            var error = new ErrorResponse { Error = new ErrorDetail { Message = $"The upstream stream failed after tokens were sent: {failure.Message}", Type = "server_error", Code = "stream_interrupted" } };
-            await body.WriteAsync(DataPrefix, cancellation);
-            await JsonSerializer.SerializeAsync(body, error, OpenAIJsonContext.Default.ErrorResponse, cancellation);
-            await body.WriteAsync(EventEnd, cancellation);
-            await body.FlushAsync(cancellation);
+            // Headers and tokens are out, so no exception handler can answer any more: the lifetime says what
+            // the client is told (nothing when it has gone), and the stream ends on that error event.
+            if (lifetime.Fail(failure) is { } error)
+            {
+                await WriteErrorAsync(body, OpenAIErrorResult.From(error).Error, cancellation);
+            }
         }
     }
 
@@ -94,48 +82,19 @@ public sealed class ChatCompletionStreamResult(
         await body.WriteAsync(EventEnd, cancellation);
         await body.FlushAsync(cancellation);
     }
-}
 
-/// <summary>How a stream ended: usage as reported, the text sent (only when content recording is on), and whether it was cut.</summary>
-public sealed record StreamOutcome(UsageDetails? Usage, string? Text, bool Interrupted);
-
-/// <summary>
-/// An upstream stream whose first update has already arrived (so the route is settled), owning the
-/// cancellation source that bounds the rest of the stream.
-/// </summary>
-public sealed class PrimedStream(IAsyncEnumerator<ChatResponseUpdate> updates, ChatResponseUpdate? first, CancellationTokenSource lifetime) : IAsyncDisposable
-{
-    public ChatResponseUpdate? First { get; } = first;
-
-    public async ValueTask<ChatResponseUpdate?> NextAsync() => await updates.MoveNextAsync() ? updates.Current : null;
-
-    /// <summary>Starts the stream on a deployment and waits for its first update within the attempt deadline.</summary>
-    public static async Task<PrimedStream> StartAsync(Deployment deployment, RouteRequest request, CancellationToken attemptDeadline, CancellationToken requestAborted, TimeSpan lifetimeLimit)
+    private static async Task WriteErrorAsync(Stream body, ErrorDetail error, CancellationToken cancellation)
     {
-        // The stream outlives the attempt: it is bound to the request and the overall deadline, and the
-        // attempt's first-token deadline only watches the wait for the first update.
-        var lifetime = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
-        lifetime.CancelAfter(lifetimeLimit);
-        var updates = deployment.Client.GetStreamingResponseAsync(request.Messages, request.Options, lifetime.Token).GetAsyncEnumerator(lifetime.Token);
         try
         {
-            await using (attemptDeadline.Register(static state => ((CancellationTokenSource)state!).Cancel(), lifetime))
-            {
-                var first = await updates.MoveNextAsync() ? updates.Current : null;
-                return new PrimedStream(updates, first, lifetime);
-            }
+            await body.WriteAsync(DataPrefix, cancellation);
+            await JsonSerializer.SerializeAsync(body, new ErrorResponse { Error = error }, OpenAIJsonContext.Default.ErrorResponse, cancellation);
+            await body.WriteAsync(EventEnd, cancellation);
+            await body.FlushAsync(cancellation);
         }
-        catch
+        catch (Exception e) when (e is IOException or OperationCanceledException)
         {
-            await updates.DisposeAsync();
-            lifetime.Dispose();
-            throw;
+            // The client left while being told: the request has already ended with its outcome.
         }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await updates.DisposeAsync();
-        lifetime.Dispose();
     }
 }

@@ -19,6 +19,3 @@ public sealed record RouteRequest(
 
 /// <summary>Where and how a request was finally served.</summary>
 public sealed record RouteInfo(Deployment Deployment, string ModelGroup, int Attempts, bool FellBack, CapacityReservation Reservation);
-
-/// <summary>A served attempt's result with its route.</summary>
-public sealed record Routed<T>(T Value, RouteInfo Route);

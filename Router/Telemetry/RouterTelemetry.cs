@@ -74,8 +74,46 @@ public static class RouterTelemetry
     public static void AttemptFinished(Routing.Deployment deployment, string outcome) =>
         Attempts.Add(1, new("switchyard.deployment", deployment.Name), new("switchyard.outcome", outcome));
 
-    public static void RequestFinished(string modelGroup, string outcome, TimeSpan duration)
+    /// <summary>Tags the request span with the route that served it.</summary>
+    public static void Served(Activity? request, Routing.RouteInfo route)
     {
+        if (request is null)
+        {
+            return;
+        }
+
+        var deployment = route.Deployment;
+        request.SetTag("switchyard.deployment", deployment.Name);
+        request.SetTag("switchyard.region", deployment.Options.Region);
+        request.SetTag("switchyard.account", deployment.Options.Account);
+        request.SetTag("switchyard.attempts", route.Attempts);
+        request.SetTag("switchyard.fallback", route.FellBack);
+        request.SetTag("gen_ai.provider.name", deployment.Provider.TelemetryName);
+    }
+
+    /// <summary>A stream cut after its first token: the reason, with the upstream's detail, stays on the span.</summary>
+    public static void StreamCut(Activity? request, string outcome, string detail) =>
+        request?.AddEvent(new ActivityEvent("switchyard.stream_failed_after_first_token", tags: new ActivityTagsCollection
+        {
+            ["switchyard.reason"] = outcome,
+            ["switchyard.detail"] = detail,
+        }));
+
+    /// <summary>Ends the request span with its outcome (status Error with <paramref name="errorType"/> unless it succeeded) and counts it.</summary>
+    public static void RequestFinished(Activity? request, string modelGroup, string outcome, string? errorType, string? description, TimeSpan duration)
+    {
+        if (request is not null)
+        {
+            request.SetTag("switchyard.outcome", outcome);
+            if (errorType is not null)
+            {
+                request.SetTag("error.type", errorType);
+                request.SetStatus(ActivityStatusCode.Error, description);
+            }
+
+            request.Stop();
+        }
+
         Requests.Add(1, new("gen_ai.request.model", modelGroup), new("switchyard.outcome", outcome));
         Duration.Record(duration.TotalSeconds, new("gen_ai.request.model", modelGroup), new("switchyard.outcome", outcome));
     }
@@ -83,13 +121,18 @@ public static class RouterTelemetry
     public static void FirstToken(string modelGroup, TimeSpan elapsed) =>
         TimeToFirstToken.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("gen_ai.request.model", modelGroup));
 
-    public static void Usage(Activity? request, string responseModel, long? input, long? output)
+    /// <summary>Tokens charged for the request; <paramref name="estimated"/> when the provider did not report them all.</summary>
+    public static void Usage(Activity? request, string responseModel, long? input, long? output, bool estimated)
     {
         if (request is not null)
         {
             request.SetTag("gen_ai.response.model", responseModel);
             request.SetTag("gen_ai.usage.input_tokens", input);
             request.SetTag("gen_ai.usage.output_tokens", output);
+            if (estimated)
+            {
+                request.SetTag("switchyard.usage_estimated", true);
+            }
         }
 
         if (input is { } i)

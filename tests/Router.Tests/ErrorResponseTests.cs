@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.AI;
 
 namespace Switchyard.Router.Tests;
 
@@ -92,7 +93,10 @@ public sealed class ErrorResponseTests(RouterHost host) : IAsyncLifetime
     public async Task An_unexpected_exception_is_a_generic_500_with_the_trace_id_in_every_environment(string environment)
     {
         await using var app = host.WithWebHostBuilder(builder => builder.UseEnvironment(environment));
-        host.Upstream.Behaviour["model-west"] = () => new InvalidOperationException("secret: Password=hunter2 at /srv/keys");
+        // Whatever a provider throws fails over (RequestLifetimeTests); an answer the Router itself cannot
+        // map is a fault of the Router's, which is what this handler is for.
+        host.Upstream.Answers["model-west"] = () => new ChatResponse(new ChatMessage(ChatRole.Assistant,
+            [new FunctionCallContent("call-1", "lookup", new Dictionary<string, object?> { ["value"] = new Unmappable() })]));
 
         using var response = await app.CreateClient().PostAsync("/v1/chat/completions", Json("""{"model":"solo","messages":[{"role":"user","content":"hi"}]}"""));
 
@@ -166,6 +170,12 @@ public sealed class ErrorResponseTests(RouterHost host) : IAsyncLifetime
             payload.Append(body, lineEnd + 2, size);
             at = lineEnd + 2 + size + 2;
         }
+    }
+
+    /// <summary>A tool-call argument whose serialization fails with a message that must not reach the client.</summary>
+    private sealed class Unmappable
+    {
+        public string Value => throw new InvalidOperationException("secret: Password=hunter2 at /srv/keys");
     }
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");

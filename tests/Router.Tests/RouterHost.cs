@@ -55,7 +55,7 @@ public sealed class RouterHost : WebApplicationFactory<Program>, IAsyncLifetime
         await _redis.DisposeAsync();
     }
 
-    /// <summary>Every scripted deployment healthy, capacity windows empty, breakers closed, no calls recorded.</summary>
+    /// <summary>Every scripted deployment healthy with its default answer, capacity windows empty, breakers closed, no calls recorded.</summary>
     public async Task ResetAsync()
     {
         await Services.GetRequiredService<Switchyard.Admission.TenantStore>().ResetAllUsageAsync();
@@ -63,6 +63,9 @@ public sealed class RouterHost : WebApplicationFactory<Program>, IAsyncLifetime
         {
             Upstream.Succeed(model);
         }
+
+        Upstream.Streams.Clear();
+        Upstream.Answers.Clear();
 
         using var client = CreateClient();
         using var reset = new HttpRequestMessage(HttpMethod.Post, "/admin/reset");

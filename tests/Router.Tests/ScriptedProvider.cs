@@ -14,6 +14,15 @@ public sealed class ScriptedProvider : IProvider
 {
     public ConcurrentDictionary<string, Func<Exception?>> Behaviour { get; } = new();
 
+    /// <summary>
+    /// Streams by model id that replace the scripted answer's: each gets the call's cancellation token, so
+    /// a script can stall, trickle, throw mid-stream, and see whether the Router cancelled it.
+    /// </summary>
+    public ConcurrentDictionary<string, Func<CancellationToken, IAsyncEnumerable<ChatResponseUpdate>>> Streams { get; } = new();
+
+    /// <summary>Whole answers by model id that replace the scripted one.</summary>
+    public ConcurrentDictionary<string, Func<ChatResponse>> Answers { get; } = new();
+
     public ConcurrentQueue<string> Calls { get; } = new();
 
     public string Name => "scripted";
@@ -40,6 +49,11 @@ public sealed class ScriptedProvider : IProvider
                 throw failure;
             }
 
+            if (owner.Answers.TryGetValue(model, out var answer))
+            {
+                return answer();
+            }
+
             return new ChatResponse(new ChatMessage(ChatRole.Assistant, $"answer from {model}"))
             {
                 ModelId = model,
@@ -50,6 +64,17 @@ public sealed class ScriptedProvider : IProvider
 
         public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
+            if (owner.Streams.TryGetValue(model, out var script))
+            {
+                owner.Calls.Enqueue(model);
+                await foreach (var update in script(cancellationToken).WithCancellation(cancellationToken))
+                {
+                    yield return update;
+                }
+
+                yield break;
+            }
+
             var response = await GetResponseAsync(messages, options, cancellationToken);
             foreach (var word in response.Text.Split(' '))
             {

@@ -1,0 +1,227 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Extensions.AI;
+using Switchyard.Router.Providers;
+using Switchyard.Router.Telemetry;
+using Switchyard.Router.Tenancy;
+
+namespace Switchyard.Router.Routing;
+
+/// <summary>
+/// The one owner of an admitted chat request from routing to its last byte: its span, its tenant
+/// ticket, the overall deadline, and once routing has served it, the route's capacity reservation
+/// and upstream stream. Every way the request ends goes through <see cref="Complete"/>,
+/// <see cref="Fail"/> or, as a last resort, <see cref="DisposeAsync"/>, and ends it exactly once:
+/// the span stops with the outcome as its status, the reservation is settled and the tenant charged
+/// with the tokens used (estimated from what was streamed when the provider's usage never came),
+/// and the outcome lands in the metrics.
+/// </summary>
+public sealed partial class ChatRequestLifetime : IAsyncDisposable
+{
+    private readonly TenantTicket? _ticket;
+    private readonly CapacityLimiter _capacity;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly long _started;
+    private readonly CancellationToken _requestAborted;
+    private readonly CancellationTokenSource _cancellation;
+    private readonly CancellationTokenRegistration _abortLink;
+    private readonly StringBuilder? _transcript;
+    private RoutedStream? _stream;
+    private UsageDetails? _usage;
+    private long _outputChars;
+    private int _ended;
+
+    internal ChatRequestLifetime(RouteRequest request, RoutingTable table, TenantTicket? ticket, bool streaming, long started,
+        CapacityLimiter capacity, TimeProvider clock, ILogger logger, CancellationToken requestAborted)
+    {
+        Request = request;
+        Table = table;
+        Streaming = streaming;
+        _ticket = ticket;
+        _capacity = capacity;
+        _clock = clock;
+        _logger = logger;
+        _started = started;
+        _requestAborted = requestAborted;
+        Overall = TimeSpan.FromSeconds(table.Options.Timeouts.OverallSeconds);
+        // The deadline counts from the request's arrival, admission included, as Remaining does.
+        var left = Overall - clock.GetElapsedTime(started);
+        _cancellation = new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.Zero, clock);
+        _abortLink = requestAborted.Register(static state => ((CancellationTokenSource)state!).Cancel(), _cancellation);
+        Span = RouterTelemetry.StartRequest(request.ModelGroup, streaming);
+        if (table.Options.RecordContent)
+        {
+            RouterTelemetry.RecordInput(Span, request.Messages);
+            _transcript = new StringBuilder();
+        }
+    }
+
+    public RouteRequest Request { get; }
+
+    /// <summary>The routing table snapshot the request was admitted under; it keeps it to the end.</summary>
+    public RoutingTable Table { get; }
+
+    public bool Streaming { get; }
+
+    /// <summary>The server span <c>chat &lt;model group&gt;</c>; null when nobody listens.</summary>
+    public Activity? Span { get; }
+
+    /// <summary>Where the request was served; null until routing has served it.</summary>
+    public RouteInfo? Route { get; private set; }
+
+    /// <summary>The usage the provider reported, if it did.</summary>
+    public UsageDetails? ReportedUsage => _usage;
+
+    /// <summary>Deadline for the whole request, routing and streaming included.</summary>
+    public TimeSpan Overall { get; }
+
+    public TimeSpan Remaining => Overall - _clock.GetElapsedTime(_started);
+
+    /// <summary>Cancelled when the client goes away or the overall deadline passes.</summary>
+    public CancellationToken Cancellation => _cancellation.Token;
+
+    public bool ClientGone => _requestAborted.IsCancellationRequested;
+
+    /// <summary>The overall deadline has passed (by the clock too, so that no timer firing a moment earlier passes for something else).</summary>
+    public bool DeadlineExpired => !ClientGone && (_cancellation.IsCancellationRequested || Remaining <= TimeSpan.Zero);
+
+    /// <summary>Routing hands over the winning attempt's route and, with it, its capacity reservation.</summary>
+    internal void Served(RouteInfo route)
+    {
+        Route = route;
+        RouterTelemetry.Served(Span, route);
+        if (Streaming)
+        {
+            RouterTelemetry.FirstToken(Request.ModelGroup, _clock.GetElapsedTime(_started));
+        }
+    }
+
+    /// <summary>Takes the served stream, disposed when the request is over.</summary>
+    internal void Own(RoutedStream stream) => _stream = stream;
+
+    /// <summary>Records a whole answer's usage and text.</summary>
+    internal void Observe(ChatResponse response)
+    {
+        _usage = response.Usage;
+        foreach (var message in response.Messages)
+        {
+            _outputChars = checked(_outputChars + TokenEstimate.OutputChars(message.Contents));
+        }
+
+        _transcript?.Append(response.Text);
+    }
+
+    /// <summary>Records a stream update as it passes: the usage when it comes, else the text that counts toward the estimate.</summary>
+    internal void Observe(ChatResponseUpdate update)
+    {
+        _outputChars = checked(_outputChars + TokenEstimate.OutputChars(update.Contents));
+        if (update.Contents.OfType<UsageContent>().LastOrDefault() is { } usage)
+        {
+            _usage = usage.Details;
+        }
+
+        _transcript?.Append(update.Text);
+    }
+
+    /// <summary>The request succeeded: the answer or the whole stream, [DONE] included, went out.</summary>
+    public void Complete() => End("success", null, null);
+
+    /// <summary>
+    /// Ends the request after <paramref name="failure"/> and says what the client is to be told: the
+    /// failure itself for a routing error, otherwise an error in the shape clients know (for a stream,
+    /// sent as its last event); null when the client has gone and nobody is listening.
+    /// </summary>
+    public RoutingException? Fail(Exception failure)
+    {
+        var traceId = Span?.TraceId.ToHexString();
+        var (outcome, answer) = failure switch
+        {
+            _ when ClientGone => ("client_closed", null),
+            RoutingException routing => (routing.Code, routing),
+            _ when DeadlineExpired => ("deadline_exceeded", new RoutingException(504, "timeout", "deadline_exceeded",
+                $"The request did not finish within its deadline of {Overall.TotalSeconds:F0} s.")),
+            StreamIdleTimeoutException idle => ("stream_idle_timeout", new RoutingException(504, "timeout", "stream_idle_timeout",
+                $"The upstream sent nothing for {idle.Idle.TotalSeconds:F0} s, so the stream was cut.")),
+            ProviderException => ("stream_interrupted", new RoutingException(502, "server_error", "stream_interrupted",
+                $"The upstream stream failed after tokens were sent.{TraceSuffix(traceId)}")),
+            _ => ("server_error", new RoutingException(500, "server_error", "internal_error",
+                $"The server had an error while processing your request.{TraceSuffix(traceId)}")),
+        };
+        if (Streaming && Route is { } route && outcome is not "client_closed")
+        {
+            // After the first token nothing is rethrown: this is the only record of why the stream was cut.
+            RouterTelemetry.StreamCut(Span, outcome, failure.Message);
+            if (answer?.StatusCode == 500)
+            {
+                LogUnexpected(_logger, Request.ModelGroup, route.Deployment.Name, failure);
+            }
+            else
+            {
+                LogCut(_logger, Request.ModelGroup, route.Deployment.Name, outcome, failure);
+            }
+        }
+
+        // An unexpected exception keeps its type and detail on the span only; the client gets the generic answer.
+        var unexpected = answer?.StatusCode == 500 && failure is not RoutingException;
+        if (unexpected)
+        {
+            Span?.AddException(failure);
+        }
+
+        End(outcome, unexpected ? failure.GetType().FullName : outcome, failure.Message);
+        return answer;
+
+        static string TraceSuffix(string? traceId) => traceId is null ? "" : $" Trace id: {traceId}.";
+    }
+
+    /// <summary>Ends the request if nothing else did (a path nobody foresaw), then lets go of the stream and the deadline.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        End("abandoned", "abandoned", "The request ended without an outcome.");
+        try
+        {
+            if (_stream is not null)
+            {
+                await _stream.DisposeAsync();
+            }
+        }
+        finally
+        {
+            await _abortLink.DisposeAsync();
+            _cancellation.Dispose();
+        }
+    }
+
+    private void End(string outcome, string? errorType, string? errorDescription)
+    {
+        if (Interlocked.Exchange(ref _ended, 1) != 0)
+        {
+            return;
+        }
+
+        var span = Span;
+        if (Route is { } route)
+        {
+            // Served means the provider took the prompt: what it reported, else the estimate, is what the request cost.
+            var input = _usage?.InputTokenCount ?? TokenEstimate.ForPrompt(Request.Messages);
+            var output = _usage?.OutputTokenCount ?? TokenEstimate.ForText(_outputChars);
+            _capacity.Settle(route.Deployment, route.Reservation, checked(input + output));
+            _ticket?.RecordUsage(route.Deployment, input, output);
+            RouterTelemetry.Usage(span, route.Deployment.Options.Model, input, output,
+                estimated: _usage?.InputTokenCount is null || _usage.OutputTokenCount is null);
+            if (_transcript is not null)
+            {
+                RouterTelemetry.RecordOutput(span, _transcript.ToString());
+            }
+        }
+
+        RouterTelemetry.RequestFinished(span, Request.ModelGroup, outcome, errorType, errorDescription, _clock.GetElapsedTime(_started));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stream of {ModelGroup} from {Deployment} cut after tokens were sent: {Outcome}")]
+    private static partial void LogCut(ILogger logger, string modelGroup, string deployment, string outcome, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stream of {ModelGroup} from {Deployment} failed unexpectedly after tokens were sent")]
+    private static partial void LogUnexpected(ILogger logger, string modelGroup, string deployment, Exception exception);
+}

@@ -47,6 +47,11 @@ test("account sharding: two distinct accounts, 10 + 10 successful, a Region tabl
   const results = await Promise.all(Array.from({ length: 20 }, (_, i) =>
     i % 2 === 0 ? send(i + 1, profiles.primary, "ACCOUNT1") : send(i + 1, profiles.secondary, "ACCOUNT2")));
   const successful = (type) => results.filter((r) => r.accountType === type && r.success).length;
+  console.log("Account    | Total | Success | Failed");
+  for (const type of ["ACCOUNT1", "ACCOUNT2"]) {
+    const total = results.filter((r) => r.accountType === type).length;
+    console.log(`${type}   | ${String(total).padStart(5)} | ${String(successful(type)).padStart(7)} | ${String(total - successful(type)).padStart(6)}`);
+  }
   assert.equal(successful("ACCOUNT1"), 10, JSON.stringify(results.filter((r) => !r.success)));
   assert.equal(successful("ACCOUNT2"), 10, JSON.stringify(results.filter((r) => !r.success)));
 

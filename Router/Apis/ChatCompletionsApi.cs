@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.AI;
 using Switchyard.Router.OpenAI;
 using Switchyard.Router.Routing;
@@ -35,19 +33,23 @@ public static class ChatCompletionsApi
         HttpContext http, ChatRouter router, CapacityLimiter capacity, RoutingTableProvider tables, TenantGate tenants)
     {
         var started = Stopwatch.GetTimestamp();
-        var options = tables.Current.Options;
+        var table = tables.Current;
+        var options = table.Options;
         var cancellation = http.RequestAborted;
-        ChatCompletionRequest wire;
+        ChatCompletionRequest? wire = null;
         RouteRequest request;
         TenantTicket? ticket;
         try
         {
             var tenant = await tenants.AuthenticateAsync(http);
-            wire = await ReadRequestAsync(http, options.MaxRequestBodyBytes);
-            (request, ticket) = await tenants.AdmitAsync(http, tenant, ChatRequestMapper.Map(wire));
+            wire = await ChatRequestReader.ReadAsync(http, options.MaxRequestBodyBytes);
+            // Every check that needs no store runs before admission: a refused request costs the tenant nothing.
+            var mapped = ChatRequestMapper.Map(wire, group => table.Groups.TryGetValue(group, out var found) ? found.MaxOutputTokens : null);
+            (request, ticket) = await tenants.AdmitAsync(http, tenant, mapped);
         }
         catch (RoutingException refused)
         {
+            RouterTelemetry.RequestRefused(table, wire?.Model, refused.Code, Stopwatch.GetElapsedTime(started));
             return OpenAIErrorResult.From(refused);
         }
 
@@ -151,30 +153,6 @@ public static class ChatCompletionsApi
             span.SetTag("switchyard.attempts", route.Attempts);
             span.SetTag("switchyard.fallback", route.FellBack);
             span.SetTag("gen_ai.provider.name", deployment.Provider.TelemetryName);
-        }
-    }
-
-    private static async Task<ChatCompletionRequest> ReadRequestAsync(HttpContext http, int maxBytes)
-    {
-        if (http.Request.ContentLength > maxBytes)
-        {
-            throw new RoutingException(413, "invalid_request_error", "request_too_large", $"The request body exceeds {maxBytes} bytes.");
-        }
-
-        // A body without Content-Length that grows past the limit makes Kestrel throw a 413, which OpenAIExceptionHandler answers.
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = maxBytes;
-        }
-
-        try
-        {
-            return await JsonSerializer.DeserializeAsync(http.Request.Body, OpenAIJsonContext.Default.ChatCompletionRequest, http.RequestAborted)
-                ?? throw RoutingException.InvalidRequest("The request body must be a JSON object.", null, "invalid_json");
-        }
-        catch (JsonException e)
-        {
-            throw RoutingException.InvalidRequest($"The request body is not valid JSON for a chat completion: {e.Message}", null, "invalid_json");
         }
     }
 }

@@ -133,7 +133,7 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
 
         Assert.Equal("partial", Assert.Single(received).Text);
         Assert.Equal(expected, failure.Kind);
-        Assert.Contains("stream broke", failure.Message);
+        Assert.Contains("stream broke", failure.Detail);
     }
 
     [Theory]
@@ -162,7 +162,7 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
         Assert.Equal(errorType, failure.ErrorType);
         Assert.Equal(status, failure.StatusCode);
         Assert.Equal(TimeSpan.FromMilliseconds(1500), failure.RetryAfter);
-        Assert.Contains(message, failure.Message);
+        Assert.Contains(message, failure.Detail);
     }
 
     [Fact]
@@ -184,7 +184,7 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
             Accounts = { ["test"] = new BedrockAccountOptions { AccessKeyId = "AKIATEST", SecretAccessKey = "secret" } },
             Endpoints = { ["us-east-1"] = address },
         };
-        var provider = new BedrockProvider(new StaticOptionsMonitor<BedrockOptions>(options), new SocketsHttpHandler());
+        var provider = new BedrockProvider(new StaticOptionsMonitor<BedrockOptions>(options), new SocketsHttpHandler(), TimeProvider.System);
         return provider.CreateClient(new DeploymentOptions { Provider = "bedrock", Account = "test", Region = "us-east-1", Model = ModelId });
     }
 

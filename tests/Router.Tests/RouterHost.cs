@@ -10,7 +10,8 @@ namespace Switchyard.Router.Tests;
 /// <summary>
 /// The real Router app (in memory) over a real Redis-compatible server, with deployments served by
 /// <see cref="ScriptedProvider"/>: "primary" (rpm 2) falls back to "backup"; "pair" has two
-/// deployments for failover; "solo" has one.
+/// deployments for failover ("east" takes at most 8,192 output tokens, so the group does too); "solo"
+/// has one (the default maximum for a model of unknown family).
 /// </summary>
 public sealed class RouterHost : WebApplicationFactory<Program>, IAsyncLifetime
 {
@@ -108,6 +109,7 @@ public sealed class RouterHost : WebApplicationFactory<Program>, IAsyncLifetime
                 ["Routing:Deployments:east:Account"] = "a",
                 ["Routing:Deployments:east:Region"] = "us-east-1",
                 ["Routing:Deployments:east:Model"] = "model-east",
+                ["Routing:Deployments:east:MaxOutputTokens"] = "8192",
                 ["Routing:Deployments:west:Provider"] = "scripted",
                 ["Routing:Deployments:west:Account"] = "b",
                 ["Routing:Deployments:west:Region"] = "us-west-2",

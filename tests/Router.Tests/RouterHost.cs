@@ -89,6 +89,8 @@ public sealed class RouterHost : WebApplicationFactory<Program>, IAsyncLifetime
             config.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["ConnectionStrings:cache"] = _redis.ConnectionString,
+                // A line per request would be most of the work in the fuzz suite's 20,000.
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
                 ["Quotas:AdminKey"] = AdminKey,
                 // Test classes run in parallel on two cores with the store in-process: be patient with it.
                 ["Admission:StoreTimeout"] = "00:00:02",

@@ -65,6 +65,7 @@ public sealed class RequestValidationTests(RouterHost host) : IAsyncLifetime
     [InlineData("[]", "invalid_json")]
     [InlineData("\"text\"", "invalid_json")]
     [InlineData("{\"model\":\"pair\",", "invalid_json")]
+    [InlineData("{\"model\":\"pair\",\"user\":" + "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[" + "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]" + "}", "invalid_json")]
     public async Task A_body_that_is_not_a_json_object_is_a_400(string body, string code)
     {
         using var response = await PostAsync(body);

@@ -10,7 +10,8 @@ namespace Switchyard.Router.Tests.Fuzz;
 /// <summary>
 /// Throws generated and mutated requests (<see cref="ChatRequestGen"/>) at the Router and asserts what
 /// issue 13 asks of hostile input: no answer is a 5xx, every error body is OpenAI's shape, and so is every
-/// error event of a stream. The seed is fixed, so a failure names a case that reproduces; the number of
+/// error event of a stream. The Router runs in memory over <see cref="RouterHost"/>'s real store and
+/// scripted upstreams. The seed is fixed, so a failure names a case that reproduces; the number of
 /// cases is <c>SWITCHYARD_FUZZ_CASES</c> (default 20,000; bench/fuzz runs 1,000,000).
 /// </summary>
 [Collection(nameof(RouterHostCollection))]
@@ -43,8 +44,11 @@ public sealed class RouterFuzzTests(RouterHost host, ITestOutputHelper output) :
         var cases = int.TryParse(Environment.GetEnvironmentVariable(CasesVariable), NumberStyles.None, CultureInfo.InvariantCulture, out var configured) && configured > 0
             ? configured
             : DefaultCases;
-        using var client = host.CreateClient();
-        client.DefaultRequestHeaders.Authorization = null; // each case sets its own, or none
+        // In memory (TestServer), not over the host's loopback socket: a request refused before its body is
+        // read (401, 413) may have its connection closed while a socket client is still sending, which
+        // would be the harness failing, not the Router.
+        await using var app = host.WithWebHostBuilder(_ => { });
+        using var client = app.Server.CreateClient();
         var generator = new ChatRequestGen();
         var failures = new ConcurrentQueue<string>();
         var statuses = new ConcurrentDictionary<int, int>();

@@ -182,13 +182,15 @@ public static class ChatRequestMapper
                         throw InvalidType(partParam, "an object", Describe(part.ValueKind));
                     }
 
-                    if (!part.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
+                    var type = Member(part, "type", partParam);
+                    if (type.ValueKind != JsonValueKind.String)
                     {
                         throw InvalidType($"{partParam}.type", "a string", type.ValueKind == JsonValueKind.Undefined ? "nothing" : Describe(type.ValueKind));
                     }
 
-                    Check(type.ValueEquals("text"u8), "Only text content parts are supported.", $"{partParam}.type");
-                    if (!part.TryGetProperty("text", out var partText) || partText.ValueKind != JsonValueKind.String)
+                    Check(Text(type, $"{partParam}.type") == "text", "Only text content parts are supported.", $"{partParam}.type");
+                    var partText = Member(part, "text", partParam);
+                    if (partText.ValueKind != JsonValueKind.String)
                     {
                         throw InvalidType($"{partParam}.text", "a string", partText.ValueKind == JsonValueKind.Undefined ? "nothing" : Describe(partText.ValueKind));
                     }
@@ -276,19 +278,39 @@ public static class ChatRequestMapper
                     var other => throw RoutingException.InvalidRequest($"'tool_choice' '{other}' is not none, auto or required.", "tool_choice"),
                 };
             case { ValueKind: JsonValueKind.Object } named:
-                if (!named.TryGetProperty("function", out var function) || function.ValueKind != JsonValueKind.Object)
+                var function = Member(named, "function", "tool_choice");
+                if (function.ValueKind != JsonValueKind.Object)
                 {
                     throw InvalidType("tool_choice.function", "an object", function.ValueKind == JsonValueKind.Undefined ? "nothing" : Describe(function.ValueKind));
                 }
 
-                if (!function.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
+                var name = Member(function, "name", "tool_choice.function");
+                if (name.ValueKind != JsonValueKind.String)
                 {
                     throw InvalidType("tool_choice.function.name", "a string", name.ValueKind == JsonValueKind.Undefined ? "nothing" : Describe(name.ValueKind));
                 }
 
-                return ChatToolMode.RequireSpecific(Text(name, "tool_choice.function.name"));
+                var required = Text(name, "tool_choice.function.name");
+                Check(!string.IsNullOrWhiteSpace(required), "'tool_choice.function.name' must name a function.", "tool_choice.function.name");
+                return ChatToolMode.RequireSpecific(required);
             case { } other:
                 throw InvalidType("tool_choice", "a string or an object", Describe(other.ValueKind));
+        }
+    }
+
+    /// <summary>
+    /// An object's member (Undefined when absent). Finding it compares names, which fails on a name that
+    /// is no text (an escaped lone surrogate): the client's error too.
+    /// </summary>
+    private static JsonElement Member(JsonElement obj, string name, string param)
+    {
+        try
+        {
+            return obj.TryGetProperty(name, out var value) ? value : default;
+        }
+        catch (InvalidOperationException)
+        {
+            throw RoutingException.InvalidRequest($"'{param}' has a member name that is not valid Unicode text.", param);
         }
     }
 

@@ -32,6 +32,7 @@ public sealed class RequestValidationTests(RouterHost host) : IAsyncLifetime
     [InlineData("""{"model":"pair","messages":[{"role":"assistant","tool_calls":[null]}]}""", "messages[0].tool_calls[0]", "invalid_type")]
     [InlineData("""{"model":"pair","messages":[{"role":"user","content":[{"type":1}]}]}""", "messages[0].content[0].type", "invalid_type")]
     [InlineData("""{"model":"pair","tool_choice":{"type":"function","function":"f"},"messages":""" + Hi + "}", "tool_choice.function", "invalid_type")]
+    [InlineData("""{"model":"pair","tool_choice":{"type":"function","function":{"name":" "}},"messages":""" + Hi + "}", "tool_choice.function.name", "invalid_value")]
     // Wrong JSON types and numbers outside their type, anywhere.
     [InlineData("""{"model":"pair","max_tokens":"5","messages":""" + Hi + "}", "max_tokens", "invalid_type")]
     [InlineData("""{"model":"pair","max_tokens":2147483648,"messages":""" + Hi + "}", "max_tokens", "invalid_type")]
@@ -49,6 +50,8 @@ public sealed class RequestValidationTests(RouterHost host) : IAsyncLifetime
     [InlineData("""{"model":"pair","n":2147483647,"messages":""" + Hi + "}", "n", "invalid_value")]
     [InlineData("""{"model":"pair","max_tokens":2147483647,"messages":""" + Hi + "}", "max_tokens", "invalid_value")]
     [InlineData("""{"model":"pair","messages":[{"role":"user","content":"\udfff"}]}""", "messages[0].content", "invalid_value")]
+    [InlineData("""{"model":"pair","messages":[{"role":"user","content":[{"type":"\udfff","text":"hi"}]}]}""", "messages[0].content[0].type", "invalid_value")]
+    [InlineData("""{"model":"pair","messages":[{"role":"user","content":[{"type":"text","\ud800":1}]}]}""", "messages[0].content[0]", "invalid_value")]
     public async Task Malformed_requests_are_400s_naming_the_parameter(string body, string param, string code)
     {
         using var response = await PostAsync(body);

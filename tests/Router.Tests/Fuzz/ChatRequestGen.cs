@@ -18,12 +18,16 @@ public sealed class ChatRequestGen : Gen<FuzzCase>
 
     private static readonly string[] Roles = ["system", "developer", "user", "user", "user", "assistant", "assistant", "tool", "system", "user", "user", "robot"];
 
-    /// <summary>Every member name the request schema has, so added members hit the parser's real paths.</summary>
+    /// <summary>
+    /// Every member name the request schema has, so added members hit the parser's real paths, and some
+    /// written with escapes ("ty\u0070e" is "type"; "\ud800" is no text at all).
+    /// </summary>
     private static readonly string[] Keys =
     [
         "model", "messages", "role", "content", "type", "text", "tool_calls", "id", "function", "name", "arguments", "tools",
         "parameters", "description", "tool_choice", "stop", "stream", "stream_options", "include_usage", "max_tokens",
         "max_completion_tokens", "temperature", "top_p", "n", "user", "tool_call_id", "image_url", "url", "",
+        "\"\\ud800\"", "\"ty\\u0070e\"", "\"\\u0074ext\"", "\"model\\udfff\"",
     ];
 
     /// <summary>Number literals at the edges of int, long, float and double, and past them.</summary>

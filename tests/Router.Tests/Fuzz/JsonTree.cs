@@ -72,6 +72,7 @@ public sealed class JsonArray(List<JsonTree> items) : JsonTree
     }
 }
 
+/// <summary>An object; a key that starts with a quote is an already written JSON string (escapes and all).</summary>
 public sealed class JsonObject(List<KeyValuePair<string, JsonTree>> members) : JsonTree
 {
     public List<KeyValuePair<string, JsonTree>> Members { get; } = members;
@@ -92,7 +93,8 @@ public sealed class JsonObject(List<KeyValuePair<string, JsonTree>> members) : J
                 text.Append(',');
             }
 
-            text.Append(Quote(Members[i].Key)).Append(':');
+            var key = Members[i].Key;
+            text.Append(key.StartsWith('"') ? key : Quote(key)).Append(':');
             Members[i].Value.Write(text);
         }
 

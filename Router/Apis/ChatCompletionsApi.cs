@@ -1,7 +1,6 @@
-using System.Text.Json;
-using Microsoft.AspNetCore.Http.Features;
 using Switchyard.Router.OpenAI;
 using Switchyard.Router.Routing;
+using Switchyard.Router.Telemetry;
 using Switchyard.Router.Tenancy;
 
 namespace Switchyard.Router.Apis;
@@ -31,17 +30,21 @@ public static class ChatCompletionsApi
     private static async Task<IResult> CreateChatCompletionAsync(HttpContext http, ChatRouter router, RoutingTableProvider tables, TenantGate tenants, TimeProvider clock)
     {
         var started = clock.GetTimestamp();
-        ChatCompletionRequest wire;
+        var table = tables.Current;
+        ChatCompletionRequest? wire = null;
         RouteRequest request;
         TenantTicket? ticket;
         try
         {
             var tenant = await tenants.AuthenticateAsync(http);
-            wire = await ReadRequestAsync(http, tables.Current.Options.MaxRequestBodyBytes);
-            (request, ticket) = await tenants.AdmitAsync(http, tenant, ChatRequestMapper.Map(wire));
+            wire = await ChatRequestReader.ReadAsync(http, table.Options.MaxRequestBodyBytes);
+            // Every check that needs no store runs before admission: a refused request costs the tenant nothing.
+            var mapped = ChatRequestMapper.Map(wire, group => table.Groups.TryGetValue(group, out var found) ? found.MaxOutputTokens : null);
+            (request, ticket) = await tenants.AdmitAsync(http, tenant, mapped);
         }
         catch (RoutingException refused)
         {
+            RouterTelemetry.RequestRefused(table, wire?.Model, refused.Code, clock.GetElapsedTime(started));
             return OpenAIErrorResult.From(refused);
         }
 
@@ -100,29 +103,5 @@ public static class ChatCompletionsApi
         headers["x-switchyard-model-group"] = route.ModelGroup;
         headers["x-switchyard-attempts"] = route.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
         headers["x-switchyard-fallback"] = route.FellBack ? "true" : "false";
-    }
-
-    private static async Task<ChatCompletionRequest> ReadRequestAsync(HttpContext http, int maxBytes)
-    {
-        if (http.Request.ContentLength > maxBytes)
-        {
-            throw new RoutingException(413, "invalid_request_error", "request_too_large", $"The request body exceeds {maxBytes} bytes.");
-        }
-
-        // A body without Content-Length that grows past the limit makes Kestrel throw a 413, which OpenAIExceptionHandler answers.
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = maxBytes;
-        }
-
-        try
-        {
-            return await JsonSerializer.DeserializeAsync(http.Request.Body, OpenAIJsonContext.Default.ChatCompletionRequest, http.RequestAborted)
-                ?? throw RoutingException.InvalidRequest("The request body must be a JSON object.", null, "invalid_json");
-        }
-        catch (JsonException e)
-        {
-            throw RoutingException.InvalidRequest($"The request body is not valid JSON for a chat completion: {e.Message}", null, "invalid_json");
-        }
     }
 }

@@ -33,6 +33,9 @@ public sealed class RoutingOptions
 
 public sealed class DeploymentOptions
 {
+    /// <summary>Upper bound for <see cref="MaxOutputTokens"/>: far above any model, far below an int's range once added to an input estimate.</summary>
+    public const int MaxOutputTokensLimit = 1_000_000;
+
     /// <summary>"bedrock" or "openai" (any OpenAI-compatible endpoint).</summary>
     [Required]
     public string Provider { get; set; } = "";
@@ -53,6 +56,13 @@ public sealed class DeploymentOptions
 
     /// <summary>Tokens per minute (input + max output reserved before the call); null = unchecked.</summary>
     public int? Tpm { get; set; }
+
+    /// <summary>
+    /// Largest max_tokens the model takes; null = the model family's (<see cref="Routing.ModelOutputLimits"/>).
+    /// A model group takes the smallest of its deployments'.
+    /// </summary>
+    [Range(1, MaxOutputTokensLimit)]
+    public int? MaxOutputTokens { get; set; }
 
     /// <summary>Relative weight for the weighted strategies.</summary>
     public int Weight { get; set; } = 1;

@@ -9,7 +9,8 @@ public sealed class ChatCompletionRequest
 {
     public string? Model { get; init; }
 
-    public List<ChatCompletionMessage>? Messages { get; init; }
+    /// <summary>Elements may be null on the wire: the mapper refuses them naming the element.</summary>
+    public List<ChatCompletionMessage?>? Messages { get; init; }
 
     public int? MaxTokens { get; init; }
 
@@ -22,7 +23,7 @@ public sealed class ChatCompletionRequest
     /// <summary>A string or an array of up to four strings.</summary>
     public JsonElement? Stop { get; init; }
 
-    public List<ToolDefinition>? Tools { get; init; }
+    public List<ToolDefinition?>? Tools { get; init; }
 
     /// <summary>"none", "auto", "required" or {"type":"function","function":{"name":...}}.</summary>
     public JsonElement? ToolChoice { get; init; }
@@ -50,7 +51,7 @@ public sealed class ChatCompletionMessage
 
     public string? Name { get; init; }
 
-    public List<ToolCall>? ToolCalls { get; init; }
+    public List<ToolCall?>? ToolCalls { get; init; }
 
     public string? ToolCallId { get; init; }
 }

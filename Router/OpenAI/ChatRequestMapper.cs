@@ -4,13 +4,28 @@ using Switchyard.Router.Routing;
 
 namespace Switchyard.Router.OpenAI;
 
-/// <summary>Validates an OpenAI Chat Completions request and maps it onto Microsoft.Extensions.AI types.</summary>
+/// <summary>
+/// Validates an OpenAI Chat Completions request and maps it onto Microsoft.Extensions.AI types. Every
+/// refusal is a 400 (404 for an unknown model group) whose <c>param</c> names the value at fault, down to
+/// the element: <c>messages[2].tool_calls[0].function</c>.
+/// </summary>
 public static class ChatRequestMapper
 {
-    /// <summary>Output tokens reserved against tpm when the client sets no limit (Bedrock reserves the model maximum).</summary>
+    /// <summary>Output tokens reserved against tpm when the client sets no limit (at most the group's maximum).</summary>
     public const int DefaultReservedOutputTokens = 4096;
 
-    public static RouteRequest Map(ChatCompletionRequest request)
+    /// <summary>Most messages one request may carry.</summary>
+    public const int MaxMessages = 10_000;
+
+    /// <summary>Most tools one request may declare (OpenAI's limit).</summary>
+    public const int MaxTools = 128;
+
+    /// <summary>Most stop sequences (OpenAI's limit).</summary>
+    public const int MaxStopSequences = 4;
+
+    /// <param name="request">The request as read off the wire.</param>
+    /// <param name="maxOutputTokens">The largest max_tokens a model group takes, or null when no such group is configured.</param>
+    public static RouteRequest Map(ChatCompletionRequest request, Func<string, int?> maxOutputTokens)
     {
         if (string.IsNullOrWhiteSpace(request.Model))
         {
@@ -22,65 +37,132 @@ public static class ChatRequestMapper
             throw RoutingException.InvalidRequest("'messages' must be a non-empty array.", "messages", "missing_required_parameter");
         }
 
+        if (wireMessages.Count > MaxMessages)
+        {
+            throw RoutingException.InvalidRequest($"'messages' has {wireMessages.Count} elements; at most {MaxMessages} are allowed.", "messages");
+        }
+
+        if (request.Tools is { Count: > MaxTools } tooMany)
+        {
+            throw RoutingException.InvalidRequest($"'tools' has {tooMany.Count} elements; at most {MaxTools} are allowed.", "tools");
+        }
+
+        var maxTokensParam = request.MaxCompletionTokens is null ? "max_tokens" : "max_completion_tokens";
         var maxTokens = request.MaxCompletionTokens ?? request.MaxTokens;
-        Check(maxTokens is null or >= 1, "max_tokens must be at least 1.", request.MaxCompletionTokens is null ? "max_tokens" : "max_completion_tokens");
-        Check(request.Temperature is null or >= 0 and <= 2, "temperature must be between 0 and 2.", "temperature");
-        Check(request.TopP is null or >= 0 and <= 1, "top_p must be between 0 and 1.", "top_p");
+        Check(maxTokens is null or >= 1, "max_tokens must be at least 1.", maxTokensParam);
+        Check(request.Temperature is null or >= 0 and <= 2, "'temperature' must be between 0 and 2.", "temperature");
+        Check(request.TopP is null or >= 0 and <= 1, "'top_p' must be between 0 and 1.", "top_p");
         Check(request.N is null or 1, "Only n = 1 is supported.", "n");
 
-        var inputChars = 0;
+        var inputChars = 0L;
         var messages = new List<ChatMessage>(wireMessages.Count);
         for (var i = 0; i < wireMessages.Count; i++)
         {
-            var message = MapMessage(wireMessages[i], i);
-            inputChars += message.Text.Length;
+            var (message, chars) = MapMessage(wireMessages[i], $"messages[{i}]");
+            inputChars += chars;
             messages.Add(message);
         }
 
         var options = new ChatOptions
         {
-            MaxOutputTokens = maxTokens,
             Temperature = request.Temperature,
             TopP = request.TopP,
             StopSequences = MapStop(request.Stop),
             Tools = MapTools(request.Tools),
+            ToolMode = MapToolChoice(request.ToolChoice),
         };
-        options.ToolMode = MapToolChoice(request.ToolChoice);
 
-        // Roughly four characters a token, plus the output limit: what tpm reservations count before the call.
-        var reserved = inputChars / 4 + messages.Count + (maxTokens ?? DefaultReservedOutputTokens);
-        return new RouteRequest(request.Model, messages, options, reserved);
+        // Known only now that the request is well formed: an unknown group is refused before admission,
+        // so it costs the tenant nothing, and before max_tokens is compared with a limit it does not have.
+        if (maxOutputTokens(request.Model) is not { } modelMaximum)
+        {
+            throw new RoutingException(404, "invalid_request_error", "model_not_found",
+                $"The model '{request.Model}' does not exist. GET /v1/models lists the model groups.", param: "model");
+        }
+
+        if (maxTokens > modelMaximum)
+        {
+            throw RoutingException.InvalidRequest(
+                $"'{maxTokensParam}' is too large: {maxTokens}. The model '{request.Model}' supports at most {modelMaximum} output tokens.", maxTokensParam);
+        }
+
+        options.MaxOutputTokens = maxTokens;
+
+        // Roughly four characters a token, plus the output limit: what tpm reservations count before the
+        // call. Every term is bounded (the body size, the group's maximum), and checked all the same.
+        long reserved;
+        try
+        {
+            reserved = checked(inputChars / 4 + messages.Count + (maxTokens ?? Math.Min(DefaultReservedOutputTokens, modelMaximum)));
+        }
+        catch (OverflowException)
+        {
+            reserved = long.MaxValue;
+        }
+
+        Check(reserved <= int.MaxValue, "The request is too large to reserve tokens for.", "messages");
+        return new RouteRequest(request.Model, messages, options, (int)reserved);
     }
 
-    private static ChatMessage MapMessage(ChatCompletionMessage message, int index)
+    private static (ChatMessage Message, long Chars) MapMessage(ChatCompletionMessage? message, string param)
     {
-        var param = $"messages[{index}]";
+        if (message is null)
+        {
+            throw InvalidType(param, "an object", "null");
+        }
+
         switch (message.Role)
         {
             case "system" or "developer":
-                return new ChatMessage(ChatRole.System, ReadText(message.Content, param));
+                var system = ReadText(message.Content, param);
+                return (new ChatMessage(ChatRole.System, system), system.Length);
             case "user":
-                return new ChatMessage(ChatRole.User, ReadText(message.Content, param));
+                var user = ReadText(message.Content, param);
+                return (new ChatMessage(ChatRole.User, user), user.Length);
             case "assistant":
                 var contents = new List<AIContent>();
+                var chars = 0L;
                 if (message.Content is { ValueKind: not JsonValueKind.Null } && ReadText(message.Content, param) is { Length: > 0 } text)
                 {
                     contents.Add(new TextContent(text));
+                    chars += text.Length;
                 }
 
-                foreach (var call in message.ToolCalls ?? [])
+                for (var j = 0; j < (message.ToolCalls?.Count ?? 0); j++)
                 {
-                    Check(call.Id is not null && call.Function?.Name is not null, "Each tool call needs an id and a function name.", $"{param}.tool_calls");
-                    contents.Add(new FunctionCallContent(call.Id!, call.Function!.Name!, ParseArguments(call.Function.Arguments, $"{param}.tool_calls")));
+                    var (call, arguments) = MapToolCall(message.ToolCalls![j], $"{param}.tool_calls[{j}]");
+                    contents.Add(call);
+                    chars += arguments;
                 }
 
-                return new ChatMessage(ChatRole.Assistant, contents);
+                return (new ChatMessage(ChatRole.Assistant, contents), chars);
             case "tool":
-                Check(message.ToolCallId is not null, "A tool message needs tool_call_id.", $"{param}.tool_call_id");
-                return new ChatMessage(ChatRole.Tool, [new FunctionResultContent(message.ToolCallId!, ReadText(message.Content, param))]);
+                Require(message.ToolCallId is not null, param, "tool_call_id");
+                var result = ReadText(message.Content, param);
+                return (new ChatMessage(ChatRole.Tool, [new FunctionResultContent(message.ToolCallId!, result)]), result.Length);
+            case null:
+                throw RoutingException.InvalidRequest($"'{param}.role' is required.", $"{param}.role", "missing_required_parameter");
             default:
-                throw RoutingException.InvalidRequest($"{param}.role must be one of system, developer, user, assistant, tool; got '{message.Role}'.", $"{param}.role");
+                throw RoutingException.InvalidRequest($"'{param}.role' must be one of system, developer, user, assistant, tool; got '{message.Role}'.", $"{param}.role");
         }
+    }
+
+    private static (FunctionCallContent Call, int ArgumentChars) MapToolCall(ToolCall? call, string param)
+    {
+        if (call is null)
+        {
+            throw InvalidType(param, "an object", "null");
+        }
+
+        Require(call.Id is not null, param, "id");
+        if (call.Function is null)
+        {
+            throw InvalidType($"{param}.function", "an object", "null");
+        }
+
+        Require(call.Function.Name is not null, param, "function.name");
+        var arguments = call.Function.Arguments;
+        return (new FunctionCallContent(call.Id!, call.Function.Name!, ParseArguments(arguments, $"{param}.function.arguments")), arguments?.Length ?? 0);
     }
 
     private static string ReadText(JsonElement? content, string param)
@@ -88,23 +170,37 @@ public static class ChatRequestMapper
         switch (content)
         {
             case { ValueKind: JsonValueKind.String } text:
-                return text.GetString()!;
+                return Text(text, $"{param}.content");
             case { ValueKind: JsonValueKind.Array } parts:
                 var builder = new System.Text.StringBuilder();
+                var k = 0;
                 foreach (var part in parts.EnumerateArray())
                 {
-                    if (part.ValueKind != JsonValueKind.Object || !part.TryGetProperty("type", out var type) || type.GetString() != "text"
-                        || !part.TryGetProperty("text", out var partText) || partText.ValueKind != JsonValueKind.String)
+                    var partParam = $"{param}.content[{k++}]";
+                    if (part.ValueKind != JsonValueKind.Object)
                     {
-                        throw RoutingException.InvalidRequest("Only text content parts are supported.", $"{param}.content");
+                        throw InvalidType(partParam, "an object", Describe(part.ValueKind));
                     }
 
-                    builder.Append(partText.GetString());
+                    var type = Member(part, "type", partParam);
+                    if (type.ValueKind != JsonValueKind.String)
+                    {
+                        throw InvalidType($"{partParam}.type", "a string", type.ValueKind == JsonValueKind.Undefined ? "nothing" : Describe(type.ValueKind));
+                    }
+
+                    Check(Text(type, $"{partParam}.type") == "text", "Only text content parts are supported.", $"{partParam}.type");
+                    var partText = Member(part, "text", partParam);
+                    if (partText.ValueKind != JsonValueKind.String)
+                    {
+                        throw InvalidType($"{partParam}.text", "a string", partText.ValueKind == JsonValueKind.Undefined ? "nothing" : Describe(partText.ValueKind));
+                    }
+
+                    builder.Append(Text(partText, $"{partParam}.text"));
                 }
 
                 return builder.ToString();
             default:
-                throw RoutingException.InvalidRequest($"{param}.content must be a string or an array of text parts.", $"{param}.content");
+                throw RoutingException.InvalidRequest($"'{param}.content' must be a string or an array of text parts.", $"{param}.content");
         }
     }
 
@@ -121,20 +217,20 @@ public static class ChatRequestMapper
         }
         catch (JsonException)
         {
-            throw RoutingException.InvalidRequest("Tool call arguments must be a JSON object.", param);
+            throw RoutingException.InvalidRequest($"'{param}' must be a JSON object in a string.", param);
         }
     }
 
     private static List<string>? MapStop(JsonElement? stop) => stop switch
     {
         null or { ValueKind: JsonValueKind.Null } => null,
-        { ValueKind: JsonValueKind.String } one => [one.GetString()!],
-        { ValueKind: JsonValueKind.Array } many when many.GetArrayLength() <= 4 && many.EnumerateArray().All(s => s.ValueKind == JsonValueKind.String)
-            => [.. many.EnumerateArray().Select(s => s.GetString()!)],
-        _ => throw RoutingException.InvalidRequest("stop must be a string or an array of up to 4 strings.", "stop"),
+        { ValueKind: JsonValueKind.String } one => [Text(one, "stop")],
+        { ValueKind: JsonValueKind.Array } many when many.GetArrayLength() <= MaxStopSequences && many.EnumerateArray().All(s => s.ValueKind == JsonValueKind.String)
+            => [.. many.EnumerateArray().Select(s => Text(s, "stop"))],
+        _ => throw RoutingException.InvalidRequest($"'stop' must be a string or an array of up to {MaxStopSequences} strings.", "stop"),
     };
 
-    private static List<AITool>? MapTools(List<ToolDefinition>? tools)
+    private static List<AITool>? MapTools(List<ToolDefinition?>? tools)
     {
         if (tools is not { Count: > 0 })
         {
@@ -142,33 +238,116 @@ public static class ChatRequestMapper
         }
 
         var mapped = new List<AITool>(tools.Count);
-        foreach (var tool in tools)
+        for (var i = 0; i < tools.Count; i++)
         {
-            Check(tool.Type == "function" && !string.IsNullOrWhiteSpace(tool.Function?.Name), "Each tool must be {type: 'function', function: {name, ...}}.", "tools");
-            var schema = tool.Function!.Parameters is { ValueKind: JsonValueKind.Object } parameters
-                ? parameters
-                : JsonDocument.Parse("""{"type":"object","properties":{}}""").RootElement;
-            mapped.Add(AIFunctionFactory.CreateDeclaration(tool.Function.Name!, tool.Function.Description, schema));
+            var param = $"tools[{i}]";
+            var tool = tools[i] ?? throw InvalidType(param, "an object", "null");
+            if (tool.Type != "function")
+            {
+                throw RoutingException.InvalidRequest($"'{param}.type' must be 'function'.", $"{param}.type");
+            }
+
+            var function = tool.Function ?? throw InvalidType($"{param}.function", "an object", "null");
+            Require(!string.IsNullOrWhiteSpace(function.Name), param, "function.name");
+            var schema = function.Parameters switch
+            {
+                { ValueKind: JsonValueKind.Object } parameters => parameters,
+                null or { ValueKind: JsonValueKind.Null } => EmptySchema,
+                { } other => throw InvalidType($"{param}.function.parameters", "an object", Describe(other.ValueKind)),
+            };
+            mapped.Add(AIFunctionFactory.CreateDeclaration(function.Name!, function.Description, schema));
         }
 
         return mapped;
     }
 
-    private static ChatToolMode? MapToolChoice(JsonElement? choice) => choice switch
+    private static readonly JsonElement EmptySchema = JsonDocument.Parse("""{"type":"object","properties":{}}""").RootElement;
+
+    private static ChatToolMode? MapToolChoice(JsonElement? choice)
     {
-        null or { ValueKind: JsonValueKind.Null } => null,
-        { ValueKind: JsonValueKind.String } mode => mode.GetString() switch
+        switch (choice)
         {
-            "none" => ChatToolMode.None,
-            "auto" => ChatToolMode.Auto,
-            "required" => ChatToolMode.RequireAny,
-            var other => throw RoutingException.InvalidRequest($"tool_choice '{other}' is not none, auto or required.", "tool_choice"),
-        },
-        { ValueKind: JsonValueKind.Object } named when named.TryGetProperty("function", out var function)
-            && function.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String
-            => ChatToolMode.RequireSpecific(name.GetString()!),
-        _ => throw RoutingException.InvalidRequest("tool_choice must be a string or {type: 'function', function: {name}}.", "tool_choice"),
+            case null or { ValueKind: JsonValueKind.Null }:
+                return null;
+            case { ValueKind: JsonValueKind.String } mode:
+                return Text(mode, "tool_choice") switch
+                {
+                    "none" => ChatToolMode.None,
+                    "auto" => ChatToolMode.Auto,
+                    "required" => ChatToolMode.RequireAny,
+                    var other => throw RoutingException.InvalidRequest($"'tool_choice' '{other}' is not none, auto or required.", "tool_choice"),
+                };
+            case { ValueKind: JsonValueKind.Object } named:
+                var function = Member(named, "function", "tool_choice");
+                if (function.ValueKind != JsonValueKind.Object)
+                {
+                    throw InvalidType("tool_choice.function", "an object", function.ValueKind == JsonValueKind.Undefined ? "nothing" : Describe(function.ValueKind));
+                }
+
+                var name = Member(function, "name", "tool_choice.function");
+                if (name.ValueKind != JsonValueKind.String)
+                {
+                    throw InvalidType("tool_choice.function.name", "a string", name.ValueKind == JsonValueKind.Undefined ? "nothing" : Describe(name.ValueKind));
+                }
+
+                var required = Text(name, "tool_choice.function.name");
+                Check(!string.IsNullOrWhiteSpace(required), "'tool_choice.function.name' must name a function.", "tool_choice.function.name");
+                return ChatToolMode.RequireSpecific(required);
+            case { } other:
+                throw InvalidType("tool_choice", "a string or an object", Describe(other.ValueKind));
+        }
+    }
+
+    /// <summary>
+    /// An object's member (Undefined when absent). Finding it compares names, which fails on a name that
+    /// is no text (an escaped lone surrogate): the client's error too.
+    /// </summary>
+    private static JsonElement Member(JsonElement obj, string name, string param)
+    {
+        try
+        {
+            return obj.TryGetProperty(name, out var value) ? value : default;
+        }
+        catch (InvalidOperationException)
+        {
+            throw RoutingException.InvalidRequest($"'{param}' has a member name that is not valid Unicode text.", param);
+        }
+    }
+
+    /// <summary>A JSON string's text; an escaped lone surrogate ("\ud800") has none, and is the client's error.</summary>
+    private static string Text(JsonElement value, string param)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw RoutingException.InvalidRequest($"'{param}' is not valid Unicode text.", param);
+        }
+    }
+
+    private static RoutingException InvalidType(string param, string expected, string got) =>
+        RoutingException.InvalidRequest($"Invalid type for '{param}': expected {expected}, but got {got} instead.", param, "invalid_type");
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
     };
+
+    /// <summary>The message is built only for a request that fails: the checks run for every request.</summary>
+    private static void Require(bool present, string owner, string member)
+    {
+        if (!present)
+        {
+            throw RoutingException.InvalidRequest($"'{owner}.{member}' is required.", $"{owner}.{member}", "missing_required_parameter");
+        }
+    }
 
     private static void Check(bool condition, string message, string param)
     {

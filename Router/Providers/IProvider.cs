@@ -16,8 +16,9 @@ public interface IProvider
     IEnumerable<string> Validate(string deploymentName, DeploymentOptions deployment);
 
     /// <summary>
-    /// A client for the deployment. Clients must throw <see cref="ProviderException"/> for every
-    /// provider failure so the router can classify it.
+    /// A client for the deployment. Clients throw <see cref="ProviderException"/> for the provider
+    /// failures they know, so the router can classify them; the routing table wraps every client in a
+    /// <see cref="ProviderBoundaryChatClient"/>, which makes anything else a retryable server error.
     /// </summary>
     IChatClient CreateClient(DeploymentOptions deployment);
 }

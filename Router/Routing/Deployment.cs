@@ -19,6 +19,9 @@ public sealed class Deployment(string name, DeploymentOptions options, IProvider
 
     public DeploymentState State { get; } = state;
 
+    /// <summary>Largest max_tokens the deployment's model takes: configured, else its family's.</summary>
+    public int MaxOutputTokens { get; } = options.MaxOutputTokens ?? ModelOutputLimits.For(options.Model);
+
     public override string ToString() => Name;
 }
 

@@ -80,7 +80,7 @@ public sealed class RoutingTableProvider : IDisposable
             {
                 var provider = _providers[pair.Value.Provider];
                 var state = _states.GetOrAdd(pair.Key, name => new DeploymentState(name, options.CircuitBreaker, _sharedBreakers.Publish));
-                return new Deployment(pair.Key, pair.Value, provider, provider.CreateClient(pair.Value), state);
+                return new Deployment(pair.Key, pair.Value, provider, new ProviderBoundaryChatClient(provider.CreateClient(pair.Value)), state);
             },
             StringComparer.Ordinal);
 

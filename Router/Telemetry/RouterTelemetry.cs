@@ -5,11 +5,16 @@ namespace Switchyard.Router.Telemetry;
 
 /// <summary>
 /// The Router's spans, decision events and metrics. Span and attribute names follow the OpenTelemetry
-/// GenAI semantic conventions; switchyard.* attributes carry the routing specifics.
+/// GenAI semantic conventions; switchyard.* attributes carry the routing specifics. Metric labels are
+/// bounded whatever clients send: a model group label is a configured group or <see cref="UnknownModelGroup"/>,
+/// outcomes are the Router's own codes, and free text (decision reasons, upstream details) goes on spans only.
 /// </summary>
 public static class RouterTelemetry
 {
     public const string SourceName = "Switchyard.Router";
+
+    /// <summary>The model group label of a request whose model is not a configured group.</summary>
+    public const string UnknownModelGroup = "unknown";
 
     public static readonly ActivitySource Source = new(SourceName);
 
@@ -59,10 +64,10 @@ public static class RouterTelemetry
         return activity;
     }
 
-    /// <summary>Records a routing decision as a span event and a metric.</summary>
+    /// <summary>Records a routing decision as a span event with its reason, and as a metric by decision only (reasons carry numbers and upstream error names).</summary>
     public static void Decision(Activity? request, string decision, string reason, string? deployment = null, string? group = null)
     {
-        Decisions.Add(1, new("switchyard.decision", decision), new("switchyard.reason", reason));
+        Decisions.Add(1, new KeyValuePair<string, object?>("switchyard.decision", decision));
         request?.AddEvent(new ActivityEvent($"switchyard.{decision}", tags: new ActivityTagsCollection
         {
             ["switchyard.reason"] = reason,
@@ -117,6 +122,14 @@ public static class RouterTelemetry
         Requests.Add(1, new("gen_ai.request.model", modelGroup), new("switchyard.outcome", outcome));
         Duration.Record(duration.TotalSeconds, new("gen_ai.request.model", modelGroup), new("switchyard.outcome", outcome));
     }
+
+    /// <summary>A request refused before routing (bad input, unknown model, key, tenant limits): counted by its error code.</summary>
+    public static void RequestRefused(Routing.RoutingTable table, string? requestedModel, string code, TimeSpan duration) =>
+        RequestFinished(null, ModelGroupLabel(table, requestedModel), code, null, null, duration);
+
+    /// <summary>The label for a client's model: the group when it is configured, else <see cref="UnknownModelGroup"/>.</summary>
+    public static string ModelGroupLabel(Routing.RoutingTable table, string? requestedModel) =>
+        requestedModel is not null && table.Groups.ContainsKey(requestedModel) ? requestedModel : UnknownModelGroup;
 
     public static void FirstToken(string modelGroup, TimeSpan elapsed) =>
         TimeToFirstToken.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("gen_ai.request.model", modelGroup));

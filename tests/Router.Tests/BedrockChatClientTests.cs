@@ -133,7 +133,7 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
 
         Assert.Equal("partial", Assert.Single(received).Text);
         Assert.Equal(expected, failure.Kind);
-        Assert.Contains("stream broke", failure.Message);
+        Assert.Contains("stream broke", failure.Detail);
     }
 
     [Theory]
@@ -162,7 +162,97 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
         Assert.Equal(errorType, failure.ErrorType);
         Assert.Equal(status, failure.StatusCode);
         Assert.Equal(TimeSpan.FromMilliseconds(1500), failure.RetryAfter);
-        Assert.Contains(message, failure.Message);
+        Assert.Contains(message, failure.Detail);
+    }
+
+    [Fact]
+    public async Task An_answer_that_is_not_converse_json_is_a_retryable_server_error()
+    {
+        _upstream.Handler = context => context.Response.WriteAsync("<html>upstream proxy error</html>");
+
+        var failure = await Assert.ThrowsAsync<ProviderException>(() => CreateClient().GetResponseAsync([new ChatMessage(ChatRole.User, "hi")]));
+
+        Assert.Equal((FailureKind.ServerError, "InvalidResponse", 200), (failure.Kind, failure.ErrorType, failure.StatusCode));
+        Assert.True(failure.IsRetryable);
+    }
+
+    [Fact]
+    public async Task A_stream_event_whose_payload_is_not_json_is_a_retryable_server_error()
+    {
+        _upstream.Handler = async context =>
+        {
+            context.Response.ContentType = "application/vnd.amazon.eventstream";
+            await WriteEventAsync(context, "contentBlockDelta", """{"contentBlockIndex":0,"delta":{"text":"partial"}}""");
+            await WriteEventAsync(context, "contentBlockDelta", """{"contentBlockIndex":"zero","delta":""");
+        };
+
+        var received = new List<ChatResponseUpdate>();
+        var failure = await Assert.ThrowsAsync<ProviderException>(async () =>
+        {
+            await foreach (var update in CreateClient().GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")]))
+            {
+                received.Add(update);
+            }
+        });
+
+        Assert.Equal("partial", Assert.Single(received).Text);
+        Assert.Equal((FailureKind.ServerError, "InvalidResponse"), (failure.Kind, failure.ErrorType));
+    }
+
+    [Fact]
+    public async Task A_frame_failing_its_crc_is_a_broken_stream()
+    {
+        _upstream.Handler = async context =>
+        {
+            context.Response.ContentType = "application/vnd.amazon.eventstream";
+            await WriteEventAsync(context, "contentBlockDelta", """{"contentBlockIndex":0,"delta":{"text":"partial"}}""");
+            var frame = Frame(new Dictionary<string, string> { [":message-type"] = "event", [":event-type"] = "contentBlockDelta" },
+                """{"contentBlockIndex":0,"delta":{"text":"corrupted"}}""");
+            frame[^6] ^= 0x20; // a payload byte: the message CRC no longer matches
+            await context.Response.Body.WriteAsync(frame);
+        };
+
+        var received = new List<ChatResponseUpdate>();
+        var failure = await Assert.ThrowsAsync<ProviderException>(async () =>
+        {
+            await foreach (var update in CreateClient().GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")]))
+            {
+                received.Add(update);
+            }
+        });
+
+        Assert.Equal("partial", Assert.Single(received).Text);
+        Assert.Equal((FailureKind.ServerError, "StreamBroken"), (failure.Kind, failure.ErrorType));
+        Assert.Contains("Checksum", failure.Detail, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("x-amz-retry-after", "-5", null)]
+    [InlineData("x-amz-retry-after", "99999999999999999999999", 60_000)]
+    [InlineData("x-amz-retry-after", "soon", null)]
+    [InlineData("Retry-After", "1e308", 60_000)]
+    [InlineData("Retry-After", "-1", null)]
+    [InlineData("Retry-After", "NaN", null)]
+    [InlineData("Retry-After", "2.5", 2_500)]
+    [InlineData("Retry-After", "Thu, 01 Jan 2099 00:00:00 GMT", 60_000)]
+    [InlineData("Retry-After", "Thu, 01 Jan 2026 00:00:20 GMT", 20_000)]
+    [InlineData("Retry-After", "Wed, 31 Dec 2025 23:59:00 GMT", 0)]
+    public async Task An_absurd_retry_after_stays_a_throttle_with_a_sane_wait(string header, string value, int? expectedMs)
+    {
+        _upstream.Handler = async context =>
+        {
+            context.Response.StatusCode = 429;
+            context.Response.Headers["x-amzn-ErrorType"] = "ThrottlingException";
+            context.Response.Headers[header] = value;
+            await context.Response.WriteAsync("""{"message":"Too many requests"}""");
+        };
+        // HTTP dates are read against the injected clock, not the machine's.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+        var failure = await Assert.ThrowsAsync<ProviderException>(() => CreateClient(clock: clock).GetResponseAsync([new ChatMessage(ChatRole.User, "hi")]));
+
+        Assert.Equal(FailureKind.Throttled, failure.Kind);
+        Assert.Equal(expectedMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null, failure.RetryAfter);
     }
 
     [Fact]
@@ -176,7 +266,7 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
         Assert.True(failure.IsRetryable);
     }
 
-    private IChatClient CreateClient(string? endpoint = null)
+    private IChatClient CreateClient(string? endpoint = null, TimeProvider? clock = null)
     {
         var address = endpoint ?? _upstream.Address;
         var options = new BedrockOptions
@@ -184,7 +274,7 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
             Accounts = { ["test"] = new BedrockAccountOptions { AccessKeyId = "AKIATEST", SecretAccessKey = "secret" } },
             Endpoints = { ["us-east-1"] = address },
         };
-        var provider = new BedrockProvider(new StaticOptionsMonitor<BedrockOptions>(options), new SocketsHttpHandler());
+        var provider = new BedrockProvider(new StaticOptionsMonitor<BedrockOptions>(options), new SocketsHttpHandler(), clock ?? TimeProvider.System);
         return provider.CreateClient(new DeploymentOptions { Provider = "bedrock", Account = "test", Region = "us-east-1", Model = ModelId });
     }
 
@@ -198,10 +288,12 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
 
     private static async Task WriteFrameAsync(HttpContext context, Dictionary<string, string> headers, string json)
     {
-        var frame = new EventStreamMessage(
-            [.. headers.Select(h => { var header = new EventStreamHeader(h.Key); header.SetString(h.Value); return (IEventStreamHeader)header; })],
-            Encoding.UTF8.GetBytes(json));
-        await context.Response.Body.WriteAsync(frame.ToByteArray());
+        await context.Response.Body.WriteAsync(Frame(headers, json));
         await context.Response.Body.FlushAsync();
     }
+
+    private static byte[] Frame(Dictionary<string, string> headers, string json) =>
+        new EventStreamMessage(
+            [.. headers.Select(h => { var header = new EventStreamHeader(h.Key); header.SetString(h.Value); return (IEventStreamHeader)header; })],
+            Encoding.UTF8.GetBytes(json)).ToByteArray();
 }

@@ -3,8 +3,11 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using System.Reflection;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.AI;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Switchyard.Admission;
 
 namespace Switchyard.Router.Tests;
 
@@ -92,11 +95,10 @@ public sealed class ErrorResponseTests(RouterHost host) : IAsyncLifetime
     [InlineData("Production")]
     public async Task An_unexpected_exception_is_a_generic_500_with_the_trace_id_in_every_environment(string environment)
     {
-        await using var app = host.WithWebHostBuilder(builder => builder.UseEnvironment(environment));
-        // Whatever a provider throws fails over (RequestLifetimeTests); an answer the Router itself cannot
-        // map is a fault of the Router's, which is what this handler is for.
-        host.Upstream.Answers["model-west"] = () => new ChatResponse(new ChatMessage(ChatRole.Assistant,
-            [new FunctionCallContent("call-1", "lookup", new Dictionary<string, object?> { ["value"] = new Unmappable() })]));
+        // A provider's exceptions are all classified (they fail over), so the unexpected one comes from the tenant store here.
+        await using var app = host.WithWebHostBuilder(builder => builder
+            .UseEnvironment(environment)
+            .ConfigureTestServices(services => services.AddSingleton(DispatchProxy.Create<ITenantAdmission, ThrowingAdmission>())));
 
         using var response = await app.CreateClient().PostAsync("/v1/chat/completions", Json("""{"model":"solo","messages":[{"role":"user","content":"hi"}]}"""));
 
@@ -111,7 +113,7 @@ public sealed class ErrorResponseTests(RouterHost host) : IAsyncLifetime
         var traceId = Assert.Single(response.Headers.GetValues("x-switchyard-trace-id"));
         Assert.Matches("^[0-9a-f]{32}$", traceId);
         Assert.Contains(traceId, error.GetProperty("message").GetString());
-        Assert.Equal(["model-west"], host.Upstream.Calls);
+        Assert.Empty(host.Upstream.Calls);
     }
 
     [Fact]
@@ -172,10 +174,11 @@ public sealed class ErrorResponseTests(RouterHost host) : IAsyncLifetime
         }
     }
 
-    /// <summary>A tool-call argument whose serialization fails with a message that must not reach the client.</summary>
-    private sealed class Unmappable
+    /// <summary>A tenant store whose every call fails in a way nothing expects.</summary>
+    public class ThrowingAdmission : DispatchProxy
     {
-        public string Value => throw new InvalidOperationException("secret: Password=hunter2 at /srv/keys");
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
+            throw new InvalidOperationException("secret: Password=hunter2 at /srv/keys");
     }
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");

@@ -53,12 +53,44 @@ public sealed class OpenAICompatibleProviderTests : IAsyncLifetime
         Assert.Single(_upstream.Requests); // the SDK's own retries are off: the router owns them
     }
 
+    [Fact]
+    public async Task An_answer_that_is_not_the_expected_json_is_a_retryable_server_error()
+    {
+        _upstream.Handler = context => context.Response.WriteAsync("""{"choices":"not a list""");
+
+        var failure = await Assert.ThrowsAsync<ProviderException>(() => Client().GetResponseAsync([new ChatMessage(ChatRole.User, "hello")]));
+
+        Assert.Equal(FailureKind.ServerError, failure.Kind);
+        Assert.True(failure.IsRetryable);
+    }
+
+    [Theory]
+    [InlineData("retry-after", "1e308", 60_000)]
+    [InlineData("retry-after", "-3", null)]
+    [InlineData("retry-after", "later", null)]
+    [InlineData("retry-after-ms", "250", 250)]
+    [InlineData("retry-after-ms", "-250", null)]
+    public async Task An_absurd_retry_after_stays_a_throttle_with_a_sane_wait(string header, string value, int? expectedMs)
+    {
+        _upstream.Handler = async context =>
+        {
+            context.Response.StatusCode = 429;
+            context.Response.Headers[header] = value;
+            await context.Response.WriteAsJsonAsync(new { error = new { message = "slow down", type = "x", code = "y" } });
+        };
+
+        var failure = await Assert.ThrowsAsync<ProviderException>(() => Client().GetResponseAsync([new ChatMessage(ChatRole.User, "hello")]));
+
+        Assert.Equal(FailureKind.Throttled, failure.Kind);
+        Assert.Equal(expectedMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null, failure.RetryAfter);
+    }
+
     private IChatClient Client()
     {
         var address = _upstream.Address;
         var options = new OpenAIProvidersOptions();
         options.Endpoints["up"] = new OpenAIProviderOptions { Endpoint = address, ApiKey = "k" };
-        var provider = new OpenAICompatibleProvider(new StaticOptionsMonitor<OpenAIProvidersOptions>(options), new SocketsHttpHandler());
+        var provider = new OpenAICompatibleProvider(new StaticOptionsMonitor<OpenAIProvidersOptions>(options), new SocketsHttpHandler(), TimeProvider.System);
         return provider.CreateClient(new DeploymentOptions { Provider = "openai", Account = "up", Model = "upstream-model" });
     }
 }

@@ -177,7 +177,8 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
         Assert.Equal(ActivityStatusCode.Unset, span.Status);
         Assert.Equal("success", span.GetTagItem("switchyard.outcome"));
         var failed = Assert.Single(_stopped, s => s.ParentSpanId == span.SpanId && s.DisplayName == "chat model-east");
-        Assert.Equal("InvalidOperationException", failed.GetTagItem("error.type"));
+        // The provider boundary classifies it (ProviderBoundaryChatClient); the original text stays on the attempt span only.
+        Assert.Equal("UnexpectedError", failed.GetTagItem("error.type"));
     }
 
     [Fact]

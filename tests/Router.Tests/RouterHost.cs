@@ -10,7 +10,8 @@ namespace Switchyard.Router.Tests;
 /// <summary>
 /// The real Router app (in memory) over a real Redis-compatible server, with deployments served by
 /// <see cref="ScriptedProvider"/>: "primary" (rpm 2) falls back to "backup"; "pair" has two
-/// deployments for failover; "solo" has one.
+/// deployments for failover ("east" takes at most 8,192 output tokens, so the group does too); "solo"
+/// has one (the default maximum for a model of unknown family).
 /// </summary>
 public sealed class RouterHost : WebApplicationFactory<Program>, IAsyncLifetime
 {
@@ -91,6 +92,8 @@ public sealed class RouterHost : WebApplicationFactory<Program>, IAsyncLifetime
             config.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["ConnectionStrings:cache"] = _redis.ConnectionString,
+                // A line per request would be most of the work in the fuzz suite's 20,000.
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
                 ["Quotas:AdminKey"] = AdminKey,
                 // Test classes run in parallel on two cores with the store in-process: be patient with it.
                 ["Admission:StoreTimeout"] = "00:00:02",
@@ -111,6 +114,7 @@ public sealed class RouterHost : WebApplicationFactory<Program>, IAsyncLifetime
                 ["Routing:Deployments:east:Account"] = "a",
                 ["Routing:Deployments:east:Region"] = "us-east-1",
                 ["Routing:Deployments:east:Model"] = "model-east",
+                ["Routing:Deployments:east:MaxOutputTokens"] = "8192",
                 ["Routing:Deployments:west:Provider"] = "scripted",
                 ["Routing:Deployments:west:Account"] = "b",
                 ["Routing:Deployments:west:Region"] = "us-west-2",

@@ -10,9 +10,10 @@ namespace Switchyard.Router.Providers.Bedrock;
 /// <summary>
 /// Converse / ConverseStream for one model (or inference profile) in one account and Region, over an
 /// HttpClient whose handler signs with SigV4. Stands where the official AWSSDK.BedrockRuntime
-/// IChatClient would, so the two can be swapped.
+/// IChatClient would, so the two can be swapped. An answer it cannot read (bad JSON, a frame failing its
+/// CRC) is a retryable <see cref="FailureKind.ServerError"/>: another deployment may well answer.
 /// </summary>
-internal sealed class BedrockChatClient(HttpClient http, Uri regionEndpoint, string modelId) : IChatClient
+internal sealed class BedrockChatClient(HttpClient http, Uri regionEndpoint, string modelId, TimeProvider clock) : IChatClient
 {
     private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json");
 
@@ -23,8 +24,16 @@ internal sealed class BedrockChatClient(HttpClient http, Uri regionEndpoint, str
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         using var response = await SendAsync(_converseUri, messages, options, HttpCompletionOption.ResponseContentRead, cancellationToken);
-        var body = await response.Content.ReadFromJsonAsync(ConverseJsonContext.Default.ConverseResponse, cancellationToken)
-            ?? throw new ProviderException(FailureKind.ServerError, (int)response.StatusCode, "EmptyResponse", "Bedrock answered with an empty body.");
+        ConverseResponse body;
+        try
+        {
+            body = await response.Content.ReadFromJsonAsync(ConverseJsonContext.Default.ConverseResponse, cancellationToken)
+                ?? throw new ProviderException(FailureKind.ServerError, (int)response.StatusCode, "EmptyResponse", "Bedrock answered with an empty body.");
+        }
+        catch (JsonException e)
+        {
+            throw InvalidResponse((int)response.StatusCode, e);
+        }
 
         var message = new ChatMessage(ChatRole.Assistant, body.Output?.Message?.Content.Select(MapOutput).OfType<AIContent>().ToList() ?? []);
         return new ChatResponse(message)
@@ -32,7 +41,7 @@ internal sealed class BedrockChatClient(HttpClient http, Uri regionEndpoint, str
             ModelId = modelId,
             FinishReason = ConverseRequestMapper.MapStopReason(body.StopReason),
             Usage = ConverseRequestMapper.MapUsage(body.Usage),
-            CreatedAt = DateTimeOffset.UtcNow,
+            CreatedAt = clock.GetUtcNow(),
         };
     }
 
@@ -55,20 +64,15 @@ internal sealed class BedrockChatClient(HttpClient http, Uri regionEndpoint, str
             }
 
             var eventType = headers.TryGetValue(":event-type", out var ev) ? ev.AsString() : "";
-            var update = eventType switch
+            ChatResponseUpdate? update;
+            try
             {
-                "contentBlockDelta" => OnDelta(JsonSerializer.Deserialize(frame.Payload, ConverseJsonContext.Default.ContentBlockDeltaEvent), toolBlocks),
-                "contentBlockStart" => OnStart(JsonSerializer.Deserialize(frame.Payload, ConverseJsonContext.Default.ContentBlockStartEvent), ref toolBlocks),
-                "contentBlockStop" => OnStop(JsonSerializer.Deserialize(frame.Payload, ConverseJsonContext.Default.ContentBlockStopEvent), toolBlocks),
-                "messageStop" => new ChatResponseUpdate(ChatRole.Assistant, (string?)null)
-                {
-                    FinishReason = ConverseRequestMapper.MapStopReason(JsonSerializer.Deserialize(frame.Payload, ConverseJsonContext.Default.MessageStopEvent)?.StopReason),
-                },
-                "metadata" => JsonSerializer.Deserialize(frame.Payload, ConverseJsonContext.Default.MetadataEvent)?.Usage is { } usage
-                    ? new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(ConverseRequestMapper.MapUsage(usage)!)])
-                    : null,
-                _ => null, // messageStart carries only the role.
-            };
+                update = ReadEvent(eventType, frame.Payload, ref toolBlocks);
+            }
+            catch (JsonException e)
+            {
+                throw InvalidResponse(200, e);
+            }
 
             if (update is not null)
             {
@@ -78,13 +82,34 @@ internal sealed class BedrockChatClient(HttpClient http, Uri regionEndpoint, str
         }
     }
 
+    private static ChatResponseUpdate? ReadEvent(string eventType, byte[] payload, ref Dictionary<int, (string Id, string Name, StringBuilder Input)>? toolBlocks) =>
+        eventType switch
+        {
+            "contentBlockDelta" => OnDelta(JsonSerializer.Deserialize(payload, ConverseJsonContext.Default.ContentBlockDeltaEvent), toolBlocks),
+            "contentBlockStart" => OnStart(JsonSerializer.Deserialize(payload, ConverseJsonContext.Default.ContentBlockStartEvent), ref toolBlocks),
+            "contentBlockStop" => OnStop(JsonSerializer.Deserialize(payload, ConverseJsonContext.Default.ContentBlockStopEvent), toolBlocks),
+            "messageStop" => new ChatResponseUpdate(ChatRole.Assistant, (string?)null)
+            {
+                FinishReason = ConverseRequestMapper.MapStopReason(JsonSerializer.Deserialize(payload, ConverseJsonContext.Default.MessageStopEvent)?.StopReason),
+            },
+            "metadata" => JsonSerializer.Deserialize(payload, ConverseJsonContext.Default.MetadataEvent)?.Usage is { } usage
+                ? new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(ConverseRequestMapper.MapUsage(usage)!)])
+                : null,
+            _ => null, // messageStart carries only the role.
+        };
+
+    private static ProviderException InvalidResponse(int status, JsonException e) =>
+        new(FailureKind.ServerError, status, "InvalidResponse", $"Bedrock answered JSON that does not read as Converse: {e.Message}", inner: e);
+
     private static async ValueTask<EventStreamMessage?> ReadFrameAsync(EventStreamReader reader, CancellationToken cancellationToken)
     {
         try
         {
             return await reader.ReadAsync(cancellationToken);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        // A frame failing its CRC (EventStreamChecksumFailureException) or its header encoding is a broken stream too.
+        catch (Exception e) when (e is IOException or InvalidDataException or HttpRequestException or EventStreamChecksumFailureException or EventStreamParseException
+            && !cancellationToken.IsCancellationRequested)
         {
             throw new ProviderException(FailureKind.ServerError, 200, "StreamBroken", $"Bedrock stream broke: {e.Message}", inner: e);
         }
@@ -162,7 +187,7 @@ internal sealed class BedrockChatClient(HttpClient http, Uri regionEndpoint, str
 
         using (response)
         {
-            throw await BedrockErrors.FromResponseAsync(response, cancellationToken);
+            throw await BedrockErrors.FromResponseAsync(response, clock, cancellationToken);
         }
     }
 

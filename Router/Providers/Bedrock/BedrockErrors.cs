@@ -6,14 +6,14 @@ namespace Switchyard.Router.Providers.Bedrock;
 /// <summary>Turns Bedrock's error answers, in HTTP or in the event stream, into <see cref="ProviderException"/>.</summary>
 internal static class BedrockErrors
 {
-    public static async Task<ProviderException> FromResponseAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    public static async Task<ProviderException> FromResponseAsync(HttpResponseMessage response, TimeProvider clock, CancellationToken cancellationToken)
     {
         // x-amzn-ErrorType may carry a namespace suffix: "ThrottlingException:http://internal.amazon.com/...".
         var errorType = response.Headers.TryGetValues("x-amzn-ErrorType", out var values)
             ? values.First().Split(':')[0]
             : $"Http{(int)response.StatusCode}";
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        return Classify((int)response.StatusCode, errorType, ReadMessage(body), ProviderException.ParseRetryAfter(response.Headers));
+        return Classify((int)response.StatusCode, errorType, ReadMessage(body), ProviderException.ParseRetryAfter(response.Headers, clock));
     }
 
     /// <summary>An exception frame inside a ConverseStream answer (":exception-type" header).</summary>

@@ -11,7 +11,7 @@ using Switchyard.Router.Configuration;
 namespace Switchyard.Router.Providers.Bedrock;
 
 /// <summary>Amazon Bedrock: one SigV4-signing HttpClient per account and Region, shared by its deployments.</summary>
-internal sealed class BedrockProvider(IOptionsMonitor<BedrockOptions> options, SocketsHttpHandler transport) : IProvider
+internal sealed class BedrockProvider(IOptionsMonitor<BedrockOptions> options, SocketsHttpHandler transport, TimeProvider clock) : IProvider
 {
     private const string SigningService = "bedrock";
 
@@ -38,7 +38,7 @@ internal sealed class BedrockProvider(IOptionsMonitor<BedrockOptions> options, S
     {
         var region = deployment.Region!;
         var http = _clients.GetOrAdd((deployment.Account, region), key => CreateHttpClient(key.Account, key.Region));
-        return new BedrockChatClient(http, EndpointFor(region), deployment.Model);
+        return new BedrockChatClient(http, EndpointFor(region), deployment.Model, clock);
     }
 
     private Uri EndpointFor(string region)

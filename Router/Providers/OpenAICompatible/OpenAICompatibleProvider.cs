@@ -8,7 +8,7 @@ using Switchyard.Router.Configuration;
 namespace Switchyard.Router.Providers.OpenAICompatible;
 
 /// <summary>Any OpenAI-compatible endpoint (OpenAI, Azure OpenAI's v1 API, vLLM, Ollama, the emulator) via Microsoft.Extensions.AI.OpenAI.</summary>
-internal sealed class OpenAICompatibleProvider(IOptionsMonitor<OpenAIProvidersOptions> options, SocketsHttpHandler transport) : IProvider
+internal sealed class OpenAICompatibleProvider(IOptionsMonitor<OpenAIProvidersOptions> options, SocketsHttpHandler transport, TimeProvider clock) : IProvider
 {
     public string Name => "openai";
 
@@ -38,6 +38,6 @@ internal sealed class OpenAICompatibleProvider(IOptionsMonitor<OpenAIProvidersOp
         };
         clientOptions.AddPolicy(CompactRequestContentPolicy.Instance, PipelinePosition.BeforeTransport);
         var client = new OpenAIClient(new ApiKeyCredential(endpoint.ApiKey ?? "unused"), clientOptions);
-        return new OpenAIErrorClassifyingChatClient(client.GetChatClient(deployment.Model).AsIChatClient());
+        return new OpenAIErrorClassifyingChatClient(client.GetChatClient(deployment.Model).AsIChatClient(), clock);
     }
 }

@@ -4,8 +4,12 @@ using Microsoft.Extensions.AI;
 
 namespace Switchyard.Router.Providers.OpenAICompatible;
 
-/// <summary>Translates the OpenAI SDK's exceptions into <see cref="ProviderException"/>.</summary>
-internal sealed class OpenAIErrorClassifyingChatClient(IChatClient inner) : DelegatingChatClient(inner)
+/// <summary>
+/// Translates the OpenAI SDK's exceptions into <see cref="ProviderException"/>: error answers by status,
+/// connection failures as unavailable, and anything else (an answer that is not the JSON it should be)
+/// as a retryable server error. Whatever ends a call whose token was cancelled passes through.
+/// </summary>
+internal sealed class OpenAIErrorClassifyingChatClient(IChatClient inner, TimeProvider clock) : DelegatingChatClient(inner)
 {
     public override async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -43,9 +47,9 @@ internal sealed class OpenAIErrorClassifyingChatClient(IChatClient inner) : Dele
         }
     }
 
-    private static ProviderException? Classify(Exception exception, CancellationToken cancellationToken)
+    private ProviderException? Classify(Exception exception, CancellationToken cancellationToken)
     {
-        if (cancellationToken.IsCancellationRequested)
+        if (exception is ProviderException || cancellationToken.IsCancellationRequested)
         {
             return null;
         }
@@ -55,9 +59,11 @@ internal sealed class OpenAIErrorClassifyingChatClient(IChatClient inner) : Dele
             case ClientResultException result:
                 var response = result.GetRawResponse();
                 var body = response?.Content?.ToString() ?? result.Message;
-                TimeSpan? retryAfter = response?.Headers.TryGetValue("retry-after", out var value) == true && double.TryParse(value, out var seconds)
-                    ? TimeSpan.FromSeconds(seconds)
-                    : null;
+                var headers = response?.Headers;
+                var retryAfter = ProviderException.ParseRetryAfter(
+                    headers?.TryGetValue("retry-after", out var seconds) == true ? seconds : null,
+                    headers?.TryGetValue("retry-after-ms", out var ms) == true ? ms : null,
+                    clock);
                 var kind = result.Status switch
                 {
                     429 => FailureKind.Throttled,
@@ -73,7 +79,8 @@ internal sealed class OpenAIErrorClassifyingChatClient(IChatClient inner) : Dele
             case HttpRequestException or IOException:
                 return new ProviderException(FailureKind.Unavailable, 0, "ConnectionError", $"OpenAI-compatible endpoint unreachable: {exception.Message}", inner: exception);
             default:
-                return null;
+                return new ProviderException(FailureKind.ServerError, 0, "InvalidResponse",
+                    $"OpenAI-compatible endpoint answered something the client could not read: {exception.GetType().Name}: {exception.Message}", inner: exception);
         }
     }
 }

@@ -36,15 +36,16 @@ public sealed class AdmissionApiTests(RedisTestServer server) : IClassFixture<Re
 
         var admitted = await Admit(client, "demo-key", "any-model");
         Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
-        var lease = (await admitted.Content.ReadFromJsonAsync<JsonObject>())!["lease"]!;
+        var leaseId = (await admitted.Content.ReadFromJsonAsync<JsonObject>())!["lease"]!["leaseId"]!.GetValue<string>();
 
-        var foreign = await client.PostAsJsonAsync("/v1/admission/settle", new { apiKey = "consumer-b-key", lease, inputTokens = 3, outputTokens = 4, costUsd = 0.25 });
-        var settled = await client.PostAsJsonAsync("/v1/admission/settle", new { apiKey = "demo-key", lease, inputTokens = 3, outputTokens = 4, costUsd = 0.25 });
-        var released = await client.PostAsJsonAsync("/v1/admission/release", new { apiKey = "demo-key", lease });
+        // Another tenant's key names no lease of its own by that id.
+        var foreign = await client.PostAsJsonAsync("/v1/admission/settle", new { apiKey = "consumer-b-key", leaseId, inputTokens = 3, outputTokens = 4, costUsd = 0.25 });
+        var settled = await client.PostAsJsonAsync("/v1/admission/settle", new { apiKey = "demo-key", leaseId, inputTokens = 3, outputTokens = 4, costUsd = 0.25 });
+        var released = await client.PostAsJsonAsync("/v1/admission/release", new { apiKey = "demo-key", leaseId });
 
-        Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, settled.StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, released.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, released.StatusCode);
         var usage = (await client.GetFromJsonAsync<JsonObject>("/admin/tenants/demo/usage"))!;
         Assert.Equal(7, usage["tokensLastMinute"]!.GetValue<int>());
         Assert.Equal(0.25m, usage["spendThisMonthUsd"]!.GetValue<decimal>());

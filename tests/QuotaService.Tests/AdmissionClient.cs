@@ -25,9 +25,6 @@ public sealed class AdmissionClient : IAsyncDisposable
     /// <summary>This process's connection (through the proxy, when it uses one).</summary>
     public IConnectionMultiplexer Redis { get; }
 
-    /// <summary>Waits until what this process admitted locally for the tenant is in the store (throws while the store is unreachable).</summary>
-    internal Task HandOverAsync(string tenantId) => _host.Services.GetRequiredService<LocalAdmissionReconciler>().ReconcileAsync(tenantId);
-
     public static async Task<AdmissionClient> StartAsync(string connectionString, Action<AdmissionOptions>? configure = null, TimeProvider? clock = null)
     {
         var options = ConfigurationOptions.Parse(connectionString);

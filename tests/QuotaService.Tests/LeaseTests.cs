@@ -116,8 +116,8 @@ public sealed class LeaseTests(RedisTestServer server) : IClassFixture<RedisTest
         var (tenant, _) = await router.CreateTenantAsync(new TenantLimits { TokensPerMinute = 1_000, DailyTokenBudget = 1_000 });
         var lease = (await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", 800), default)).Lease!;
 
-        // The caller's copy claims a far larger reservation: it is not what the store refunds.
-        var inflated = lease with { ReservedTokens = AdmissionBounds.MaxTokens, AdmittedAt = lease.AdmittedAt.AddDays(-1) };
+        // The caller's copy claims a far larger reservation (and to be a local lease): not what the store refunds.
+        var inflated = lease with { ReservedTokens = AdmissionBounds.MaxTokens, AdmittedAt = lease.AdmittedAt.AddDays(-1), Degraded = true };
         var settled = await router.Admission.SettleAsync(inflated, new UsageReport(60, 40, 0.5m), default);
         var replayed = await router.Admission.SettleAsync(lease, new UsageReport(0, 0, 0), default);
         var released = await router.Admission.ReleaseAsync(lease, default);
@@ -167,6 +167,23 @@ public sealed class LeaseTests(RedisTestServer server) : IClassFixture<RedisTest
         Assert.Equal(TimeSpan.FromMinutes(2), capped.Lease!.ExpiresAt - capped.Lease.AdmittedAt);
         Assert.Equal(LeaseOutcome.Applied, late);
         Assert.Equal(new TenantUsage(tenant.Id, 2, 20, 1, 20, 0.25m), await router.Store.GetUsageAsync(tenant.Id));
+    }
+
+    [Fact]
+    public async Task A_lease_record_outlives_its_slot_by_the_settle_grace_and_a_finished_one_is_kept_two_minutes()
+    {
+        await using var router = await AdmissionClient.StartAsync(server.ConnectionString, o => o.LeaseDuration = TimeSpan.FromMinutes(2));
+        var (tenant, _) = await router.CreateTenantAsync(new TenantLimits());
+        var lease = (await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", 10), default)).Lease!;
+        var db = router.Redis.GetDatabase();
+        var record = TenantKeys.Lease(tenant.Id, lease.LeaseId);
+
+        var open = await db.KeyTimeToLiveAsync(record);
+        await router.Admission.SettleAsync(lease, new UsageReport(1, 1, 0), default);
+        var finished = await db.KeyTimeToLiveAsync(record);
+
+        Assert.InRange(open!.Value, TimeSpan.FromMinutes(12) - TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(12));
+        Assert.InRange(finished!.Value, TimeSpan.FromMinutes(2) - TimeSpan.FromSeconds(10), TimeSpan.FromMinutes(2));
     }
 
     [Fact]

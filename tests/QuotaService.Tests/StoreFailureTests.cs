@@ -48,6 +48,36 @@ public sealed class StoreFailureTests(RedisTestServer server) : IClassFixture<Re
     }
 
     [Fact]
+    public async Task A_degraded_lease_is_settled_once_where_it_was_admitted_and_every_tenant_is_handed_over_on_recovery()
+    {
+        await using var router = await AdmissionClient.StartAsync(server.ConnectionString, o => o.ProbeInterval = TimeSpan.FromMilliseconds(200));
+        var (broken, _) = await router.CreateTenantAsync(new TenantLimits());
+        var (tenant, _) = await router.CreateTenantAsync(new TenantLimits { RequestsPerMinute = 1_000 });
+        var (idle, _) = await router.CreateTenantAsync(new TenantLimits { RequestsPerMinute = 1_000 });
+        var db = router.Redis.GetDatabase();
+        await db.StringSetAsync(TenantKeys.WindowLog(broken.Id), "not a sorted set");
+        Assert.True((await router.Admission.AdmitAsync(broken, Chat, default)).Degraded);
+        var local = (await router.Admission.AdmitAsync(tenant, Chat, default)).Lease!;
+        Assert.True((await router.Admission.AdmitAsync(idle, Chat, default)).Degraded);
+
+        var settled = await router.Admission.SettleAsync(local, new UsageReport(3, 4, 0.5m), default);
+        var replayed = await router.Admission.SettleAsync(local, new UsageReport(3, 4, 0.5m), default);
+        await db.KeyDeleteAsync(TenantKeys.WindowLog(broken.Id));
+        await Poll.UntilAsync(async () => !(await router.Admission.AdmitAsync(tenant, Chat, default)).Degraded, TimeSpan.FromSeconds(10),
+            "admission did not return to the store");
+
+        Assert.True(local.Degraded);
+        Assert.Equal([LeaseOutcome.Applied, LeaseOutcome.AlreadyFinished], [settled, replayed]);
+        // Its tokens reached the store with the hand-over; its spend was settled locally only.
+        var usage = (await router.Store.GetUsageAsync(tenant.Id))!;
+        Assert.Equal(0m, usage.SpendThisMonthUsd);
+        Assert.Equal(7, usage.TokensLastMinute - (usage.RequestsLastMinute - 1) * Chat.ReservedTokens);
+        // A tenant with no admission since is handed over when the store answers again, all the same.
+        await Poll.UntilAsync(async () => (await router.Store.GetUsageAsync(idle.Id))!.RequestsLastMinute == 1, TimeSpan.FromSeconds(5),
+            "the idle tenant's local admission never reached the store");
+    }
+
+    [Fact]
     public async Task Scripts_flushed_from_the_store_are_sent_again()
     {
         await using var router = await AdmissionClient.StartAsync(server.ConnectionString);

@@ -85,6 +85,34 @@ public sealed class StoreOutageTests(RedisTestServer server) : IClassFixture<Red
         Assert.InRange(refused.RetryAfter, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(16));
     }
 
+    [Fact]
+    public async Task A_replica_that_falls_back_counts_the_store_leases_it_still_holds()
+    {
+        await using var proxy = new TcpOutageProxy(server.Port);
+        await using var router = await AdmissionClient.StartAsync(proxy.ConnectionString, o =>
+        {
+            o.StoreTimeout = TimeSpan.FromMilliseconds(500);
+            o.ProbeInterval = TimeSpan.FromSeconds(30);
+        });
+        var (tenant, _) = await router.CreateTenantAsync(new TenantLimits { MaxConcurrency = 2 });
+        var held = new[]
+        {
+            (await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", 10), default)).Lease!,
+            (await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", 10), default)).Lease!,
+        };
+        Assert.All(held, lease => Assert.False(lease.Degraded));
+
+        proxy.Cut();
+        var full = await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", 10), default);
+        // The request ended: the store cannot be told, but this replica no longer counts it.
+        var lost = await router.Admission.ReleaseAsync(held[0], default);
+        var room = await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", 10), default);
+
+        Assert.True(full is { Degraded: true, Reason: RejectionReason.Concurrency });
+        Assert.Equal(LeaseOutcome.StoreUnavailable, lost);
+        Assert.True(room is { Degraded: true, Admitted: true });
+    }
+
     /// <summary>One of two replicas sharing the limits, reaching the store through the proxy.</summary>
     private static Task<AdmissionClient> StartReplicaAsync(TcpOutageProxy proxy, TimeSpan storeTimeout, TimeSpan probeInterval) =>
         AdmissionClient.StartAsync(proxy.ConnectionString, o =>

@@ -37,10 +37,11 @@ internal sealed class LocalFallbackLimiter(TimeProvider clock, IOptionsMonitor<A
     public void Observe(string tenantId, long requests, long tokens, TimeSpan untilEmpty, AdmissionLease? admitted)
     {
         var window = WindowOf(tenantId);
-        window.Observe(new SharedWindow(requests, tokens, clock.GetUtcNow().UtcTicks, Math.Max(0, untilEmpty.Ticks)));
+        var now = clock.GetUtcNow().UtcTicks;
+        window.Observe(new SharedWindow(requests, tokens, now, Math.Max(0, untilEmpty.Ticks)));
         if (admitted is not null)
         {
-            window.Hold(admitted.LeaseId, admitted.ExpiresAt.UtcTicks, clock.GetUtcNow().UtcTicks);
+            window.Hold(admitted.LeaseId, admitted.ExpiresAt.UtcTicks, now);
         }
     }
 

@@ -86,13 +86,7 @@ internal sealed class RedisTenantAdmission(
             limits.MaxConcurrency ?? Unlimited, limits.DailyTokenBudget ?? Unlimited,
             limits.MonthlySpendBudgetUsd is { } budget ? AdmissionBounds.ToMicroUsd(budget) : Unlimited, leaseMs, fallback.HeldLocally(id),
         ];
-        var answer = await gate.TryAsync(() =>
-        {
-            // What this replica admitted locally reaches the store before the store decides anything more.
-            var reconciled = reconciler.ReconcileAsync(id);
-            var admit = () => redis.GetDatabase().ScriptEvaluateAsync(AdmissionScripts.Admit, scriptKeys, args);
-            return reconciled.IsCompletedSuccessfully ? admit() : AfterAsync(reconciled, admit);
-        }, cancellationToken);
+        var answer = await gate.TryAsync(() => AdmitInStoreAsync(id, scriptKeys, args), cancellationToken);
         if (!answer.Answered)
         {
             var local = fallback.Admit(tenant, request, leaseId, lifetime);
@@ -130,10 +124,19 @@ internal sealed class RedisTenantAdmission(
             AdmissionDecision.Reject(rejection, retryAfter, snapshot, degraded: false);
     }
 
-    private static async Task<RedisResult> AfterAsync(Task reconciled, Func<Task<RedisResult>> admit)
+    // What this replica admitted locally reaches the store before the store decides anything more for the tenant.
+    private Task<RedisResult> AdmitInStoreAsync(string tenantId, RedisKey[] keys, RedisValue[] args)
+    {
+        var reconciled = reconciler.ReconcileAsync(tenantId);
+        return reconciled.IsCompletedSuccessfully
+            ? redis.GetDatabase().ScriptEvaluateAsync(AdmissionScripts.Admit, keys, args)
+            : AfterAsync(reconciled, keys, args);
+    }
+
+    private async Task<RedisResult> AfterAsync(Task reconciled, RedisKey[] keys, RedisValue[] args)
     {
         await reconciled;
-        return await admit();
+        return await redis.GetDatabase().ScriptEvaluateAsync(AdmissionScripts.Admit, keys, args);
     }
 
     private LeaseOutcome Finished(string tenantId, string leaseId, bool answered, RedisResult? result, string operation)

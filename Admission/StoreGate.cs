@@ -83,13 +83,3 @@ internal sealed class StoreGate(TimeProvider clock, IOptionsMonitor<AdmissionOpt
         }
     }
 }
-
-/// <summary>The outcome of one store call through the <see cref="StoreGate"/>.</summary>
-internal readonly record struct StoreAnswer<T>(bool Answered, bool Attempted, T Result)
-{
-    public void Deconstruct(out bool answered, out T result)
-    {
-        answered = Answered;
-        result = Result;
-    }
-}

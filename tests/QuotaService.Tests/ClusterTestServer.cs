@@ -45,6 +45,13 @@ public sealed class ClusterTestServer : IAsyncLifetime
                 throw new InvalidOperationException($"{RedisTestServer.SelectorVariable}='{Kind}' is not garnet or redis-server.");
         }
 
+        var started = Stopwatch.StartNew();
+        while (!await AcceptsAsync())
+        {
+            Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), "the cluster node never accepted connections");
+            await Task.Delay(50);
+        }
+
         var options = ConfigurationOptions.Parse(ConnectionString);
         options.AbortOnConnectFail = false;
         options.AllowAdmin = true;
@@ -52,10 +59,9 @@ public sealed class ClusterTestServer : IAsyncLifetime
         await using var redis = await ConnectionMultiplexer.ConnectAsync(options);
         var db = redis.GetDatabase();
         await db.ExecuteAsync("CLUSTER", "ADDSLOTSRANGE", "0", "16383");
-        var deadline = Stopwatch.StartNew();
         while (!((string)(await db.ExecuteAsync("CLUSTER", "INFO"))!).Contains("cluster_state:ok", StringComparison.Ordinal))
         {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(10), "the cluster never reached cluster_state:ok");
+            Assert.True(started.Elapsed < TimeSpan.FromSeconds(20), "the cluster never reached cluster_state:ok");
             await Task.Delay(50);
         }
     }
@@ -72,6 +78,20 @@ public sealed class ClusterTestServer : IAsyncLifetime
         _redisServer?.Dispose();
         Directory.Delete(_directory, recursive: true);
         return Task.CompletedTask;
+    }
+
+    private async Task<bool> AcceptsAsync()
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, Port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     private static int FreePort()

@@ -16,13 +16,24 @@ public sealed class AdmissionOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan KeyCacheTtl { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a key the store does not know is refused without asking it again, so a client retrying a
+    /// bad key costs the store one lookup per interval; any published tenant change forgets these at once.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan UnknownKeyCacheTtl { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Router replicas sharing the limits; while the store is unreachable each replica allows limit / ReplicaCount.</summary>
     [Range(1, 1000)]
     public int ReplicaCount { get; set; } = 1;
 
-    /// <summary>Lifetime of a concurrency lease that is never released (a crashed caller).</summary>
+    /// <summary>
+    /// Longest a concurrency lease is held: a request's own lease timeout may be shorter, never longer. A
+    /// lease that is neither settled nor released (a crashed caller) frees its slot after this; it can
+    /// still be settled for <see cref="AdmissionScripts.SettleGraceMs"/> more, so its spend is charged.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>After a store failure, how long admissions stay local before one of them probes the store again.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]

@@ -19,7 +19,7 @@ internal sealed class AdmissionStartup(IConnectionMultiplexer redis, TenantDirec
         redis.ConnectionRestored += OnConnectionRestored;
         reconciler.Start();
         // Compiles the record parser now rather than within the first key lookup's store timeout.
-        TenantRecordJson.Parse(TenantRecordJson.Serialize(new TenantRecord(new TenantDefinition { Id = "warm-up" }, [])));
+        TenantRecordJson.Parse(TenantRecordJson.Serialize(new TenantRecord(new TenantDefinition { Id = "warm-up" }, [])), "warm-up");
         await TryConnectAsync(cancellationToken);
     }
 
@@ -56,7 +56,7 @@ internal sealed class AdmissionStartup(IConnectionMultiplexer redis, TenantDirec
             foreach (var endpoint in redis.GetEndPoints())
             {
                 var server = redis.GetServer(endpoint);
-                foreach (var script in (string[])[AdmissionScripts.Admit, AdmissionScripts.Settle, AdmissionScripts.Usage, AdmissionScripts.Reconcile])
+                foreach (var script in AdmissionScripts.All)
                 {
                     await server.ScriptLoadAsync(script).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
                 }

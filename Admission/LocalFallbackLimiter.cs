@@ -8,55 +8,92 @@ namespace Switchyard.Admission;
 /// leases as the store's scripts, with each rate and concurrency limit divided by the replica count so
 /// that all replicas together stay within the tenant's limits. A replica that falls back also counts
 /// its share of what the shared window held at the store's last answer, draining as that window would,
-/// so a stall while a tenant is at its limit does not hand every replica a fresh allowance. Budgets
-/// need the shared totals and are not checked here.
+/// and the store leases it holds itself, so a stall while a tenant is at its limit does not hand every
+/// replica a fresh allowance. Budgets need the shared totals and are not checked here.
+/// Its leases are settled and released here, each at most once. What it admitted is handed to the store
+/// (<see cref="LocalAdmissionReconciler"/>) before the store admits anything more for the tenant.
 /// </summary>
 internal sealed class LocalFallbackLimiter(TimeProvider clock, IOptionsMonitor<AdmissionOptions> options)
 {
-    private static readonly TimeSpan Window = TimeSpan.FromMilliseconds(AdmissionScripts.WindowMs);
+    private static readonly long WindowTicks = TimeSpan.FromMilliseconds(AdmissionScripts.WindowMs).Ticks;
+    private static readonly long GraceTicks = TimeSpan.FromMilliseconds(AdmissionScripts.SettleGraceMs).Ticks;
 
     private readonly ConcurrentDictionary<string, TenantWindow> _tenants = new(StringComparer.Ordinal);
 
-    public AdmissionDecision Admit(TenantDefinition tenant, AdmissionRequest request, AdmissionLease lease)
+    /// <summary>Decides locally; throws <see cref="LeaseConflictException"/> when this replica already knows the lease id.</summary>
+    public AdmissionDecision Admit(TenantDefinition tenant, AdmissionRequest request, string leaseId, TimeSpan lifetime)
     {
         var current = options.CurrentValue;
         var limits = tenant.Limits;
-        var window = _tenants.GetOrAdd(tenant.Id, static _ => new TenantWindow());
-        return window.Admit(lease, request.ReservedTokens, clock.GetUtcNow().UtcTicks, current.LeaseDuration.Ticks, current.ReplicaCount,
-            Share(limits.RequestsPerMinute, current.ReplicaCount), Share(limits.TokensPerMinute, current.ReplicaCount),
-            Share(limits.MaxConcurrency, current.ReplicaCount));
-    }
-
-    /// <summary>Records the tenant's shared window as the store just reported it (requests, tokens, time until it is empty).</summary>
-    public void Observe(string tenantId, long requests, long tokens, TimeSpan untilEmpty) =>
-        _tenants.GetOrAdd(tenantId, static _ => new TenantWindow())
-            .Observe(new SharedWindow(requests, tokens, clock.GetUtcNow().UtcTicks, Math.Max(0, untilEmpty.Ticks)));
-
-    public void Settle(AdmissionLease lease, long actualTokens)
-    {
-        if (_tenants.TryGetValue(lease.TenantId, out var window))
-        {
-            window.Settle(lease.LeaseId, actualTokens);
-        }
-    }
-
-    public void Release(AdmissionLease lease)
-    {
-        if (_tenants.TryGetValue(lease.TenantId, out var window))
-        {
-            window.Release(lease.LeaseId);
-        }
+        var replicas = current.ReplicaCount;
+        return WindowOf(tenant.Id).Admit(tenant.Id, leaseId, request.ReservedTokens, clock.GetUtcNow(), lifetime, replicas,
+            Share(limits.RequestsPerMinute, replicas), Share(limits.TokensPerMinute, replicas), Share(limits.MaxConcurrency, replicas));
     }
 
     /// <summary>
-    /// Every tenant's local admissions not yet handed to the store, marked as handed over: once the store
-    /// answers again they are written into the shared window, which then counts them too.
+    /// Records the tenant's shared window as the store just reported it (requests, tokens, time until it is
+    /// empty) and, when the store admitted, the lease this replica now holds there.
     /// </summary>
-    public IReadOnlyList<(string TenantId, IReadOnlyList<LocalAdmission> Admissions)> TakeUnshared() =>
-        [.. _tenants.Select(t => (t.Key, t.Value.TakeUnshared())).Where(t => t.Item2.Count > 0)];
+    public void Observe(string tenantId, long requests, long tokens, TimeSpan untilEmpty, AdmissionLease? admitted)
+    {
+        var window = WindowOf(tenantId);
+        var now = clock.GetUtcNow().UtcTicks;
+        window.Observe(new SharedWindow(requests, tokens, now, Math.Max(0, untilEmpty.Ticks)));
+        if (admitted is not null)
+        {
+            window.Hold(admitted.LeaseId, admitted.ExpiresAt.UtcTicks, now);
+        }
+    }
+
+    /// <summary>This replica's local leases of the tenant still in flight: the store counts them against its concurrency limit.</summary>
+    public int HeldLocally(string tenantId) => _tenants.TryGetValue(tenantId, out var window) ? window.HeldLocally(clock.GetUtcNow().UtcTicks) : 0;
+
+    /// <summary>Settles a local lease; null when the lease is not one of this replica's local leases.</summary>
+    public LeaseOutcome? Settle(string tenantId, string leaseId, long actualTokens) =>
+        _tenants.TryGetValue(tenantId, out var window) ? window.Finish(leaseId, actualTokens) : null;
+
+    /// <summary>Releases a local lease; null when the lease is not one of this replica's local leases.</summary>
+    public LeaseOutcome? Release(string tenantId, string leaseId) =>
+        _tenants.TryGetValue(tenantId, out var window) ? window.Finish(leaseId, actualTokens: null) : null;
+
+    /// <summary>A store lease this replica holds has been settled or released (or that was tried): no longer counted here.</summary>
+    public void Finished(string tenantId, string leaseId)
+    {
+        if (_tenants.TryGetValue(tenantId, out var window))
+        {
+            window.Drop(leaseId);
+        }
+    }
+
+    /// <summary>An admission timed out and was refused locally: should it have reached the store, it is undone there.</summary>
+    public void Abandon(string tenantId, string leaseId) => WindowOf(tenantId).Abandon(leaseId);
+
+    public bool HasPending(string tenantId) => _tenants.TryGetValue(tenantId, out var window) && window.HasPending;
+
+    public IReadOnlyList<string> TenantsWithPending() => [.. _tenants.Where(t => t.Value.HasPending).Select(t => t.Key)];
+
+    /// <summary>Up to <paramref name="max"/> of the tenant's local admissions and abandoned ids not yet in the store; null when there are none.</summary>
+    public HandOverBatch? TakePending(string tenantId, int max) =>
+        _tenants.TryGetValue(tenantId, out var window) ? window.TakePending(max) : null;
+
+    /// <summary>The store did not take the batch: it is pending again.</summary>
+    public void Returned(string tenantId, HandOverBatch batch) => WindowOf(tenantId).Return(batch);
+
+    private TenantWindow WindowOf(string tenantId) => _tenants.GetOrAdd(tenantId, static _ => new TenantWindow());
 
     // Rounded down, so the replicas' shares never add up to more than the limit; at least 1 so a tenant is never shut out.
     private static long? Share(long? limit, int replicas) => limit is { } value ? Math.Max(1, value / replicas) : null;
+
+    /// <summary>Local admissions and abandoned ids for the store, in one script call.</summary>
+    internal sealed class HandOverBatch(List<Entry> entries, List<string> abandoned)
+    {
+        public List<Entry> Entries { get; } = entries;
+
+        public IReadOnlyList<LocalAdmission> Admissions { get; } =
+            [.. entries.Select(e => new LocalAdmission(e.Id, new DateTimeOffset(e.At, TimeSpan.Zero).ToUnixTimeMilliseconds(), e.Tokens))];
+
+        public List<string> Abandoned { get; } = abandoned;
+    }
 
     /// <summary>The shared window at the store's last answer; it empties over <paramref name="UntilEmpty"/> ticks.</summary>
     private sealed record SharedWindow(long Requests, long Tokens, long At, long UntilEmpty)
@@ -86,36 +123,41 @@ internal sealed class LocalFallbackLimiter(TimeProvider clock, IOptionsMonitor<A
 
     private sealed class TenantWindow
     {
+        private readonly Lock _lock = new();
         private readonly Queue<Entry> _log = new();
-        private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, long> _leases = new(StringComparer.Ordinal);
+
+        // Local leases by id, remembered until they can no longer be settled, so each settles at most once.
+        private readonly Dictionary<string, Entry> _leases = new(StringComparer.Ordinal);
+
+        // Store leases this replica holds (id to expiry): counted against concurrency while the store is away.
+        private readonly Dictionary<string, long> _storeLeases = new(StringComparer.Ordinal);
+        private int _nextStorePurge = 64;
+
+        private List<Entry> _pending = [];
+        private List<string> _abandoned = [];
+        private volatile bool _hasPending;
         private long _tokens;
         private long _newestAt;
+        private int _holding;
         private SharedWindow? _shared;
+
+        public bool HasPending => _hasPending;
 
         public void Observe(SharedWindow shared) => Volatile.Write(ref _shared, shared);
 
-        public AdmissionDecision Admit(AdmissionLease lease, long tokens, long now, long leaseTicks, int replicas, long? rpm, long? tpm, long? concurrency)
+        public AdmissionDecision Admit(string tenantId, string leaseId, long tokens, DateTimeOffset at, TimeSpan lifetime, int replicas, long? rpm, long? tpm, long? concurrency)
         {
+            var now = at.UtcTicks;
             var shared = Volatile.Read(ref _shared);
             var (sharedRequests, sharedTokens) = shared?.ShareAt(now, replicas) ?? (0, 0);
-            lock (_log)
+            lock (_lock)
             {
-                while (_log.TryPeek(out var oldest) && oldest.At <= now - Window.Ticks)
+                if (_leases.ContainsKey(leaseId) || _storeLeases.ContainsKey(leaseId))
                 {
-                    _log.Dequeue();
-                    _entries.Remove(oldest.Id);
-                    _tokens -= oldest.Tokens;
+                    throw new LeaseConflictException(tenantId, leaseId);
                 }
 
-                foreach (var (id, expiry) in _leases)
-                {
-                    if (expiry <= now)
-                    {
-                        _leases.Remove(id);
-                    }
-                }
-
+                Purge(now);
                 RejectionReason? reason = null;
                 var retry = TimeSpan.Zero;
                 if (rpm is { } requestLimit && _log.Count + sharedRequests + 1 > requestLimit)
@@ -126,7 +168,7 @@ internal sealed class LocalFallbackLimiter(TimeProvider clock, IOptionsMonitor<A
                 else if (tpm is { } tokenLimit && _tokens + sharedTokens + tokens > tokenLimit)
                 {
                     reason = RejectionReason.TokensPerMinute;
-                    retry = sharedTokens > 0 ? shared!.TokensDrain(_tokens + sharedTokens + tokens - tokenLimit, replicas) : Window;
+                    retry = sharedTokens > 0 ? shared!.TokensDrain(_tokens + sharedTokens + tokens - tokenLimit, replicas) : TimeSpan.FromTicks(WindowTicks);
                     var freed = 0L;
                     foreach (var entry in _log)
                     {
@@ -138,78 +180,199 @@ internal sealed class LocalFallbackLimiter(TimeProvider clock, IOptionsMonitor<A
                         }
                     }
                 }
-                else if (concurrency is { } concurrencyLimit && _leases.Count + 1 > concurrencyLimit)
+                else if (concurrency is { } concurrencyLimit && _holding + StoreLeasesHeld(now) + 1 > concurrencyLimit)
                 {
                     reason = RejectionReason.Concurrency;
                     retry = TimeSpan.FromSeconds(1);
                 }
 
+                AdmissionLease? lease = null;
                 if (reason is null)
                 {
-                    var entry = new Entry(lease.LeaseId, now, tokens);
+                    lease = new AdmissionLease(tenantId, leaseId, tokens, at, at + lifetime, Degraded: true);
+                    var entry = new Entry(leaseId, now, tokens, lease.ExpiresAt.UtcTicks);
                     _log.Enqueue(entry);
-                    _entries[entry.Id] = entry;
+                    _leases[leaseId] = entry;
+                    _pending.Add(entry);
+                    _hasPending = true;
                     _tokens += tokens;
                     _newestAt = now;
-                    _leases[lease.LeaseId] = now + leaseTicks;
+                    _holding++;
                 }
 
                 var reset = _log.Count == 0 ? TimeSpan.Zero : Until(_newestAt, now);
                 var snapshot = RateLimitSnapshot.Of(rpm, _log.Count + sharedRequests, reset, tpm, _tokens + sharedTokens, reset);
-                return reason is { } rejected
-                    ? AdmissionDecision.Reject(rejected, retry, snapshot, degraded: true)
-                    : AdmissionDecision.Admit(lease, snapshot);
+                return lease is not null
+                    ? AdmissionDecision.Admit(lease, snapshot)
+                    : AdmissionDecision.Reject(reason!.Value, retry, snapshot, degraded: true);
             }
         }
 
-        public void Settle(string leaseId, long actualTokens)
+        public int HeldLocally(long now)
         {
-            lock (_log)
+            if (Volatile.Read(ref _holding) == 0)
             {
-                if (_entries.TryGetValue(leaseId, out var entry))
+                return 0;
+            }
+
+            lock (_lock)
+            {
+                Purge(now);
+                return _holding;
+            }
+        }
+
+        /// <summary>Settles (with the actual tokens) or releases (null) a local lease, once.</summary>
+        public LeaseOutcome? Finish(string leaseId, long? actualTokens)
+        {
+            lock (_lock)
+            {
+                if (!_leases.TryGetValue(leaseId, out var entry))
                 {
-                    _tokens += actualTokens - entry.Tokens;
-                    entry.Tokens = actualTokens;
+                    return null;
                 }
 
-                _leases.Remove(leaseId);
-            }
-        }
-
-        public IReadOnlyList<LocalAdmission> TakeUnshared()
-        {
-            lock (_log)
-            {
-                var taken = new List<LocalAdmission>();
-                foreach (var entry in _log.Where(e => !e.Shared))
+                if (entry.Finished)
                 {
-                    entry.Shared = true;
-                    taken.Add(new LocalAdmission(entry.Id, new DateTimeOffset(entry.At, TimeSpan.Zero).ToUnixTimeMilliseconds(), entry.Tokens));
+                    return LeaseOutcome.AlreadyFinished;
                 }
 
-                return taken;
+                entry.Finished = true;
+                if (!entry.Expired)
+                {
+                    _holding--;
+                }
+
+                if (actualTokens is { } actual)
+                {
+                    if (entry.InWindow)
+                    {
+                        _tokens += actual - entry.Tokens;
+                    }
+
+                    entry.Tokens = actual;
+                }
+
+                return LeaseOutcome.Applied;
             }
         }
 
-        public void Release(string leaseId)
+        public void Hold(string leaseId, long expiresAt, long now)
         {
-            lock (_log)
+            lock (_lock)
             {
-                _leases.Remove(leaseId);
+                _storeLeases[leaseId] = expiresAt;
+                if (_storeLeases.Count >= _nextStorePurge)
+                {
+                    StoreLeasesHeld(now);
+                    _nextStorePurge = Math.Max(64, _storeLeases.Count * 2);
+                }
             }
         }
 
-        private static TimeSpan Until(long enteredAt, long now) => TimeSpan.FromTicks(enteredAt + Window.Ticks - now);
+        public void Drop(string leaseId)
+        {
+            lock (_lock)
+            {
+                _storeLeases.Remove(leaseId);
+            }
+        }
+
+        public void Abandon(string leaseId)
+        {
+            lock (_lock)
+            {
+                _abandoned.Add(leaseId);
+                _hasPending = true;
+            }
+        }
+
+        public HandOverBatch? TakePending(int max)
+        {
+            lock (_lock)
+            {
+                if (_pending.Count == 0 && _abandoned.Count == 0)
+                {
+                    return null;
+                }
+
+                var entries = _pending.Take(max).ToList();
+                var abandoned = _abandoned.Take(max).ToList();
+                _pending.RemoveRange(0, entries.Count);
+                _abandoned.RemoveRange(0, abandoned.Count);
+                _hasPending = _pending.Count > 0 || _abandoned.Count > 0;
+                return new HandOverBatch(entries, abandoned);
+            }
+        }
+
+        public void Return(HandOverBatch batch)
+        {
+            lock (_lock)
+            {
+                _pending.InsertRange(0, batch.Entries);
+                _abandoned.InsertRange(0, batch.Abandoned);
+                _hasPending = true;
+            }
+        }
+
+        // Entries that left the window take their tokens; expired leases free their slot (they can still be
+        // settled for the grace period, like the store's) and are forgotten after it.
+        private void Purge(long now)
+        {
+            while (_log.TryPeek(out var oldest) && oldest.At <= now - WindowTicks)
+            {
+                _log.Dequeue();
+                oldest.InWindow = false;
+                _tokens -= oldest.Tokens;
+            }
+
+            foreach (var (id, entry) in _leases)
+            {
+                if (!entry.Finished && !entry.Expired && entry.HeldUntil <= now)
+                {
+                    entry.Expired = true;
+                    _holding--;
+                }
+
+                if (entry.HeldUntil + GraceTicks <= now)
+                {
+                    _leases.Remove(id);
+                }
+            }
+        }
+
+        private int StoreLeasesHeld(long now)
+        {
+            foreach (var (id, expiresAt) in _storeLeases)
+            {
+                if (expiresAt <= now)
+                {
+                    _storeLeases.Remove(id);
+                }
+            }
+
+            return _storeLeases.Count;
+        }
+
+        private static TimeSpan Until(long enteredAt, long now) => TimeSpan.FromTicks(enteredAt + WindowTicks - now);
     }
 
-    private sealed class Entry(string id, long at, long tokens)
+    internal sealed class Entry(string id, long at, long tokens, long heldUntil)
     {
         public string Id { get; } = id;
+
         public long At { get; } = at;
+
         public long Tokens { get; set; } = tokens;
 
-        /// <summary>Handed to the store after an outage.</summary>
-        public bool Shared { get; set; }
+        public long HeldUntil { get; } = heldUntil;
+
+        public bool InWindow { get; set; } = true;
+
+        public bool Finished { get; set; }
+
+        /// <summary>Its concurrency slot ran out before it was settled or released.</summary>
+        public bool Expired { get; set; }
     }
 }
 

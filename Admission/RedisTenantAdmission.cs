@@ -6,12 +6,14 @@ namespace Switchyard.Admission;
 
 /// <summary>
 /// Admission against the shared store: every check and update of one admission is one script, one
-/// round trip. When the store does not answer within StoreTimeout the local fallback decides.
+/// round trip. When the store does not answer within StoreTimeout the local fallback decides. Leases
+/// live in the store; settlement and release name one by tenant and id and use what the store kept.
 /// </summary>
 internal sealed class RedisTenantAdmission(
     IConnectionMultiplexer redis,
     TenantDirectory directory,
     LocalFallbackLimiter fallback,
+    LocalAdmissionReconciler reconciler,
     StoreGate gate,
     AdmissionTelemetry telemetry,
     TimeProvider clock,
@@ -26,6 +28,7 @@ internal sealed class RedisTenantAdmission(
 
     public async ValueTask<AdmissionDecision> AdmitAsync(TenantDefinition tenant, AdmissionRequest request, CancellationToken cancellationToken)
     {
+        AdmissionBounds.EnsureValid(request);
         var decision = tenant.AllowsModelGroup(request.ModelGroup)
             ? await DecideAsync(tenant, request, cancellationToken)
             : AdmissionDecision.Reject(RejectionReason.ModelNotAllowed, TimeSpan.Zero, LimitsOnly(tenant.Limits), degraded: false);
@@ -33,40 +36,36 @@ internal sealed class RedisTenantAdmission(
         return decision;
     }
 
-    public async ValueTask SettleAsync(AdmissionLease lease, UsageReport usage, CancellationToken cancellationToken)
+    public async ValueTask<LeaseOutcome> SettleAsync(string tenantId, string leaseId, UsageReport usage, CancellationToken cancellationToken)
     {
+        EnsureValid(tenantId, leaseId);
+        AdmissionBounds.EnsureValid(usage);
         var actual = usage.InputTokens + usage.OutputTokens;
-        if (lease.Degraded)
+        if (fallback.Settle(tenantId, leaseId, actual) is { } local)
         {
-            fallback.Settle(lease, actual);
-            return;
+            return local;
         }
 
-        var keys = KeysOf(lease.TenantId);
-        var (day, month) = keys.CalendarFor(lease.AdmittedAt);
-        var (answered, _) = await gate.TryAsync(() => redis.GetDatabase().ScriptEvaluateAsync(AdmissionScripts.Settle,
-            [keys.Tokens, keys.Leases, day, month],
-            [lease.LeaseId, actual, lease.ReservedTokens, ToMicroUsd(usage.CostUsd)]), cancellationToken);
-        if (!answered)
-        {
-            telemetry.LostUpdate("settle");
-        }
+        var keys = KeysOf(tenantId);
+        var (day, month, previousDay) = keys.CalendarFor(clock.GetUtcNow());
+        var (answered, result) = await gate.TryAsync(() => redis.GetDatabase().ScriptEvaluateAsync(AdmissionScripts.Settle,
+            [keys.Tokens, keys.Leases, keys.Lease(leaseId), day, previousDay, month],
+            [leaseId, actual, AdmissionBounds.ToMicroUsd(usage.CostUsd)]), cancellationToken);
+        return Finished(tenantId, leaseId, answered, result, "settle");
     }
 
-    public async ValueTask ReleaseAsync(AdmissionLease lease, CancellationToken cancellationToken)
+    public async ValueTask<LeaseOutcome> ReleaseAsync(string tenantId, string leaseId, CancellationToken cancellationToken)
     {
-        if (lease.Degraded)
+        EnsureValid(tenantId, leaseId);
+        if (fallback.Release(tenantId, leaseId) is { } local)
         {
-            fallback.Release(lease);
-            return;
+            return local;
         }
 
-        var (answered, _) = await gate.TryAsync(
-            () => redis.GetDatabase().SortedSetRemoveAsync(KeysOf(lease.TenantId).Leases, lease.LeaseId), cancellationToken);
-        if (!answered)
-        {
-            telemetry.LostUpdate("release");
-        }
+        var keys = KeysOf(tenantId);
+        var (answered, result) = await gate.TryAsync(
+            () => redis.GetDatabase().ScriptEvaluateAsync(AdmissionScripts.Release, [keys.Leases, keys.Lease(leaseId)], [leaseId]), cancellationToken);
+        return Finished(tenantId, leaseId, answered, result, "release");
     }
 
     private async ValueTask<AdmissionDecision> DecideAsync(TenantDefinition tenant, AdmissionRequest request, CancellationToken cancellationToken)
@@ -76,42 +75,101 @@ internal sealed class RedisTenantAdmission(
         var limits = tenant.Limits;
         var id = tenant.Id;
         var keys = KeysOf(id);
-        var (day, month) = keys.CalendarFor(now);
-        var leaseId = Guid.NewGuid().ToString("N");
-        var (answered, result) = await gate.TryAsync(() => redis.GetDatabase().ScriptEvaluateAsync(AdmissionScripts.Admit,
-            [keys.Log, keys.Tokens, keys.Leases, day, month],
-            [
-                leaseId, request.ReservedTokens, limits.RequestsPerMinute ?? Unlimited, limits.TokensPerMinute ?? Unlimited,
-                limits.MaxConcurrency ?? Unlimited, limits.DailyTokenBudget ?? Unlimited,
-                limits.MonthlySpendBudgetUsd is { } budget ? ToMicroUsd(budget) : Unlimited, (long)current.LeaseDuration.TotalMilliseconds,
-            ]), cancellationToken);
-        if (!answered)
+        var (day, month, _) = keys.CalendarFor(now);
+        var leaseId = request.LeaseId ?? Guid.NewGuid().ToString("N");
+        var lifetime = request.LeaseTimeout is { } timeout && timeout < current.LeaseDuration ? timeout : current.LeaseDuration;
+        var leaseMs = (long)Math.Ceiling(lifetime.TotalMilliseconds);
+        RedisKey[] scriptKeys = [keys.Log, keys.Tokens, keys.Leases, day, month, keys.Lease(leaseId)];
+        RedisValue[] args =
+        [
+            leaseId, request.ReservedTokens, limits.RequestsPerMinute ?? Unlimited, limits.TokensPerMinute ?? Unlimited,
+            limits.MaxConcurrency ?? Unlimited, limits.DailyTokenBudget ?? Unlimited,
+            limits.MonthlySpendBudgetUsd is { } budget ? AdmissionBounds.ToMicroUsd(budget) : Unlimited, leaseMs, fallback.HeldLocally(id),
+        ];
+        var answer = await gate.TryAsync(() => AdmitInStoreAsync(id, scriptKeys, args), cancellationToken);
+        if (!answer.Answered)
         {
-            return fallback.Admit(tenant, request, new AdmissionLease(id, leaseId, request.ReservedTokens, now, Degraded: true));
+            var local = fallback.Admit(tenant, request, leaseId, lifetime);
+            if (answer.Attempted && !local.Admitted)
+            {
+                fallback.Abandon(id, leaseId);
+            }
+
+            return local;
         }
 
-        var values = (RedisResult[])result!;
-        var reset = TimeSpan.FromMilliseconds((long)values[4]);
-        fallback.Observe(id, (long)values[2], (long)values[3], reset);
-        var snapshot = RateLimitSnapshot.Of(limits.RequestsPerMinute, (long)values[2], reset, limits.TokensPerMinute, (long)values[3], reset);
-        return (long)values[0] switch
+        var values = (RedisResult[])answer.Result!;
+        var reason = (long)values[0];
+        if (reason < 0)
         {
-            0 => AdmissionDecision.Admit(new AdmissionLease(id, leaseId, request.ReservedTokens, now, Degraded: false), snapshot),
+            throw new ArgumentOutOfRangeException(nameof(request), "The quota store refused the admission's arguments.");
+        }
+
+        var reset = TimeSpan.FromMilliseconds((long)values[4]);
+        var lease = reason == 0 ? new AdmissionLease(id, leaseId, request.ReservedTokens, now, now + lifetime, Degraded: false) : null;
+        fallback.Observe(id, (long)values[2], (long)values[3], reset, lease);
+        var snapshot = RateLimitSnapshot.Of(limits.RequestsPerMinute, (long)values[2], reset, limits.TokensPerMinute, (long)values[3], reset);
+        return reason switch
+        {
+            0 => AdmissionDecision.Admit(lease!, snapshot),
             1 => Reject(RejectionReason.RequestsPerMinute, TimeSpan.FromMilliseconds((long)values[1])),
             2 => Reject(RejectionReason.TokensPerMinute, TimeSpan.FromMilliseconds((long)values[1])),
             3 => Reject(RejectionReason.Concurrency, TimeSpan.FromMilliseconds((long)values[1])),
             4 => Reject(RejectionReason.DailyTokenBudget, now.UtcDateTime.Date.AddDays(1) - now.UtcDateTime),
-            _ => Reject(RejectionReason.MonthlySpendBudget, new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1) - now.UtcDateTime),
+            5 => Reject(RejectionReason.MonthlySpendBudget, new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1) - now.UtcDateTime),
+            _ => throw new LeaseConflictException(id, leaseId),
         };
 
-        AdmissionDecision Reject(RejectionReason reason, TimeSpan retryAfter) =>
-            AdmissionDecision.Reject(reason, retryAfter, snapshot, degraded: false);
+        AdmissionDecision Reject(RejectionReason rejection, TimeSpan retryAfter) =>
+            AdmissionDecision.Reject(rejection, retryAfter, snapshot, degraded: false);
+    }
+
+    // What this replica admitted locally reaches the store before the store decides anything more for the tenant.
+    private Task<RedisResult> AdmitInStoreAsync(string tenantId, RedisKey[] keys, RedisValue[] args)
+    {
+        var reconciled = reconciler.ReconcileAsync(tenantId);
+        return reconciled.IsCompletedSuccessfully
+            ? redis.GetDatabase().ScriptEvaluateAsync(AdmissionScripts.Admit, keys, args)
+            : AfterAsync(reconciled, keys, args);
+    }
+
+    private async Task<RedisResult> AfterAsync(Task reconciled, RedisKey[] keys, RedisValue[] args)
+    {
+        await reconciled;
+        return await redis.GetDatabase().ScriptEvaluateAsync(AdmissionScripts.Admit, keys, args);
+    }
+
+    private LeaseOutcome Finished(string tenantId, string leaseId, bool answered, RedisResult? result, string operation)
+    {
+        // This replica no longer counts the lease as in flight, whatever the store said: the request has ended.
+        fallback.Finished(tenantId, leaseId);
+        if (!answered)
+        {
+            telemetry.LostUpdate(operation);
+            return LeaseOutcome.StoreUnavailable;
+        }
+
+        return (long)result! switch
+        {
+            1 => LeaseOutcome.Applied,
+            0 => LeaseOutcome.Unknown,
+            2 => LeaseOutcome.AlreadyFinished,
+            _ => throw new ArgumentOutOfRangeException(nameof(leaseId), $"The quota store refused the {operation}'s arguments."),
+        };
+    }
+
+    private static void EnsureValid(string tenantId, string leaseId)
+    {
+        if (!TenantIds.IsValid(tenantId))
+        {
+            throw new ArgumentException($"'{tenantId}' is not a tenant id.", nameof(tenantId));
+        }
+
+        AdmissionBounds.EnsureValidLeaseId(leaseId);
     }
 
     private TenantKeySet KeysOf(string tenantId) => _keys.GetOrAdd(tenantId, static id => new TenantKeySet(id));
 
     private static RateLimitSnapshot LimitsOnly(TenantLimits limits) =>
         new(limits.RequestsPerMinute, null, TimeSpan.Zero, limits.TokensPerMinute, null, TimeSpan.Zero);
-
-    private static long ToMicroUsd(decimal usd) => (long)Math.Round(usd * 1_000_000m);
 }

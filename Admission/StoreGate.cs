@@ -51,27 +51,35 @@ internal sealed class StoreGate(TimeProvider clock, IOptionsMonitor<AdmissionOpt
         }
     }
 
-    /// <summary>A failure that means "the store is not there", as opposed to a bug or a cancellation.</summary>
-    public static bool IsStoreFailure(Exception exception) => exception is TimeoutException or RedisConnectionException;
+    /// <summary>
+    /// A failure that means "the store cannot serve us", as opposed to a bug or a cancellation: no answer
+    /// in time, no connection, an error reply (OOM, READONLY, BUSY, LOADING, MASTERDOWN, or a script
+    /// meeting a key of the wrong type) or data it holds that cannot be read.
+    /// </summary>
+    public static bool IsStoreFailure(Exception exception) =>
+        exception is TimeoutException or RedisConnectionException or RedisServerException or StoreDataException;
 
-    /// <summary>Runs one store call within the store timeout, recording the outcome; false when the store failed or was skipped.</summary>
-    public async ValueTask<(bool Answered, T Result)> TryAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs one store call within the store timeout, recording the outcome. Not answered when the store
+    /// failed or was skipped; attempted when the call was made, so it may still land after a timeout.
+    /// </summary>
+    public async ValueTask<StoreAnswer<T>> TryAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
     {
         if (!TryEnter())
         {
-            return (false, default!);
+            return new(Answered: false, Attempted: false, default!);
         }
 
         try
         {
             var result = await call().WaitAsync(Timeout, cancellationToken);
             Succeeded();
-            return (true, result);
+            return new(Answered: true, Attempted: true, result);
         }
         catch (Exception e) when (IsStoreFailure(e))
         {
             Failed(e);
-            return (false, default!);
+            return new(Answered: false, Attempted: true, default!);
         }
     }
 }

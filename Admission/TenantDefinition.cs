@@ -66,11 +66,15 @@ public sealed record TenantLimits
 
     internal IEnumerable<string> Validate()
     {
-        if (RequestsPerMinute is <= 0) yield return "limits.requestsPerMinute must be positive.";
-        if (TokensPerMinute is <= 0) yield return "limits.tokensPerMinute must be positive.";
+        const long max = AdmissionBounds.MaxLimit;
+        if (RequestsPerMinute is <= 0 or > max) yield return $"limits.requestsPerMinute must be between 1 and {max}.";
+        if (TokensPerMinute is <= 0 or > max) yield return $"limits.tokensPerMinute must be between 1 and {max}.";
         if (MaxConcurrency is <= 0) yield return "limits.maxConcurrency must be positive.";
-        if (DailyTokenBudget is <= 0) yield return "limits.dailyTokenBudget must be positive.";
-        if (MonthlySpendBudgetUsd is <= 0) yield return "limits.monthlySpendBudgetUsd must be positive.";
+        if (DailyTokenBudget is <= 0 or > max) yield return $"limits.dailyTokenBudget must be between 1 and {max}.";
+        if (MonthlySpendBudgetUsd is <= 0 or > AdmissionBounds.MaxMonthlySpendUsd)
+        {
+            yield return $"limits.monthlySpendBudgetUsd must be positive and at most {AdmissionBounds.MaxMonthlySpendUsd}.";
+        }
     }
 }
 

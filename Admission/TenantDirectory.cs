@@ -7,12 +7,20 @@ namespace Switchyard.Admission;
 
 /// <summary>
 /// API key to tenant, cached in-process. Entries are trusted for KeyCacheTtl; a change to a tenant is
-/// published on <see cref="TenantKeys.Changes"/> and makes its entries stale on every replica at once. While
-/// the store is unreachable, expired entries are still served (last known good), so known keys keep working.
+/// published on <see cref="TenantKeys.Changes"/> and evicts its entries on every replica at once, so a
+/// revoked or deleted key stops working as soon as the change arrives, even if the store cannot be asked
+/// then. While the store is unreachable, expired entries are still served (last known good), so known
+/// keys keep working. Keys the store does not know are refused for UnknownKeyCacheTtl without asking again.
 /// </summary>
 internal sealed class TenantDirectory(IConnectionMultiplexer redis, StoreGate gate, TimeProvider clock, IOptionsMonitor<AdmissionOptions> options)
 {
+    // Bounds the memory a client sending random keys can take; past it unknown keys are simply not remembered.
+    private const int MaxUnknownKeys = 10_000;
+
     private readonly ConcurrentDictionary<string, CachedKey> _keys = new(StringComparer.Ordinal);
+
+    // Key hash to when the store's "unknown" stops being trusted.
+    private readonly ConcurrentDictionary<string, long> _unknown = new(StringComparer.Ordinal);
 
     // One store lookup per key at a time: a burst of requests with a key not cached yet (a new replica, a
     // tenant just changed) waits on one lookup instead of sending one each, which under load could miss
@@ -32,42 +40,97 @@ internal sealed class TenantDirectory(IConnectionMultiplexer redis, StoreGate ga
             return cached.Resolution;
         }
 
+        if (cached is null && _unknown.TryGetValue(hash, out var unknownUntil) && unknownUntil > now)
+        {
+            return KeyResolution.Unknown;
+        }
+
         var lookup = await LookUpOnceAsync(hash).WaitAsync(cancellationToken);
         if (!lookup.Answered)
         {
-            return cached?.Resolution ?? KeyResolution.Unavailable;
+            // Whatever is still cached was not invalidated since: the last known good answer.
+            return _keys.TryGetValue(hash, out var lastKnown) ? lastKnown.Resolution : KeyResolution.Unavailable;
         }
 
-        // Unknown keys are not cached: a key created a moment later must work at once. What raced with
-        // an invalidation is kept stale: asked again next time, but still the fallback during an outage.
+        // What raced with an invalidation is not cached: it may predate the change.
+        var current = Volatile.Read(ref _generation) == lookup.Generation;
         if (lookup.TenantId is not null)
         {
-            var expiresAt = Volatile.Read(ref _generation) == lookup.Generation ? now + options.CurrentValue.KeyCacheTtl.Ticks : 0;
-            _keys[hash] = new CachedKey(lookup.Resolution, lookup.TenantId, expiresAt);
+            if (current)
+            {
+                _keys[hash] = new CachedKey(lookup.Resolution, lookup.TenantId, now + options.CurrentValue.KeyCacheTtl.Ticks);
+                _unknown.TryRemove(hash, out _);
+            }
+        }
+        else
+        {
+            _keys.TryRemove(hash, out _);
+            if (current)
+            {
+                RememberUnknown(hash, now);
+            }
         }
 
         return lookup.Resolution;
     }
 
     /// <summary>
-    /// Marks everything cached about the tenant stale (a published change): the next lookup asks the
-    /// store, and the stale entry remains only as the fallback while the store is unreachable.
+    /// Forgets everything cached about the tenant (a published change) and every unknown key (the change
+    /// may have created one): the next lookup asks the store, and if the store cannot answer, the key is
+    /// unavailable rather than trusted.
     /// </summary>
-    public void Invalidate(string tenantId) => Expire(tenantId);
-
-    /// <summary>Marks every entry stale (after a reconnect, when changes may have been missed).</summary>
-    public void ExpireAll() => Expire(tenantId: null);
-
-    private void Expire(string? tenantId)
+    public void Invalidate(string tenantId)
     {
         Interlocked.Increment(ref _generation);
+        _unknown.Clear();
         foreach (var (hash, entry) in _keys)
         {
-            if (tenantId is null || entry.TenantId == tenantId)
+            if (entry.TenantId == tenantId)
             {
-                _keys.TryUpdate(hash, entry with { ExpiresAt = 0 }, entry);
+                _keys.TryRemove(KeyValuePair.Create(hash, entry));
             }
         }
+    }
+
+    /// <summary>
+    /// Marks every entry stale (after a reconnect, when changes may have been missed): each is asked again
+    /// on next use, and kept as the last known good answer while the store cannot be asked.
+    /// </summary>
+    public void ExpireAll()
+    {
+        Interlocked.Increment(ref _generation);
+        _unknown.Clear();
+        foreach (var (hash, entry) in _keys)
+        {
+            _keys.TryUpdate(hash, entry with { ExpiresAt = 0 }, entry);
+        }
+    }
+
+    private void RememberUnknown(string hash, long now)
+    {
+        var ttl = options.CurrentValue.UnknownKeyCacheTtl;
+        if (ttl <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        if (_unknown.Count >= MaxUnknownKeys)
+        {
+            foreach (var (stale, until) in _unknown)
+            {
+                if (until <= now)
+                {
+                    _unknown.TryRemove(KeyValuePair.Create(stale, until));
+                }
+            }
+
+            if (_unknown.Count >= MaxUnknownKeys)
+            {
+                return;
+            }
+        }
+
+        _unknown[hash] = now + ttl.Ticks;
     }
 
     private Task<Lookup> LookUpOnceAsync(string hash)
@@ -121,7 +184,7 @@ internal sealed class TenantDirectory(IConnectionMultiplexer redis, StoreGate ga
             return (KeyResolution.Revoked, owner[1..]);
         }
 
-        var record = TenantRecordJson.Parse(await db.StringGetAsync(TenantKeys.Definition(owner)));
+        var record = TenantIds.IsValid(owner) ? TenantRecordJson.Parse(await db.StringGetAsync(TenantKeys.Definition(owner)), owner) : null;
         return record is null ? (KeyResolution.Unknown, null) : (KeyResolution.Found(record.Definition), owner);
     }
 
@@ -129,12 +192,4 @@ internal sealed class TenantDirectory(IConnectionMultiplexer redis, StoreGate ga
 
     /// <summary>A store lookup's outcome, with the invalidation generation it started in.</summary>
     private sealed record Lookup(bool Answered, KeyResolution Resolution, string? TenantId, long Generation);
-}
-
-internal static class TenantRecordJson
-{
-    public static TenantRecord? Parse(RedisValue json) =>
-        json.IsNull ? null : JsonSerializer.Deserialize((string)json!, AdmissionJsonContext.Default.TenantRecord);
-
-    public static string Serialize(TenantRecord record) => JsonSerializer.Serialize(record, AdmissionJsonContext.Default.TenantRecord);
 }

@@ -33,13 +33,19 @@ internal static class TenantKeys
     /// <summary>Sorted set: concurrency lease id scored by expiry in ms.</summary>
     public static RedisKey Leases(string tenantId) => Prefix(tenantId) + "leases";
 
+    /// <summary>
+    /// Hash: one lease as admitted ("tok" reserved tokens, "day" the day key charged, "st" its state),
+    /// kept until the lease can no longer be settled, then briefly as finished so replays are recognised.
+    /// </summary>
+    public static RedisKey Lease(string tenantId, string leaseId) => Prefix(tenantId) + "lease:" + leaseId;
+
     /// <summary>Tokens used on a UTC day.</summary>
     public static RedisKey Day(string tenantId, DateTimeOffset utc) => Prefix(tenantId) + "day:" + utc.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 
     /// <summary>Spend in micro-USD in a UTC month.</summary>
     public static RedisKey Month(string tenantId, DateTimeOffset utc) => Prefix(tenantId) + "month:" + utc.UtcDateTime.ToString("yyyyMM", CultureInfo.InvariantCulture);
 
-    /// <summary>Every usage key of the tenant for the given moment (resets).</summary>
+    /// <summary>Every usage key of the tenant for the given moment (resets); all in the tenant's slot.</summary>
     public static RedisKey[] Usage(string tenantId, DateTimeOffset utc) =>
         [WindowLog(tenantId), WindowTokens(tenantId), Leases(tenantId), Day(tenantId, utc), Month(tenantId, utc)];
 }
@@ -58,18 +64,21 @@ internal sealed class TenantKeySet(string tenantId)
 
     public RedisKey Leases { get; } = TenantKeys.Leases(tenantId);
 
-    public (RedisKey Day, RedisKey Month) CalendarFor(DateTimeOffset utc)
+    public RedisKey Lease(string leaseId) => TenantKeys.Lease(tenantId, leaseId);
+
+    /// <summary>The day and month keys for the moment, and the previous day's (a lease admitted before midnight settles after it).</summary>
+    public (RedisKey Day, RedisKey Month, RedisKey PreviousDay) CalendarFor(DateTimeOffset utc)
     {
         var dayNumber = utc.UtcTicks / TimeSpan.TicksPerDay;
         var calendar = Volatile.Read(ref _calendar);
         if (calendar is null || calendar.DayNumber != dayNumber)
         {
-            calendar = new Calendar(dayNumber, TenantKeys.Day(tenantId, utc), TenantKeys.Month(tenantId, utc));
+            calendar = new Calendar(dayNumber, TenantKeys.Day(tenantId, utc), TenantKeys.Month(tenantId, utc), TenantKeys.Day(tenantId, utc.AddDays(-1)));
             Volatile.Write(ref _calendar, calendar);
         }
 
-        return (calendar.Day, calendar.Month);
+        return (calendar.Day, calendar.Month, calendar.PreviousDay);
     }
 
-    private sealed record Calendar(long DayNumber, RedisKey Day, RedisKey Month);
+    private sealed record Calendar(long DayNumber, RedisKey Day, RedisKey Month, RedisKey PreviousDay);
 }

@@ -19,8 +19,9 @@ public sealed class TenantStore(IConnectionMultiplexer redis, TimeProvider clock
         return [.. records.OfType<TenantRecord>()];
     }
 
+    /// <summary>The tenant's record; null when it does not exist. Throws <see cref="StoreDataException"/> when it cannot be read.</summary>
     public async Task<TenantRecord?> GetAsync(string id) =>
-        TenantIds.IsValid(id) ? TenantRecordJson.Parse(await Db.StringGetAsync(TenantKeys.Definition(id))) : null;
+        TenantIds.IsValid(id) ? TenantRecordJson.Parse(await Db.StringGetAsync(TenantKeys.Definition(id)), id) : null;
 
     /// <summary>Creates the tenant with one new key; null when the id is taken.</summary>
     public async Task<(TenantRecord Record, string ApiKey)?> CreateAsync(TenantDefinition definition)
@@ -62,7 +63,7 @@ public sealed class TenantStore(IConnectionMultiplexer redis, TimeProvider clock
         {
             var key = TenantKeys.Definition(definition.Id);
             var stored = await Db.StringGetAsync(key);
-            var existing = TenantRecordJson.Parse(stored);
+            var existing = TenantRecordJson.Parse(stored, definition.Id);
             var keys = (existing?.Keys ?? []).ToList();
             keys.AddRange(wanted.Where(w => keys.All(k => k.Hash != w.Hash)));
             var record = new TenantRecord(definition, keys);
@@ -80,15 +81,33 @@ public sealed class TenantStore(IConnectionMultiplexer redis, TimeProvider clock
         }
     }
 
+    /// <summary>
+    /// Deletes the tenant, its keys and its usage; false when it does not exist. A record that cannot be
+    /// read is deleted too (its keys then resolve as unknown, having no tenant), so deleting is the way out.
+    /// </summary>
     public async Task<bool> DeleteAsync(string id)
     {
-        var record = await GetAsync(id);
-        if (record is null)
+        if (!await ExistsAsync(id))
         {
             return false;
         }
 
-        await Db.KeyDeleteAsync([.. record.Keys.Select(k => TenantKeys.ApiKey(k.Hash))]);
+        TenantRecord? record;
+        try
+        {
+            record = await GetAsync(id);
+        }
+        catch (StoreDataException)
+        {
+            record = null;
+        }
+
+        // One DEL per slot: the key index entries hash to different slots on Redis Cluster.
+        foreach (var key in record?.Keys ?? [])
+        {
+            await Db.KeyDeleteAsync(TenantKeys.ApiKey(key.Hash));
+        }
+
         await Db.KeyDeleteAsync([TenantKeys.Definition(id), .. TenantKeys.Usage(id, clock.GetUtcNow())]);
         await Db.SetRemoveAsync(TenantKeys.Index, id);
         await PublishAsync(id);
@@ -144,7 +163,7 @@ public sealed class TenantStore(IConnectionMultiplexer redis, TimeProvider clock
     /// <summary>Usage now (rolling minute, UTC day, UTC month); null when the tenant does not exist.</summary>
     public async Task<TenantUsage?> GetUsageAsync(string id)
     {
-        if (await GetAsync(id) is null)
+        if (!await ExistsAsync(id))
         {
             return null;
         }
@@ -156,7 +175,7 @@ public sealed class TenantStore(IConnectionMultiplexer redis, TimeProvider clock
     /// <summary>Empties the tenant's windows, leases and budgets (scenario resets); false when it does not exist.</summary>
     public async Task<bool> ResetUsageAsync(string id)
     {
-        if (await GetAsync(id) is null)
+        if (!await ExistsAsync(id))
         {
             return false;
         }
@@ -168,11 +187,13 @@ public sealed class TenantStore(IConnectionMultiplexer redis, TimeProvider clock
     /// <summary>Resets every tenant's usage.</summary>
     public async Task ResetAllUsageAsync()
     {
-        foreach (var id in await Db.SetMembersAsync(TenantKeys.Index))
+        foreach (var id in (await Db.SetMembersAsync(TenantKeys.Index)).Select(id => (string?)id).Where(TenantIds.IsValid))
         {
-            await Db.KeyDeleteAsync(TenantKeys.Usage((string)id!, clock.GetUtcNow()));
+            await Db.KeyDeleteAsync(TenantKeys.Usage(id!, clock.GetUtcNow()));
         }
     }
+
+    private async Task<bool> ExistsAsync(string id) => TenantIds.IsValid(id) && await Db.KeyExistsAsync(TenantKeys.Definition(id));
 
     private async Task<TenantRecord?> ChangeAsync(string id, Func<TenantRecord, TenantRecord> change)
     {
@@ -185,7 +206,7 @@ public sealed class TenantStore(IConnectionMultiplexer redis, TimeProvider clock
         while (true)
         {
             var stored = await Db.StringGetAsync(key);
-            if (TenantRecordJson.Parse(stored) is not { } record)
+            if (TenantRecordJson.Parse(stored, id) is not { } record)
             {
                 return null;
             }

@@ -6,7 +6,8 @@ namespace Switchyard.QuotaService.Apis;
 
 /// <summary>
 /// Admission over HTTP for callers that cannot use the library in-process: the same decisions as
-/// the Router's, authenticated by the tenant's own API key.
+/// the Router's, authenticated by the tenant's own API key. Settlement and release name the lease by
+/// id; the tenant is the key's, so another tenant's lease is simply unknown here.
 /// </summary>
 public static class AdmissionApi
 {
@@ -14,30 +15,30 @@ public static class AdmissionApi
     {
         var admission = endpoints.MapGroup("/v1/admission");
         admission.MapPost("/admit", AdmitAsync);
-        admission.MapPost("/settle", async Task<Results<NoContent, JsonHttpResult<ApiError>>> (SettleRequest body, ITenantAdmission admission, CancellationToken ct) =>
+        admission.MapPost("/settle", async Task<Results<NoContent, JsonHttpResult<ApiError>>> (SettleRequest body, ITenantAdmission admission, HttpResponse response, CancellationToken ct) =>
         {
-            if (await CheckLeaseAsync(admission, body.ApiKey, body.Lease, ct) is { } error)
+            var usage = new UsageReport(body.InputTokens, body.OutputTokens, body.CostUsd);
+            if (LeaseIdErrors(body.LeaseId).Concat(AdmissionBounds.Validate(usage)).ToList() is { Count: > 0 } errors)
             {
-                return error;
+                return ApiError.Invalid(errors);
             }
 
-            if (body.InputTokens < 0 || body.OutputTokens < 0 || body.CostUsd < 0)
-            {
-                return ApiError.Invalid(["inputTokens, outputTokens and costUsd must not be negative."]);
-            }
-
-            await admission.SettleAsync(body.Lease!, new UsageReport(body.InputTokens, body.OutputTokens, body.CostUsd), ct);
-            return TypedResults.NoContent();
+            var resolution = await admission.ResolveKeyAsync(body.ApiKey ?? "", ct);
+            return resolution.Tenant is { } tenant
+                ? Finished(await admission.SettleAsync(tenant.Id, body.LeaseId!, usage, ct), response)
+                : KeyError(resolution.Status, response);
         });
-        admission.MapPost("/release", async Task<Results<NoContent, JsonHttpResult<ApiError>>> (ReleaseRequest body, ITenantAdmission admission, CancellationToken ct) =>
+        admission.MapPost("/release", async Task<Results<NoContent, JsonHttpResult<ApiError>>> (ReleaseRequest body, ITenantAdmission admission, HttpResponse response, CancellationToken ct) =>
         {
-            if (await CheckLeaseAsync(admission, body.ApiKey, body.Lease, ct) is { } error)
+            if (LeaseIdErrors(body.LeaseId) is { Count: > 0 } errors)
             {
-                return error;
+                return ApiError.Invalid(errors);
             }
 
-            await admission.ReleaseAsync(body.Lease!, ct);
-            return TypedResults.NoContent();
+            var resolution = await admission.ResolveKeyAsync(body.ApiKey ?? "", ct);
+            return resolution.Tenant is { } tenant
+                ? Finished(await admission.ReleaseAsync(tenant.Id, body.LeaseId!, ct), response)
+                : KeyError(resolution.Status, response);
         });
         return endpoints;
     }
@@ -45,18 +46,32 @@ public static class AdmissionApi
     private static async Task<Results<Ok<AdmitResponse>, JsonHttpResult<AdmitResponse>, JsonHttpResult<ApiError>>> AdmitAsync(
         AdmitRequest body, ITenantAdmission admission, HttpResponse response, CancellationToken ct)
     {
-        if (string.IsNullOrEmpty(body.ModelGroup) || body.ReservedTokens < 0)
+        var request = new AdmissionRequest(body.ModelGroup ?? "", body.ReservedTokens)
         {
-            return ApiError.Invalid(["modelGroup is required and reservedTokens must not be negative."]);
+            LeaseId = body.LeaseId,
+            LeaseTimeout = body.LeaseTimeoutMs is { } ms ? TimeSpan.FromMilliseconds(Math.Clamp(ms, 0, (long)TimeSpan.FromDays(1).TotalMilliseconds)) : null,
+        };
+        if (AdmissionBounds.Validate(request) is { Count: > 0 } errors)
+        {
+            return ApiError.Invalid(errors);
         }
 
         var resolution = await admission.ResolveKeyAsync(body.ApiKey ?? "", ct);
         if (resolution.Tenant is not { } tenant)
         {
-            return KeyError(resolution.Status);
+            return KeyError(resolution.Status, response);
         }
 
-        var decision = await admission.AdmitAsync(tenant, new AdmissionRequest(body.ModelGroup, body.ReservedTokens), ct);
+        AdmissionDecision decision;
+        try
+        {
+            decision = await admission.AdmitAsync(tenant, request, ct);
+        }
+        catch (LeaseConflictException conflict)
+        {
+            return ApiError.Result(StatusCodes.Status409Conflict, "conflict", conflict.Message);
+        }
+
         var result = AdmitResponse.From(decision);
         if (decision.Admitted)
         {
@@ -68,36 +83,37 @@ public static class AdmissionApi
         return TypedResults.Json(result, QuotaJsonContext.Default.AdmitResponse, statusCode: status);
     }
 
-    // The caller proves the lease is its own with the tenant's key.
-    private static async Task<JsonHttpResult<ApiError>?> CheckLeaseAsync(ITenantAdmission admission, string? apiKey, AdmissionLease? lease, CancellationToken ct)
+    private static List<string> LeaseIdErrors(string? leaseId) =>
+        AdmissionBounds.IsValidLeaseId(leaseId) ? [] : ["leaseId is required: 8-64 characters of A-Z, a-z, 0-9, '_' or '-'."];
+
+    private static Results<NoContent, JsonHttpResult<ApiError>> Finished(LeaseOutcome outcome, HttpResponse response) => outcome switch
     {
-        if (lease is null || string.IsNullOrEmpty(lease.LeaseId))
-        {
-            return ApiError.Invalid(["lease is required."]);
-        }
+        LeaseOutcome.Applied => TypedResults.NoContent(),
+        LeaseOutcome.Unknown => ApiError.NotFound("Lease"),
+        LeaseOutcome.AlreadyFinished => ApiError.Result(StatusCodes.Status409Conflict, "conflict", "The lease was already settled or released."),
+        _ => Unavailable(response),
+    };
 
-        var resolution = await admission.ResolveKeyAsync(apiKey ?? "", ct);
-        if (resolution.Tenant is not { } tenant)
-        {
-            return KeyError(resolution.Status);
-        }
-
-        return tenant.Id == lease.TenantId
-            ? null
-            : ApiError.Result(StatusCodes.Status403Forbidden, "permission_error", "The lease belongs to another tenant.");
-    }
-
-    private static JsonHttpResult<ApiError> KeyError(KeyStatus status) => status == KeyStatus.Unavailable
-        ? ApiError.Result(StatusCodes.Status503ServiceUnavailable, "service_unavailable", "The quota store is unavailable; try again shortly.")
+    private static JsonHttpResult<ApiError> KeyError(KeyStatus status, HttpResponse response) => status == KeyStatus.Unavailable
+        ? Unavailable(response)
         : ApiError.Result(StatusCodes.Status401Unauthorized, "authentication_error",
             status == KeyStatus.Revoked ? "The API key was revoked." : "A valid API key is required.");
+
+    // Settlement and release apply at most once, so retrying after this is always safe.
+    private static JsonHttpResult<ApiError> Unavailable(HttpResponse response)
+    {
+        response.Headers.RetryAfter = "1";
+        return ApiError.Result(StatusCodes.Status503ServiceUnavailable, "service_unavailable", "The quota store is unavailable; try again shortly.");
+    }
 }
 
-public sealed record AdmitRequest(string? ApiKey, string? ModelGroup, long ReservedTokens);
+/// <param name="LeaseId">Optional: an id of the caller's (8-64 of A-Z, a-z, 0-9, '_', '-'), so it can release an admission whose answer it never got.</param>
+/// <param name="LeaseTimeoutMs">Optional: how long the request may hold its concurrency lease, at most Admission:LeaseDuration.</param>
+public sealed record AdmitRequest(string? ApiKey, string? ModelGroup, long ReservedTokens, string? LeaseId = null, long? LeaseTimeoutMs = null);
 
-public sealed record SettleRequest(string? ApiKey, AdmissionLease? Lease, long InputTokens, long OutputTokens, decimal CostUsd);
+public sealed record SettleRequest(string? ApiKey, string? LeaseId, long InputTokens, long OutputTokens, decimal CostUsd);
 
-public sealed record ReleaseRequest(string? ApiKey, AdmissionLease? Lease);
+public sealed record ReleaseRequest(string? ApiKey, string? LeaseId);
 
 /// <summary>An admission decision on the wire; durations in milliseconds.</summary>
 public sealed record AdmitResponse(

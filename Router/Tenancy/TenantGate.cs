@@ -55,6 +55,13 @@ public sealed class TenantGate(ITenantAdmission admission, RoutingTableProvider 
             return (request, null);
         }
 
+        // Admission refuses absurd reservations as an argument error; here that is the client's 400.
+        if (request.ReservedTokens < 1 || request.ReservedTokens > AdmissionBounds.MaxTokens)
+        {
+            throw RoutingException.InvalidRequest(
+                $"The request would reserve {request.ReservedTokens} tokens (input estimate plus max_tokens); at most {AdmissionBounds.MaxTokens} are allowed.", "max_tokens");
+        }
+
         var decision = await admission.AdmitAsync(tenant, new AdmissionRequest(request.ModelGroup, request.ReservedTokens), http.RequestAborted);
         WriteRateLimitHeaders(http.Response.Headers, decision.RateLimits);
         if (decision.Degraded)

@@ -36,15 +36,16 @@ public sealed class AdmissionApiTests(RedisTestServer server) : IClassFixture<Re
 
         var admitted = await Admit(client, "demo-key", "any-model");
         Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
-        var lease = (await admitted.Content.ReadFromJsonAsync<JsonObject>())!["lease"]!;
+        var leaseId = (await admitted.Content.ReadFromJsonAsync<JsonObject>())!["lease"]!["leaseId"]!.GetValue<string>();
 
-        var foreign = await client.PostAsJsonAsync("/v1/admission/settle", new { apiKey = "consumer-b-key", lease, inputTokens = 3, outputTokens = 4, costUsd = 0.25 });
-        var settled = await client.PostAsJsonAsync("/v1/admission/settle", new { apiKey = "demo-key", lease, inputTokens = 3, outputTokens = 4, costUsd = 0.25 });
-        var released = await client.PostAsJsonAsync("/v1/admission/release", new { apiKey = "demo-key", lease });
+        // Another tenant's key names no lease of its own by that id.
+        var foreign = await client.PostAsJsonAsync("/v1/admission/settle", new { apiKey = "consumer-b-key", leaseId, inputTokens = 3, outputTokens = 4, costUsd = 0.25 });
+        var settled = await client.PostAsJsonAsync("/v1/admission/settle", new { apiKey = "demo-key", leaseId, inputTokens = 3, outputTokens = 4, costUsd = 0.25 });
+        var released = await client.PostAsJsonAsync("/v1/admission/release", new { apiKey = "demo-key", leaseId });
 
-        Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, settled.StatusCode);
-        Assert.Equal(HttpStatusCode.NoContent, released.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, released.StatusCode);
         var usage = (await client.GetFromJsonAsync<JsonObject>("/admin/tenants/demo/usage"))!;
         Assert.Equal(7, usage["tokensLastMinute"]!.GetValue<int>());
         Assert.Equal(0.25m, usage["spendThisMonthUsd"]!.GetValue<decimal>());
@@ -67,6 +68,140 @@ public sealed class AdmissionApiTests(RedisTestServer server) : IClassFixture<Re
         Assert.Equal(expected, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("""{"apiKey": "demo-key", "modelGroup": "m", "reservedTokens": 2147483647}""")]
+    [InlineData("""{"apiKey": "demo-key", "modelGroup": "m", "reservedTokens": 100000001}""")]
+    [InlineData("""{"apiKey": "demo-key", "modelGroup": "m", "reservedTokens": 0}""")]
+    [InlineData("""{"apiKey": "demo-key", "modelGroup": "m", "reservedTokens": -5}""")]
+    [InlineData("""{"apiKey": "demo-key", "modelGroup": "m", "reservedTokens": 1, "leaseId": "sum"}""")]
+    [InlineData("""{"apiKey": "demo-key", "modelGroup": "m", "reservedTokens": 1, "leaseId": "{t:other}:x"}""")]
+    [InlineData("""{"apiKey": "demo-key", "modelGroup": "m", "reservedTokens": 1, "leaseTimeoutMs": 0}""")]
+    public async Task An_admission_outside_the_bounds_is_a_400_and_charges_nothing(string json)
+    {
+        await using var factory = new QuotaServiceFactory(server);
+        var client = factory.CreateAdminClient();
+        var (_, apiKey) = await CreateTenantAsync(client);
+
+        var response = await client.PostAsync("/v1/admission/admit", new StringContent(json.Replace("demo-key", apiKey), System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request_error", (await response.Content.ReadFromJsonAsync<JsonObject>())!["error"]!["type"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData(-1, 0, 0, true)]
+    [InlineData(0, 100_000_001, 0, true)]
+    [InlineData(0, 0, -0.01, true)]
+    [InlineData(0, 0, 1_000_000, true)]
+    [InlineData(1, 1, 0, false)]
+    public async Task A_settlement_outside_the_bounds_or_without_a_lease_id_is_a_400(long input, long output, decimal cost, bool withLeaseId)
+    {
+        await using var factory = new QuotaServiceFactory(server);
+        var client = factory.CreateAdminClient();
+        var (id, apiKey) = await CreateTenantAsync(client);
+        var leaseId = await AdmitLeaseAsync(client, apiKey);
+
+        var response = await client.PostAsJsonAsync("/v1/admission/settle",
+            new { apiKey, leaseId = withLeaseId ? leaseId : null, inputTokens = input, outputTokens = output, costUsd = cost });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var usage = (await client.GetFromJsonAsync<JsonObject>($"/admin/tenants/{id}/usage"))!;
+        Assert.Equal(1, usage["activeLeases"]!.GetValue<int>());
+        Assert.Equal(10, usage["tokensToday"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_forged_settlement_is_a_404_a_replay_a_409_and_neither_changes_usage()
+    {
+        await using var factory = new QuotaServiceFactory(server);
+        var client = factory.CreateAdminClient();
+        var (id, apiKey) = await CreateTenantAsync(client);
+        var leaseId = await AdmitLeaseAsync(client, apiKey);
+
+        var forged = await Settle(client, apiKey, Guid.NewGuid().ToString("N"), 1, 1, 1m);
+        var settled = await Settle(client, apiKey, leaseId, 3, 4, 0.25m);
+        var replayed = await Settle(client, apiKey, leaseId, 100, 100, 9m);
+        var released = await client.PostAsJsonAsync("/v1/admission/release", new { apiKey, leaseId });
+
+        Assert.Equal(
+            [HttpStatusCode.NotFound, HttpStatusCode.NoContent, HttpStatusCode.Conflict, HttpStatusCode.Conflict],
+            [forged.StatusCode, settled.StatusCode, replayed.StatusCode, released.StatusCode]);
+        Assert.Equal("not_found", (await forged.Content.ReadFromJsonAsync<JsonObject>())!["error"]!["type"]!.GetValue<string>());
+        var usage = (await client.GetFromJsonAsync<JsonObject>($"/admin/tenants/{id}/usage"))!;
+        Assert.Equal(7, usage["tokensLastMinute"]!.GetValue<int>());
+        Assert.Equal(7, usage["tokensToday"]!.GetValue<int>());
+        Assert.Equal(0.25m, usage["spendThisMonthUsd"]!.GetValue<decimal>());
+        Assert.Equal(0, usage["activeLeases"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_caller_releases_the_lease_id_it_sent_when_the_admission_answer_never_came()
+    {
+        await using var factory = new QuotaServiceFactory(server);
+        var client = factory.CreateAdminClient();
+        var (id, apiKey) = await CreateTenantAsync(client, maxConcurrency: 1);
+
+        // It landed: the release frees the slot.
+        var landed = await client.PostAsJsonAsync("/v1/admission/admit", new { apiKey, modelGroup = "m", reservedTokens = 10, leaseId = "client-lease-1" });
+        var releasedLanded = await client.PostAsJsonAsync("/v1/admission/release", new { apiKey, leaseId = "client-lease-1" });
+        var next = await AdmitLeaseAsync(client, apiKey);
+        // It had not landed: the release is a 404, and the admission can no longer land.
+        var releasedFirst = await client.PostAsJsonAsync("/v1/admission/release", new { apiKey, leaseId = "client-lease-2" });
+        var lateArrival = await client.PostAsJsonAsync("/v1/admission/admit", new { apiKey, modelGroup = "m", reservedTokens = 10, leaseId = "client-lease-2" });
+
+        Assert.Equal("client-lease-1", (await landed.Content.ReadFromJsonAsync<JsonObject>())!["lease"]!["leaseId"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NoContent, releasedLanded.StatusCode);
+        Assert.NotNull(next);
+        Assert.Equal(HttpStatusCode.NotFound, releasedFirst.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, lateArrival.StatusCode);
+        var usage = (await client.GetFromJsonAsync<JsonObject>($"/admin/tenants/{id}/usage"))!;
+        Assert.Equal(2, usage["requestsLastMinute"]!.GetValue<int>());
+        Assert.Equal(1, usage["activeLeases"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_settlement_the_store_cannot_take_is_a_503_and_safe_to_retry()
+    {
+        await using var proxy = new TcpOutageProxy(server.Port);
+        await using var factory = new QuotaServiceFactory(server, connectionString: proxy.ConnectionString + ",abortConnect=false,connectRetry=1");
+        var client = factory.CreateAdminClient();
+        var (id, apiKey) = await CreateTenantAsync(client);
+        var leaseId = await AdmitLeaseAsync(client, apiKey);
+
+        proxy.Cut();
+        var during = await Settle(client, apiKey, leaseId, 3, 4, 0.5m);
+        proxy.Restore();
+        HttpResponseMessage? retried = null;
+        await Poll.UntilAsync(async () => (retried = await Settle(client, apiKey, leaseId, 3, 4, 0.5m)).StatusCode != HttpStatusCode.ServiceUnavailable,
+            TimeSpan.FromSeconds(10), "the store never took the settlement");
+        var again = await Settle(client, apiKey, leaseId, 3, 4, 0.5m);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, during.StatusCode);
+        Assert.Equal("1", during.Headers.GetValues("Retry-After").Single());
+        Assert.Equal(HttpStatusCode.NoContent, retried!.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        var usage = (await client.GetFromJsonAsync<JsonObject>($"/admin/tenants/{id}/usage"))!;
+        Assert.Equal(0.5m, usage["spendThisMonthUsd"]!.GetValue<decimal>());
+    }
+
     private static Task<HttpResponseMessage> Admit(HttpClient client, string apiKey, string modelGroup) =>
         client.PostAsJsonAsync("/v1/admission/admit", new { apiKey, modelGroup, reservedTokens = 10 });
+
+    private static Task<HttpResponseMessage> Settle(HttpClient client, string apiKey, string leaseId, long input, long output, decimal cost) =>
+        client.PostAsJsonAsync("/v1/admission/settle", new { apiKey, leaseId, inputTokens = input, outputTokens = output, costUsd = cost });
+
+    private static async Task<string> AdmitLeaseAsync(HttpClient client, string apiKey)
+    {
+        var admitted = await Admit(client, apiKey, "m");
+        Assert.Equal(HttpStatusCode.OK, admitted.StatusCode);
+        return (await admitted.Content.ReadFromJsonAsync<JsonObject>())!["lease"]!["leaseId"]!.GetValue<string>();
+    }
+
+    private static async Task<(string Id, string ApiKey)> CreateTenantAsync(HttpClient client, int? maxConcurrency = null)
+    {
+        var id = "api-" + Guid.NewGuid().ToString("N")[..12];
+        var created = await client.PostAsJsonAsync("/admin/tenants", new { id, limits = new { requestsPerMinute = 100, maxConcurrency } });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (id, (await created.Content.ReadFromJsonAsync<JsonObject>())!["apiKey"]!.GetValue<string>());
+    }
 }

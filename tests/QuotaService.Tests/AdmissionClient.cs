@@ -15,13 +15,17 @@ public sealed class AdmissionClient : IAsyncDisposable
         _host = host;
         Admission = host.Services.GetRequiredService<ITenantAdmission>();
         Store = host.Services.GetRequiredService<TenantStore>();
+        Redis = host.Services.GetRequiredService<IConnectionMultiplexer>();
     }
 
     public ITenantAdmission Admission { get; }
 
     public TenantStore Store { get; }
 
-    public static async Task<AdmissionClient> StartAsync(string connectionString, Action<AdmissionOptions>? configure = null)
+    /// <summary>This process's connection (through the proxy, when it uses one).</summary>
+    public IConnectionMultiplexer Redis { get; }
+
+    public static async Task<AdmissionClient> StartAsync(string connectionString, Action<AdmissionOptions>? configure = null, TimeProvider? clock = null)
     {
         var options = ConfigurationOptions.Parse(connectionString);
         options.AbortOnConnectFail = false;
@@ -34,6 +38,11 @@ public sealed class AdmissionClient : IAsyncDisposable
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton<IConnectionMultiplexer>(redis);
+        if (clock is not null)
+        {
+            builder.Services.AddSingleton(clock);
+        }
+
         builder.Services.AddTenantAdmission(builder.Configuration);
         builder.Services.Configure<AdmissionOptions>(o =>
         {

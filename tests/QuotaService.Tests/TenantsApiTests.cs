@@ -98,6 +98,9 @@ public sealed class TenantsApiTests(RedisTestServer server) : IClassFixture<Redi
     [InlineData("""{"id": "Bad{Id}"}""")]
     [InlineData("""{"id": "ok", "tier": "gold"}""")]
     [InlineData("""{"id": "ok", "limits": {"requestsPerMinute": -1}}""")]
+    [InlineData("""{"id": "ok", "limits": {"tokensPerMinute": 1000000000000001}}""")]
+    [InlineData("""{"id": "ok", "limits": {"dailyTokenBudget": 9223372036854775807}}""")]
+    [InlineData("""{"id": "ok", "limits": {"monthlySpendBudgetUsd": 1000000001}}""")]
     public async Task Bad_tenant_input_is_a_400_not_a_500(string json)
     {
         await using var factory = new QuotaServiceFactory(server);

@@ -113,6 +113,22 @@ public sealed class TenancyTests(RouterHost host) : IAsyncLifetime
         Assert.Equal(0, usage.ActiveLeases);
     }
 
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(200_000_000)]
+    public async Task An_absurd_max_tokens_is_a_400_and_charges_the_tenant_nothing(int maxTokens)
+    {
+        var store = host.Services.GetRequiredService<TenantStore>();
+
+        using var response = await SendAsync("pair", "Bearer steady-key",
+            $$"""{"model":"pair","max_tokens":{{maxTokens}},"messages":[{"role":"user","content":"hi"}]}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request_error", (await ErrorOf(response)).GetProperty("type").GetString());
+        Assert.Empty(host.Upstream.Calls);
+        Assert.Equal(new TenantUsage("steady", 0, 0, 0, 0, 0), await store.GetUsageAsync("steady"));
+    }
+
     [Fact]
     public async Task With_tenancy_off_requests_need_no_key_and_meet_no_tenant_limit()
     {

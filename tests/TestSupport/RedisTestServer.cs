@@ -47,8 +47,12 @@ public sealed class RedisTestServer : IAsyncLifetime
         ? throw new InvalidOperationException("A Redis Cluster has no single port: connect through ConnectionString.")
         : _ports[0];
 
-    /// <summary>StackExchange.Redis connection string: the server, or every cluster master.</summary>
-    public string ConnectionString => string.Join(',', _ports.Select(port => $"127.0.0.1:{port}"));
+    /// <summary>
+    /// StackExchange.Redis connection string: the server, or every cluster master. A cluster needs allowAdmin: the
+    /// Redis health check that Aspire's client integration registers asks each node CLUSTER INFO, which
+    /// StackExchange.Redis sends only in admin mode; without it every service's /health is Unhealthy (docs/architecture.md).
+    /// </summary>
+    public string ConnectionString => string.Join(',', _ports.Select(port => $"127.0.0.1:{port}")) + (IsCluster ? ",allowAdmin=true" : "");
 
     public async Task InitializeAsync()
     {

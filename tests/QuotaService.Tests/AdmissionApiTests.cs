@@ -159,7 +159,7 @@ public sealed class AdmissionApiTests(RedisTestServer server) : IClassFixture<Re
         Assert.Equal(1, usage["activeLeases"]!.GetValue<int>());
     }
 
-    [Fact]
+    [SingleRedisServerFact(TcpOutageProxy.SingleServerOnly)]
     public async Task A_settlement_the_store_cannot_take_is_a_503_and_safe_to_retry()
     {
         await using var proxy = new TcpOutageProxy(server.Port);

@@ -29,7 +29,7 @@ public sealed class AdmissionModelTests(RedisTestServer server, ITestOutputHelpe
     private static readonly Gen<TenantLimits> Limits = Gen.Select(Gen.Int[1, 6], Gen.Int[1, 3], Gen.Int[200, 1_200],
         (rpm, concurrency, tpm) => new TenantLimits { RequestsPerMinute = rpm, MaxConcurrency = concurrency, TokensPerMinute = tpm });
 
-    [Fact]
+    [SingleRedisServerFact(TcpOutageProxy.SingleServerOnly)]
     public async Task Random_admissions_settlements_forgeries_and_outages_keep_every_invariant()
     {
         await using var proxy = new TcpOutageProxy(server.Port);

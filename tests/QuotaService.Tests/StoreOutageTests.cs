@@ -7,9 +7,8 @@ namespace Switchyard.QuotaService.Tests;
 [Trait("Category", "Redis")]
 public sealed class StoreOutageTests(RedisTestServer server) : IClassFixture<RedisTestServer>
 {
-    private const string ProxiedStore = "the outage is a TCP proxy in front of one server, and a cluster client reaches the nodes past it";
 
-    [SingleRedisServerFact(ProxiedStore)]
+    [SingleRedisServerFact(TcpOutageProxy.SingleServerOnly)]
     public async Task During_an_outage_admission_is_quick_and_local_with_a_replica_share_then_shared_again()
     {
         // Created before the replica subscribes: the change notice of its creation would evict its key again.
@@ -57,7 +56,7 @@ public sealed class StoreOutageTests(RedisTestServer server) : IClassFixture<Red
         Assert.Equal(6, (await admin.Store.GetUsageAsync(tenant.Id))!.RequestsLastMinute);
     }
 
-    [SingleRedisServerFact(ProxiedStore)]
+    [SingleRedisServerFact(TcpOutageProxy.SingleServerOnly)]
     public async Task A_replica_that_falls_back_counts_its_share_of_what_the_shared_window_already_holds()
     {
         await using var proxy = new TcpOutageProxy(server.Port);
@@ -87,7 +86,7 @@ public sealed class StoreOutageTests(RedisTestServer server) : IClassFixture<Red
         Assert.InRange(refused.RetryAfter, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(16));
     }
 
-    [Fact]
+    [SingleRedisServerFact(TcpOutageProxy.SingleServerOnly)]
     public async Task A_replica_that_falls_back_counts_the_store_leases_it_still_holds()
     {
         await using var proxy = new TcpOutageProxy(server.Port);

@@ -9,6 +9,9 @@ namespace Switchyard.QuotaService.Tests;
 /// </summary>
 public sealed class TcpOutageProxy : IAsyncDisposable
 {
+    /// <summary>Why a test that cuts this proxy runs against one server only (SingleRedisServerFact).</summary>
+    public const string SingleServerOnly = "the outage is a TCP proxy in front of one server, and a cluster client reaches the nodes past it";
+
     private readonly int _targetPort;
     private readonly List<TcpClient> _connections = [];
     private TcpListener? _listener;

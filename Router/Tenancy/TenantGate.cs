@@ -62,7 +62,10 @@ public sealed class TenantGate(ITenantAdmission admission, RoutingTableProvider 
                 $"The request would reserve {request.ReservedTokens} tokens (input estimate plus max_tokens); at most {AdmissionBounds.MaxTokens} are allowed.", "max_tokens");
         }
 
-        var decision = await admission.AdmitAsync(tenant, new AdmissionRequest(request.ModelGroup, request.ReservedTokens), http.RequestAborted);
+        // The concurrency lease lasts as long as the request may (its overall deadline), not a fixed time: a lease
+        // that outlived a crashed request would hold a slot, one that expired mid-stream would free a slot in use.
+        var deadline = TimeSpan.FromSeconds(tables.Current.Options.Timeouts.OverallSeconds);
+        var decision = await admission.AdmitAsync(tenant, new AdmissionRequest(request.ModelGroup, request.ReservedTokens) { LeaseTimeout = deadline }, http.RequestAborted);
         WriteRateLimitHeaders(http.Response.Headers, decision.RateLimits);
         if (decision.Degraded)
         {

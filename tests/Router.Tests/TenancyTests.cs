@@ -1,10 +1,12 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Switchyard.Admission;
@@ -140,6 +142,41 @@ public sealed class TenancyTests(RouterHost host) : IAsyncLifetime
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.All(responses, r => Assert.Null(Header(r, "x-ratelimit-limit-requests")));
         Assert.Equal(5, host.Upstream.Calls.Count);
+    }
+
+    [Fact]
+    public async Task The_concurrency_lease_lasts_the_requests_overall_deadline()
+    {
+        var inner = host.Services.GetRequiredService<ITenantAdmission>();
+        var recorder = DispatchProxy.Create<ITenantAdmission, RecordingAdmission>();
+        ((RecordingAdmission)(object)recorder).Inner = inner;
+        await using var app = host.WithWebHostBuilder(builder => builder
+            .ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?> { ["Routing:Timeouts:OverallSeconds"] = "42" }))
+            .ConfigureTestServices(services => services.AddSingleton(recorder)));
+
+        using var response = await SendAsync(app, "pair", "Bearer steady-key");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var admitted = Assert.Single(((RecordingAdmission)(object)recorder).Admissions);
+        Assert.Equal(TimeSpan.FromSeconds(42), admitted.LeaseTimeout);
+    }
+
+    /// <summary>Passes every call to the real admission and keeps what was asked of AdmitAsync.</summary>
+    public class RecordingAdmission : DispatchProxy
+    {
+        public ITenantAdmission? Inner { get; set; }
+
+        public System.Collections.Concurrent.ConcurrentQueue<AdmissionRequest> Admissions { get; } = new();
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        {
+            if (targetMethod?.Name == nameof(ITenantAdmission.AdmitAsync) && args?[1] is AdmissionRequest request)
+            {
+                Admissions.Enqueue(request);
+            }
+
+            return targetMethod!.Invoke(Inner, args);
+        }
     }
 
     private Task<HttpResponseMessage> SendAsync(string model, string? authorization, string? body = null) => SendAsync(host, model, authorization, body);

@@ -12,7 +12,7 @@ namespace Switchyard.QuotaService.Tests.Fuzz;
 /// decimal and double bounds and the service's own bounds, unicode, escaped lone surrogates, huge strings),
 /// and about one body in eight corrupted byte-wise. Lease ids come from a small shared pool, so cases admit
 /// under an id, settle and release it (again: replayed), with another tenant's key (foreign), or name one
-/// no admission ever took (forged). Keys vary: the seeded demo tenants' own, revoked-looking, unknown, odd.
+/// no admission ever took (forged). Keys vary: the seeded tenants' own, near misses (case, spaces, NUL), unknown, huge.
 /// </summary>
 public sealed class AdmissionRequestGen : Gen<FuzzCase>
 {

@@ -9,7 +9,7 @@ builder.AddQuotaService();
 var app = builder.Build();
 
 app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseApiStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapTenantsApi();
 app.MapAdmissionApi();

@@ -184,6 +184,31 @@ public sealed class AdmissionApiTests(RedisTestServer server) : IClassFixture<Re
         Assert.Equal(0.5m, usage["spendThisMonthUsd"]!.GetValue<decimal>());
     }
 
+    // Found by QuotaServiceFuzzTests: errors answered without a body (the binder's 415, routing's 404) were ProblemDetails.
+    [Theory]
+    [InlineData("/v1/admission/admit", "text/plain", HttpStatusCode.UnsupportedMediaType, "invalid_request_error")]
+    [InlineData("/v1/admission/settle", "application/x-www-form-urlencoded", HttpStatusCode.UnsupportedMediaType, "invalid_request_error")]
+    [InlineData("/v1/admission/release", null, HttpStatusCode.UnsupportedMediaType, "invalid_request_error")]
+    [InlineData("/v1/admission/no-such-endpoint", "application/json", HttpStatusCode.NotFound, "not_found")]
+    public async Task An_error_without_a_body_of_its_own_is_still_an_api_error(string path, string? contentType, HttpStatusCode expected, string type)
+    {
+        await using var factory = new QuotaServiceFactory(server);
+        var content = new ByteArrayContent("""{"apiKey": "demo-key", "leaseId": "lease-0001"}"""u8.ToArray());
+        if (contentType is not null)
+        {
+            content.Headers.ContentType = new(contentType);
+        }
+
+        var response = await factory.CreateClient().PostAsync(path, content);
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var error = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(["error"], error.Select(member => member.Key));
+        Assert.Equal(type, error["error"]!["type"]!.GetValue<string>());
+        Assert.False(string.IsNullOrWhiteSpace(error["error"]!["message"]!.GetValue<string>()));
+    }
+
     private static Task<HttpResponseMessage> Admit(HttpClient client, string apiKey, string modelGroup) =>
         client.PostAsJsonAsync("/v1/admission/admit", new { apiKey, modelGroup, reservedTokens = 10 });
 

@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Globalization;
 using System.Text.Json;
-using CsCheck;
+using Switchyard.Tests.Fuzz;
 using Xunit.Abstractions;
 
 namespace Switchyard.Router.Tests.Fuzz;
@@ -12,27 +9,17 @@ namespace Switchyard.Router.Tests.Fuzz;
 /// issue 13 asks of hostile input: no answer is a 5xx, every error body is OpenAI's shape, and so is every
 /// error event of a stream. The Router runs in memory over <see cref="RouterHost"/>'s real store and
 /// scripted upstreams. The seed is fixed, so a failure names a case that reproduces; the number of
-/// cases is <c>SWITCHYARD_FUZZ_CASES</c> (default 20,000; bench/fuzz runs 1,000,000).
+/// cases is <c>SWITCHYARD_FUZZ_CASES</c> (<see cref="FuzzRunner"/>).
 /// </summary>
 [Collection(nameof(RouterHostCollection))]
 [Trait("Category", "Redis")]
 [Trait("Category", "Fuzz")]
 public sealed class RouterFuzzTests(RouterHost host, ITestOutputHelper output) : IAsyncLifetime
 {
-    public const string CasesVariable = "SWITCHYARD_FUZZ_CASES";
-
-    public const int DefaultCases = 20_000;
-
     /// <summary>Case i is generated from PCG(Stream, Seed + i): the same cases on every run and machine.</summary>
     private const uint Stream = 13;
 
     private const ulong Seed = 20_260_101;
-
-    /// <summary>Enough requests in flight to keep both cores busy with the Router rather than waiting on the store.</summary>
-    private const int Concurrency = 8;
-
-    /// <summary>Stop after this many failing cases: they are reported in full, and more rarely tell more.</summary>
-    private const int MaxReportedFailures = 10;
 
     public Task InitializeAsync() => host.ResetAsync();
 
@@ -41,57 +28,23 @@ public sealed class RouterFuzzTests(RouterHost host, ITestOutputHelper output) :
     [Fact]
     public async Task Generated_and_mutated_requests_never_get_a_5xx_and_every_error_is_in_openai_shape()
     {
-        var cases = int.TryParse(Environment.GetEnvironmentVariable(CasesVariable), NumberStyles.None, CultureInfo.InvariantCulture, out var configured) && configured > 0
-            ? configured
-            : DefaultCases;
         // In memory (TestServer), not over the host's loopback socket: a request refused before its body is
         // read (401, 413) may have its connection closed while a socket client is still sending, which
         // would be the harness failing, not the Router.
         await using var app = host.WithWebHostBuilder(_ => { });
         using var client = app.Server.CreateClient();
-        var generator = new ChatRequestGen();
-        var failures = new ConcurrentQueue<string>();
-        var statuses = new ConcurrentDictionary<int, int>();
-        var sent = 0;
-        var clock = Stopwatch.StartNew();
 
-        await Parallel.ForEachAsync(Enumerable.Range(0, cases), new ParallelOptions { MaxDegreeOfParallelism = Concurrency }, async (i, cancellation) =>
-        {
-            if (failures.Count >= MaxReportedFailures)
-            {
-                return;
-            }
+        var report = await FuzzRunner.RunAsync(Stream, Seed, new ChatRequestGen(), (fuzz, cancellation) => SendAsync(client, fuzz, cancellation));
 
-            var fuzz = generator.Generate(new PCG(Stream, Seed + (ulong)i), null, out _);
-            var (status, problem) = await SendAsync(client, fuzz, cancellation);
-            Interlocked.Increment(ref sent);
-            statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
-            if (problem is not null)
-            {
-                failures.Enqueue($"case {i}: {problem}\n    request: {fuzz}");
-            }
-        });
-
-        output.WriteLine($"{sent} of {cases} cases in {clock.Elapsed.TotalSeconds:F1} s ({sent / clock.Elapsed.TotalSeconds:F0}/s); statuses: "
-            + string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}")));
-        Assert.True(failures.IsEmpty, $"{failures.Count} failing cases (seed {Seed}, stream {Stream}):\n" + string.Join("\n", failures));
+        output.WriteLine(report.Summary);
+        Assert.True(report.Failures.Count == 0, report.FailureReport);
         // The generator must reach every layer: refusals of each kind and requests that were served.
-        Assert.All(new[] { 200, 400, 401, 404, 413 }, status => Assert.True(statuses.ContainsKey(status), $"no case answered {status}"));
+        Assert.All(new[] { 200, 400, 401, 404, 413 }, status => Assert.True(report.Statuses.ContainsKey(status), $"no case answered {status}"));
     }
 
     private static async Task<(int Status, string? Problem)> SendAsync(HttpClient client, FuzzCase fuzz, CancellationToken cancellation)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new ByteArrayContent(fuzz.Body) };
-        if (fuzz.ContentType is { } contentType)
-        {
-            request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
-        }
-
-        if (fuzz.Authorization is { } authorization)
-        {
-            request.Headers.TryAddWithoutValidation("Authorization", authorization);
-        }
-
+        using var request = fuzz.ToRequest("/v1/chat/completions");
         using var response = await client.SendAsync(request, cancellation);
         var status = (int)response.StatusCode;
         var body = await response.Content.ReadAsStringAsync(cancellation);

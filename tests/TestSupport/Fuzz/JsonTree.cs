@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Switchyard.Router.Tests.Fuzz;
+namespace Switchyard.Tests.Fuzz;
 
 /// <summary>
 /// A JSON document as the fuzzer builds and mutates it: mutable, and able to hold what a serializer

@@ -180,11 +180,6 @@ public sealed partial class ChatRouter(
                                     // The attempt deadline fired: a timeout the breaker must count, so a hung deployment gets skipped.
                                     throw new ProviderException(FailureKind.Timeout, 0, "AttemptTimeout", $"No answer from {context.chosen.Name} within {context.attemptTimeout.TotalSeconds:F0} s.");
                                 }
-                                catch (Exception e) when (e is not ProviderException)
-                                {
-                                    context.router.LogUnexpectedFailure(context.chosen.Name, e);
-                                    throw Unexpected(context.chosen, e);
-                                }
                             },
                             (attempt, chosen, lifetime, attemptTimeout, router: this),
                             deadline.Token);
@@ -252,14 +247,6 @@ public sealed partial class ChatRouter(
             throw DeadlineExceeded(request.ModelGroup, lifetime.Overall, cancelled);
         }
     }
-
-    /// <summary>
-    /// An exception of a type no provider client should throw (bad upstream JSON, a decoder's own error):
-    /// the deployment failed, so it is a retryable server error that fails over and counts on the breaker.
-    /// The client sees none of its detail; the attempt span and the log keep it.
-    /// </summary>
-    internal static ProviderException Unexpected(Deployment deployment, Exception exception) =>
-        new(FailureKind.ServerError, 0, exception.GetType().Name, $"{deployment.Name} failed unexpectedly.", inner: exception);
 
     private async Task<(Deployment? Chosen, CapacityReservation Reservation, int CapacitySkips, int BreakerSkips, TimeSpan? CapacityFreesIn)> ChooseAsync(
         ModelGroup group, RouteRequest request, HashSet<Deployment> failedHere, Activity? span, CancellationToken cancellationToken)
@@ -333,9 +320,6 @@ public sealed partial class ChatRouter(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Attempt on {Deployment} failed: {Kind} {Reason}")]
     private partial void LogAttemptFailed(string deployment, FailureKind kind, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Attempt on {Deployment} threw an unexpected exception; treated as a retryable server error")]
-    private partial void LogUnexpectedFailure(string deployment, Exception exception);
 
     /// <summary>Capped exponential backoff with full jitter, never shorter than the provider's Retry-After.</summary>
     public static TimeSpan Backoff(Configuration.RetryOptions retry, int round, TimeSpan? retryAfter)

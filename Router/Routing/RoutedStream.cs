@@ -11,7 +11,6 @@ namespace Switchyard.Router.Routing;
 /// </summary>
 public sealed class RoutedStream : IAsyncDisposable
 {
-    private readonly Deployment _deployment;
     private readonly IAsyncEnumerator<ChatResponseUpdate> _updates;
     private readonly CancellationTokenSource _upstream;
     private readonly CancellationTokenRegistration _requestLink;
@@ -20,10 +19,9 @@ public sealed class RoutedStream : IAsyncDisposable
     private ChatResponseUpdate? _first;
     private bool _started;
 
-    private RoutedStream(Deployment deployment, IAsyncEnumerator<ChatResponseUpdate> updates, ChatResponseUpdate? first, CancellationTokenSource upstream,
+    private RoutedStream(IAsyncEnumerator<ChatResponseUpdate> updates, ChatResponseUpdate? first, CancellationTokenSource upstream,
         CancellationTokenRegistration requestLink, ChatRequestLifetime lifetime, TimeSpan idleTimeout)
     {
-        _deployment = deployment;
         _updates = updates;
         _first = first;
         _upstream = upstream;
@@ -45,7 +43,7 @@ public sealed class RoutedStream : IAsyncDisposable
             await using (attemptDeadline.Register(static state => ((CancellationTokenSource)state!).Cancel(), upstream))
             {
                 var first = await updates.MoveNextAsync() ? updates.Current : null;
-                return new RoutedStream(deployment, updates, first, upstream, requestLink, lifetime, TimeSpan.FromSeconds(lifetime.Table.Options.Timeouts.StreamIdleSeconds));
+                return new RoutedStream(updates, first, upstream, requestLink, lifetime, TimeSpan.FromSeconds(lifetime.Table.Options.Timeouts.StreamIdleSeconds));
             }
         }
         catch
@@ -82,11 +80,6 @@ public sealed class RoutedStream : IAsyncDisposable
                 // Only the idle timer cancels the upstream while the request still runs; whatever the
                 // provider made of that cancellation, the cause is the silence.
                 throw new StreamIdleTimeoutException(_idleTimeout, quiet);
-            }
-            catch (Exception unexpected) when (unexpected is not ProviderException && !_upstream.IsCancellationRequested)
-            {
-                // As before the first token: whatever a provider throws is its failure, not the Router's.
-                throw ChatRouter.Unexpected(_deployment, unexpected);
             }
 
             _upstream.CancelAfter(Timeout.InfiniteTimeSpan);

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Garnet;
 using StackExchange.Redis;
 using Switchyard.Tests;
@@ -21,7 +19,7 @@ public sealed class ClusterTestServer : IAsyncLifetime
     // Under the 3-master cluster kind (CI's run 3) this one-node cluster is a redis-server.
     public string Kind { get; } = RedisTestServer.IsCluster ? "redis-server" : RedisTestServer.Kind;
 
-    public int Port { get; } = FreePort();
+    public int Port { get; } = RedisTestServer.FreePorts(1)[0];
 
     public string ConnectionString => $"127.0.0.1:{Port}";
 
@@ -46,12 +44,8 @@ public sealed class ClusterTestServer : IAsyncLifetime
                 throw new InvalidOperationException($"{RedisTestServer.SelectorVariable}='{Kind}' is not garnet or redis-server.");
         }
 
+        await RedisTestServer.WaitUntilAcceptingAsync(Port);
         var started = Stopwatch.StartNew();
-        while (!await AcceptsAsync())
-        {
-            Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), "the cluster node never accepted connections");
-            await Task.Delay(50);
-        }
 
         var options = ConfigurationOptions.Parse(ConnectionString);
         options.AbortOnConnectFail = false;
@@ -79,26 +73,5 @@ public sealed class ClusterTestServer : IAsyncLifetime
         _redisServer?.Dispose();
         Directory.Delete(_directory, recursive: true);
         return Task.CompletedTask;
-    }
-
-    private async Task<bool> AcceptsAsync()
-    {
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, Port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -172,7 +172,8 @@ public sealed class RedisTestServer : IAsyncLifetime
         }
     }
 
-    private static async Task WaitUntilAcceptingAsync(int port)
+    /// <summary>Waits up to 10 s until a server accepts connections on the loopback port.</summary>
+    public static async Task WaitUntilAcceptingAsync(int port)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
@@ -191,7 +192,7 @@ public sealed class RedisTestServer : IAsyncLifetime
     }
 
     /// <summary>Distinct free loopback ports: all listeners are open at once, so none is handed out twice.</summary>
-    private static int[] FreePorts(int count)
+    public static int[] FreePorts(int count)
     {
         var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
         try

@@ -74,6 +74,47 @@ public sealed class AdmissionClient : IAsyncDisposable
         return (tenant, apiKey);
     }
 
+    /// <summary>
+    /// Returns once every change notice this process has sent so far reached each of <paramref name="replicas"/>.
+    /// Notices arrive asynchronously, through a Redis Cluster later still (its bus relays them between
+    /// nodes, even one sent before a replica subscribed), and one arriving after a replica cached a key
+    /// rightly evicts it. A marker sent afterwards from the same connection on the same channel arrives
+    /// after them; its id names no tenant, so it evicts no key, and it is sent once for all replicas
+    /// because it too clears their unknown keys.
+    /// </summary>
+    public async Task ChangesReachedAsync(params AdmissionClient[] replicas)
+    {
+        var marker = "marker-" + Guid.NewGuid().ToString("N");
+        var subscriptions = new List<(ISubscriber Subscriber, Action<RedisChannel, RedisValue> Handler, Task Arrived)>();
+        try
+        {
+            foreach (var replica in replicas)
+            {
+                var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                Action<RedisChannel, RedisValue> handler = (_, id) =>
+                {
+                    if (id == marker)
+                    {
+                        arrived.TrySetResult();
+                    }
+                };
+                var subscriber = replica.Redis.GetSubscriber();
+                await subscriber.SubscribeAsync(TenantKeys.Changes, handler);
+                subscriptions.Add((subscriber, handler, arrived.Task));
+            }
+
+            await Redis.GetSubscriber().PublishAsync(TenantKeys.Changes, marker);
+            await Task.WhenAll(subscriptions.Select(s => s.Arrived)).WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        finally
+        {
+            foreach (var (subscriber, handler, _) in subscriptions)
+            {
+                await subscriber.UnsubscribeAsync(TenantKeys.Changes, handler);
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync();

@@ -19,6 +19,8 @@ public sealed class KeyCacheTests(RedisTestServer server) : IClassFixture<RedisT
         });
         var (tenant, revokedKey) = await admin.CreateTenantAsync(new TenantLimits());
         var (_, keptKey) = await admin.CreateTenantAsync(new TenantLimits());
+        // Their creation notices, arriving late, would evict the keys cached below.
+        await admin.ChangesReachedAsync(router);
         Assert.Equal(KeyStatus.Found, (await router.Admission.ResolveKeyAsync(revokedKey, default)).Status);
         Assert.Equal(KeyStatus.Found, (await router.Admission.ResolveKeyAsync(keptKey, default)).Status);
         await BreakStoreForAsync(router, admin);
@@ -59,10 +61,11 @@ public sealed class KeyCacheTests(RedisTestServer server) : IClassFixture<RedisT
     public async Task Unknown_keys_are_refused_from_memory_for_a_while_and_forgotten_on_any_change()
     {
         await using var admin = await AdmissionClient.StartAsync(server.ConnectionString);
-        // Created before the replicas subscribe, so its own change notice cannot reach them later.
+        // Created before the replicas subscribe; its notice may still reach them (through a cluster) until awaited below.
         var (tenant, _) = await admin.CreateTenantAsync(new TenantLimits());
         await using var remembering = await AdmissionClient.StartAsync(server.ConnectionString, o => o.UnknownKeyCacheTtl = TimeSpan.FromMinutes(1));
         await using var forgetting = await AdmissionClient.StartAsync(server.ConnectionString, o => o.UnknownKeyCacheTtl = TimeSpan.Zero);
+        await admin.ChangesReachedAsync(remembering, forgetting);
         var apiKey = ApiKeys.Generate();
         Assert.Equal(KeyStatus.Unknown, (await remembering.Admission.ResolveKeyAsync(apiKey, default)).Status);
         Assert.Equal(KeyStatus.Unknown, (await forgetting.Admission.ResolveKeyAsync(apiKey, default)).Status);

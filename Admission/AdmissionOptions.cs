@@ -12,6 +12,14 @@ public sealed class AdmissionOptions
     [Range(typeof(TimeSpan), "00:00:00.001", "00:00:05")]
     public TimeSpan StoreTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// Longest a key with no cached answer waits on the store. Such a key has no local fallback (it is
+    /// refused with a 503 when the store does not answer), so it waits longer than an admission, which can
+    /// decide locally: a store slowed by a burst or a pause must not refuse every new key at once.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:30")]
+    public TimeSpan KeyLookupTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How long a resolved key and its tenant are trusted without asking the store (pub/sub invalidates sooner).</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan KeyCacheTtl { get; set; } = TimeSpan.FromSeconds(10);

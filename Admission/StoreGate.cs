@@ -60,10 +60,11 @@ internal sealed class StoreGate(TimeProvider clock, IOptionsMonitor<AdmissionOpt
         exception is TimeoutException or RedisConnectionException or RedisServerException or StoreDataException;
 
     /// <summary>
-    /// Runs one store call within the store timeout, recording the outcome. Not answered when the store
-    /// failed or was skipped; attempted when the call was made, so it may still land after a timeout.
+    /// Runs one store call within the store timeout (or <paramref name="timeout"/>, for a caller with no
+    /// local fallback), recording the outcome. Not answered when the store failed or was skipped; attempted
+    /// when the call was made, so it may still land after a timeout.
     /// </summary>
-    public async ValueTask<StoreAnswer<T>> TryAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    public async ValueTask<StoreAnswer<T>> TryAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
         if (!TryEnter())
         {
@@ -72,7 +73,7 @@ internal sealed class StoreGate(TimeProvider clock, IOptionsMonitor<AdmissionOpt
 
         try
         {
-            var result = await call().WaitAsync(Timeout, cancellationToken);
+            var result = await call().WaitAsync(timeout ?? Timeout, cancellationToken);
             Succeeded();
             return new(Answered: true, Attempted: true, result);
         }

@@ -45,7 +45,7 @@ internal sealed class TenantDirectory(IConnectionMultiplexer redis, StoreGate ga
             return KeyResolution.Unknown;
         }
 
-        var lookup = await LookUpOnceAsync(hash).WaitAsync(cancellationToken);
+        var lookup = await LookUpOnceAsync(hash, cold: cached is null).WaitAsync(cancellationToken);
         if (!lookup.Answered)
         {
             // Whatever is still cached was not invalidated since: the last known good answer.
@@ -133,7 +133,7 @@ internal sealed class TenantDirectory(IConnectionMultiplexer redis, StoreGate ga
         _unknown[hash] = now + ttl.Ticks;
     }
 
-    private Task<Lookup> LookUpOnceAsync(string hash)
+    private Task<Lookup> LookUpOnceAsync(string hash, bool cold)
     {
         while (true)
         {
@@ -145,19 +145,22 @@ internal sealed class TenantDirectory(IConnectionMultiplexer redis, StoreGate ga
             var lookup = new TaskCompletionSource<Lookup>(TaskCreationOptions.RunContinuationsAsynchronously);
             if (_lookups.TryAdd(hash, lookup.Task))
             {
-                _ = CompleteAsync(hash, lookup);
+                _ = CompleteAsync(hash, cold, lookup);
                 return lookup.Task;
             }
         }
     }
 
-    private async Task CompleteAsync(string hash, TaskCompletionSource<Lookup> lookup)
+    private async Task CompleteAsync(string hash, bool cold, TaskCompletionSource<Lookup> lookup)
     {
         try
         {
             var generation = Volatile.Read(ref _generation);
-            // Not bound to the first caller's cancellation: the others wait on the same lookup.
-            var (answered, loaded) = await gate.TryAsync(() => LoadAsync(hash), CancellationToken.None);
+            // Not bound to the first caller's cancellation: the others wait on the same lookup. A key with a
+            // last known good answer waits the store timeout; one without waits longer, as it has no fallback
+            // (callers joining a lookup share its timeout; a cached one among them still has its answer).
+            var timeout = cold ? options.CurrentValue.KeyLookupTimeout : (TimeSpan?)null;
+            var (answered, loaded) = await gate.TryAsync(() => LoadAsync(hash), CancellationToken.None, timeout);
             lookup.SetResult(new Lookup(answered, loaded.Resolution, loaded.TenantId, generation));
         }
         catch (Exception e)

@@ -114,6 +114,28 @@ public sealed class StoreOutageTests(RedisTestServer server) : IClassFixture<Red
         Assert.True(room is { Degraded: true, Admitted: true });
     }
 
+    [SingleRedisServerFact(TcpOutageProxy.SingleServerOnly)]
+    public async Task A_new_key_waits_longer_for_a_slow_store_than_an_admission_does()
+    {
+        await using var admin = await AdmissionClient.StartAsync(server.ConnectionString);
+        var (tenant, apiKey) = await admin.CreateTenantAsync(new TenantLimits { RequestsPerMinute = 10 });
+        await using var proxy = new TcpOutageProxy(server.Port);
+        await using var router = await AdmissionClient.StartAsync(proxy.ConnectionString, o =>
+        {
+            o.StoreTimeout = TimeSpan.FromMilliseconds(100);
+            o.KeyLookupTimeout = TimeSpan.FromSeconds(10);
+            o.ProbeInterval = TimeSpan.FromMilliseconds(10);
+        });
+
+        proxy.ReplyDelay = TimeSpan.FromMilliseconds(400);
+        var resolved = await router.Admission.ResolveKeyAsync(apiKey, default);
+        var admitted = await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", 10), default);
+
+        // The key has no answer to fall back on, so it waits; the admission has its local limits, so it does not.
+        Assert.Equal(KeyStatus.Found, resolved.Status);
+        Assert.True(admitted is { Admitted: true, Degraded: true });
+    }
+
     /// <summary>One of two replicas sharing the limits, reaching the store through the proxy.</summary>
     private static Task<AdmissionClient> StartReplicaAsync(TcpOutageProxy proxy, TimeSpan storeTimeout, TimeSpan probeInterval) =>
         AdmissionClient.StartAsync(proxy.ConnectionString, o =>

@@ -6,6 +6,7 @@ namespace Switchyard.QuotaService.Tests;
 /// <summary>
 /// A loopback TCP proxy in front of the test server that can be cut (connections dropped, new ones
 /// refused) and restored on the same port: a store outage and its recovery without restarting the store.
+/// It can also hold every reply for a while: a slow store.
 /// </summary>
 public sealed class TcpOutageProxy : IAsyncDisposable
 {
@@ -30,6 +31,9 @@ public sealed class TcpOutageProxy : IAsyncDisposable
     public int Port { get; }
 
     public string ConnectionString => $"127.0.0.1:{Port}";
+
+    /// <summary>How long each chunk the store sends is held before it reaches the client.</summary>
+    public TimeSpan ReplyDelay { get; set; }
 
     public void Restore()
     {
@@ -83,16 +87,26 @@ public sealed class TcpOutageProxy : IAsyncDisposable
                 _connections.Add(upstream);
             }
 
-            _ = PumpAsync(client.GetStream(), upstream.GetStream(), cut);
-            _ = PumpAsync(upstream.GetStream(), client.GetStream(), cut);
+            _ = PumpAsync(client.GetStream(), upstream.GetStream(), () => TimeSpan.Zero, cut);
+            _ = PumpAsync(upstream.GetStream(), client.GetStream(), () => ReplyDelay, cut);
         }
     }
 
-    private static async Task PumpAsync(Stream from, Stream to, CancellationToken cut)
+    private static async Task PumpAsync(Stream from, Stream to, Func<TimeSpan> delay, CancellationToken cut)
     {
+        var buffer = new byte[16 * 1024];
         try
         {
-            await from.CopyToAsync(to, cut);
+            int read;
+            while ((read = await from.ReadAsync(buffer, cut)) > 0)
+            {
+                if (delay() is { Ticks: > 0 } wait)
+                {
+                    await Task.Delay(wait, cut);
+                }
+
+                await to.WriteAsync(buffer.AsMemory(0, read), cut);
+            }
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
         {

@@ -26,9 +26,14 @@ public static class BedrockEmulatorResourceExtensions
             "TopSpeed", HttpMethod.Post, "/admin/faults", """{"kind":"throttle","rate":0.5}"""),
         new("latency-spike", "Latency spike", "Every answer starts 3 seconds later.",
             "Clock", HttpMethod.Post, "/admin/faults", """{"kind":"latency","latencyMs":3000}"""),
+        // Issue 14's two response-time faults: an attempt that never answers, and one whose first token is late.
+        new("us-east-1-hang", "us-east-1 hang", "Requests to or served in us-east-1 get no answer until the caller gives up.",
+            "HourglassHalf", HttpMethod.Post, "/admin/faults", """{"kind":"hang","region":"us-east-1"}"""),
+        new("us-east-1-slow-first-token", "us-east-1 slow first token (+3 s)", "Answers from us-east-1 start 3 seconds later; other Regions are unaffected.",
+            "Timer", HttpMethod.Post, "/admin/faults", """{"kind":"latency","region":"us-east-1","latencyMs":3000}"""),
         new("stream-cut", "Cut streams", "Every stream ends after 5 events with a modelStreamErrorException.",
             "PlugDisconnected", HttpMethod.Post, "/admin/faults", """{"kind":"stream-cut","afterEvents":5}"""),
-        new("recover-all", "Recover all", "Clears every injected fault.",
+        new("recover-all", "Recover all", "Clears every injected fault (a hung request stays hung until its caller gives up).",
             "ArrowReset", HttpMethod.Delete, "/admin/faults", null),
     ];
 

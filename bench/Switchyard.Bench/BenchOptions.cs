@@ -32,7 +32,7 @@ public sealed record BenchOptions(bool Smoke, IReadOnlySet<string> Only, string 
                     only.UnionWith(args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
                     break;
                 default:
-                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--smoke] [--only overhead,goodput,quota,noisy,scale]");
+                    throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--smoke] [--only overhead,goodput,quota,noisy,scale,response-time]");
             }
         }
 

@@ -17,6 +17,7 @@ public static class BenchRunner
         new QuotaAccuracyScenario(),
         new NoisyNeighbourScenario(),
         new ScaleScenario(),
+        new ResponseTimeScenario(),
     ];
 
     public static async Task<int> RunAsync(BenchOptions options)

@@ -15,6 +15,12 @@ public static class BenchRouting
     /// <summary>Three Bedrock deployments of one model in three Regions, in priority order.</summary>
     public const string RegionsGroup = "bench-regions";
 
+    /// <summary>
+    /// The same three Regional deployments as <see cref="RegionsGroup"/>, least-busy, as the shipped
+    /// <c>claude-sonnet-multi-region</c> group spreads them (without its fallback to another model).
+    /// </summary>
+    public const string MultiRegionGroup = "bench-multi-region";
+
     /// <summary>Three deployments on the OpenAI-compatible endpoint, one per model: the same shape Portkey's fallback targets can express.</summary>
     public const string ModelsGroup = "bench-models";
 
@@ -60,6 +66,7 @@ public static class BenchRouting
         }
 
         Group(environment, RegionsGroup, "priority", regionDeployments);
+        Group(environment, MultiRegionGroup, "least-busy", regionDeployments);
 
         var modelDeployments = FallbackModels.Select((_, i) => $"bench-model-{i + 1}").ToArray();
         for (var i = 0; i < FallbackModels.Length; i++)

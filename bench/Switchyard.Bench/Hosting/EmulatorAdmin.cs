@@ -43,7 +43,7 @@ public sealed class EmulatorAdmin(IReadOnlyDictionary<string, int> ports)
 }
 
 /// <summary>A fault as POST /admin/faults takes it; omitted Region, model or account match all.</summary>
-public sealed record EmulatorFault(string Kind, string? Region = null, string? Model = null, double? Rate = null, int? LatencyMs = null, int? DurationSeconds = null);
+public sealed record EmulatorFault(string Kind, string? Region = null, string? Model = null, double? Rate = null, int? LatencyMs = null, int? DurationSeconds = null, int? AfterEvents = null);
 
 /// <summary>The fields of an invocation-log entry the suite counts.</summary>
 public sealed record InvocationEntry(DateTimeOffset Time, string Region, string? ModelId, string Outcome, int StatusCode);

@@ -99,6 +99,6 @@ public static partial class MarkdownReport
         return text.ToString().TrimEnd();
     }
 
-    [GeneratedRegex(@"\{\{([a-z:]+)\}\}")]
+    [GeneratedRegex(@"\{\{([a-z:-]+)\}\}")]
     private static partial Regex Placeholder();
 }

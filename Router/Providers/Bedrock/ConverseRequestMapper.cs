@@ -14,7 +14,19 @@ internal static class ConverseRequestMapper
         {
             if (message.Role == ChatRole.System)
             {
-                (system ??= []).Add(new SystemBlock { Text = message.Text });
+                system ??= [];
+                foreach (var content in message.Contents)
+                {
+                    if (content is TextContent { Text.Length: > 0 } text)
+                    {
+                        system.Add(new SystemBlock { Text = text.Text });
+                    }
+                    else if (content is CachePointContent && system.Count > 0)
+                    {
+                        system.Add(new SystemBlock { CachePoint = new CachePointBlock() });
+                    }
+                }
+
                 continue;
             }
 
@@ -49,12 +61,16 @@ internal static class ConverseRequestMapper
                 StopSequences = options.StopSequences is { Count: > 0 } stops ? [.. stops] : null,
             },
             ToolConfig = MapTools(options),
+            // Converse has no top_k; Anthropic's models take it as a model-specific field.
+            AdditionalModelRequestFields = options?.TopK is { } topK ? new() { ["top_k"] = JsonSerializer.SerializeToElement(topK, ConverseJsonContext.Default.Int32) } : null,
         };
     }
 
     private static ConverseContentBlock? MapContent(AIContent content) => content switch
     {
         TextContent { Text.Length: > 0 } text => new ConverseContentBlock { Text = text.Text },
+        DataContent image when ImageFormat(image) is { } format => new ConverseContentBlock { Image = new ImageBlock { Format = format, Source = new ImageSourceBlock { Bytes = image.Data.ToArray() } } },
+        CachePointContent => new ConverseContentBlock { CachePoint = new CachePointBlock() },
         FunctionCallContent call => new ConverseContentBlock
         {
             ToolUse = new ToolUseBlock
@@ -69,10 +85,32 @@ internal static class ConverseRequestMapper
             ToolResult = new ToolResultBlock
             {
                 ToolUseId = result.CallId,
-                Content = [new ToolResultContent { Text = result.Result?.ToString() ?? "" }],
+                Content = MapToolResult(result.Result),
                 Status = result.Exception is null ? null : "error",
             },
         },
+        _ => null,
+    };
+
+    /// <summary>A tool's result: its text, or its text and image parts.</summary>
+    private static List<ToolResultContent> MapToolResult(object? result) => result switch
+    {
+        IEnumerable<AIContent> parts => [.. parts.Select(part => part switch
+        {
+            TextContent text => new ToolResultContent { Text = text.Text },
+            DataContent image when ImageFormat(image) is { } format => new ToolResultContent { Image = new ImageBlock { Format = format, Source = new ImageSourceBlock { Bytes = image.Data.ToArray() } } },
+            _ => null,
+        }).OfType<ToolResultContent>()],
+        _ => [new ToolResultContent { Text = result?.ToString() ?? "" }],
+    };
+
+    /// <summary>Converse's image format for an image's media type; null for what Converse cannot take.</summary>
+    private static string? ImageFormat(DataContent content) => content.MediaType switch
+    {
+        "image/png" => "png",
+        "image/jpeg" => "jpeg",
+        "image/gif" => "gif",
+        "image/webp" => "webp",
         _ => null,
     };
 
@@ -113,10 +151,13 @@ internal static class ConverseRequestMapper
         var other => new ChatFinishReason(other),
     };
 
+    /// <summary>The usage, with prompt-cache reads as cached input tokens and cache writes as an additional count.</summary>
     public static UsageDetails? MapUsage(TokenUsage? usage) => usage is null ? null : new UsageDetails
     {
         InputTokenCount = usage.InputTokens,
         OutputTokenCount = usage.OutputTokens,
         TotalTokenCount = usage.TotalTokens,
+        CachedInputTokenCount = usage.CacheReadInputTokens,
+        AdditionalCounts = usage.CacheWriteInputTokens is { } written ? new() { [CachePointContent.CacheWriteInputTokens] = written } : null,
     };
 }

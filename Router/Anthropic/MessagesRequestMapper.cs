@@ -166,20 +166,24 @@ public static class MessagesRequestMapper
             throw InvalidType(param, "an object", JsonValueKind.Null);
         }
 
-        var assistant = message.Role switch
+        // "system" turns come from the mid-conversation-system beta (Claude Code sends them); providers with
+        // one system prompt (Converse) join them to it.
+        var speaker = message.Role switch
         {
-            "user" => false,
-            "assistant" => true,
+            "user" => ChatRole.User,
+            "assistant" => ChatRole.Assistant,
+            "system" => ChatRole.System,
             null => throw Invalid($"{param}.role: Field required."),
-            var other => throw Invalid($"{param}.role: must be 'user' or 'assistant'; got '{other}'."),
+            var other => throw Invalid($"{param}.role: must be 'user', 'assistant' or 'system'; got '{other}'."),
         };
+        var assistant = speaker == ChatRole.Assistant;
 
         switch (message.Content)
         {
             case { ValueKind: JsonValueKind.String } text:
                 var content = Text(text, $"{param}.content");
                 chars.Add(content);
-                messages.Add(new ChatMessage(assistant ? ChatRole.Assistant : ChatRole.User, content));
+                messages.Add(new ChatMessage(speaker, content));
                 return;
             case { ValueKind: JsonValueKind.Array } blocks:
                 // Tool results become Tool messages between the user's other content, in the order given.
@@ -189,12 +193,17 @@ public static class MessagesRequestMapper
                 {
                     var blockParam = $"{param}.content[{k++}]";
                     var block = ReadBlock(element, blockParam);
+                    if (speaker == ChatRole.System && block.Type != "text")
+                    {
+                        throw Invalid($"{blockParam}.type: system messages may hold text blocks only; got '{block.Type}'.");
+                    }
+
                     if (MapBlock(block, blockParam, assistant, chars) is not { } mapped)
                     {
                         continue;
                     }
 
-                    var role = assistant ? ChatRole.Assistant : mapped is FunctionResultContent ? ChatRole.Tool : ChatRole.User;
+                    var role = mapped is FunctionResultContent ? ChatRole.Tool : speaker;
                     if (current is null || current.Role != role)
                     {
                         current = new ChatMessage(role, []);

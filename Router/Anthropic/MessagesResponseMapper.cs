@@ -7,6 +7,9 @@ namespace Switchyard.Router.Anthropic;
 /// <summary>Maps Microsoft.Extensions.AI answers back onto Anthropic's Messages shapes.</summary>
 public static class MessagesResponseMapper
 {
+    // Tool input travels as compact JSON (a stream's input_json_delta carries its text as is).
+    private static readonly JsonSerializerOptions CompactJson = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+
     public static MessageResponse ToMessage(string id, string model, ChatResponse response, long estimatedInputTokens) => new()
     {
         Id = id,
@@ -48,5 +51,5 @@ public static class MessagesResponseMapper
     };
 
     public static JsonElement Arguments(FunctionCallContent call) =>
-        JsonSerializer.SerializeToElement(call.Arguments ?? new Dictionary<string, object?>(), AIJsonUtilities.DefaultOptions);
+        JsonSerializer.SerializeToElement(call.Arguments ?? new Dictionary<string, object?>(), CompactJson);
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.AI;
@@ -22,7 +21,15 @@ namespace Switchyard.Router.Anthropic;
 /// </remarks>
 public sealed class MessagesStreamResult(string id, RoutedStream stream, ChatRequestLifetime lifetime, long estimatedInputTokens) : IResult
 {
-    private static readonly byte[] DataLine = "\ndata: "u8.ToArray();
+    // Each event's "event:" line and the start of its "data:" line, written before its JSON.
+    private static readonly byte[] MessageStartLine = "event: message_start\ndata: "u8.ToArray();
+    private static readonly byte[] PingLine = "event: ping\ndata: "u8.ToArray();
+    private static readonly byte[] ContentBlockStartLine = "event: content_block_start\ndata: "u8.ToArray();
+    private static readonly byte[] ContentBlockDeltaLine = "event: content_block_delta\ndata: "u8.ToArray();
+    private static readonly byte[] ContentBlockStopLine = "event: content_block_stop\ndata: "u8.ToArray();
+    private static readonly byte[] MessageDeltaLine = "event: message_delta\ndata: "u8.ToArray();
+    private static readonly byte[] MessageStopLine = "event: message_stop\ndata: "u8.ToArray();
+    private static readonly byte[] ErrorLine = "event: error\ndata: "u8.ToArray();
     private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
 
     public async Task ExecuteAsync(HttpContext httpContext)
@@ -43,8 +50,8 @@ public sealed class MessagesStreamResult(string id, RoutedStream stream, ChatReq
                 Content = [],
                 Usage = new MessageUsage { InputTokens = estimatedInputTokens },
             };
-            await WriteAsync(body, "message_start", new MessageStartEvent { Message = start }, context.MessageStartEvent, cancellation);
-            await WriteAsync(body, "ping", new PingEvent(), context.PingEvent, cancellation);
+            await WriteAsync(body, MessageStartLine, new MessageStartEvent { Message = start }, context.MessageStartEvent, cancellation);
+            await WriteAsync(body, PingLine, new PingEvent(), context.PingEvent, cancellation);
 
             var index = -1;
             var textOpen = false;
@@ -64,24 +71,24 @@ public sealed class MessagesStreamResult(string id, RoutedStream stream, ChatReq
                             {
                                 index++;
                                 textOpen = true;
-                                await WriteAsync(body, "content_block_start", new ContentBlockStartEvent { Index = index, ContentBlock = new ResponseContentBlock { Type = "text", Text = "" } }, context.ContentBlockStartEvent, cancellation);
+                                await WriteAsync(body, ContentBlockStartLine, new ContentBlockStartEvent { Index = index, ContentBlock = new ResponseContentBlock { Type = "text", Text = "" } }, context.ContentBlockStartEvent, cancellation);
                             }
 
-                            await WriteAsync(body, "content_block_delta", new ContentBlockDeltaEvent { Index = index, Delta = new BlockDelta { Type = "text_delta", Text = text.Text } }, context.ContentBlockDeltaEvent, cancellation);
+                            await WriteAsync(body, ContentBlockDeltaLine, new ContentBlockDeltaEvent { Index = index, Delta = new BlockDelta { Type = "text_delta", Text = text.Text } }, context.ContentBlockDeltaEvent, cancellation);
                             break;
                         case FunctionCallContent call:
                             if (textOpen)
                             {
                                 textOpen = false;
-                                await WriteAsync(body, "content_block_stop", new ContentBlockStopEvent { Index = index }, context.ContentBlockStopEvent, cancellation);
+                                await WriteAsync(body, ContentBlockStopLine, new ContentBlockStopEvent { Index = index }, context.ContentBlockStopEvent, cancellation);
                             }
 
                             index++;
                             var block = new ResponseContentBlock { Type = "tool_use", Id = call.CallId, Name = call.Name, Input = EmptyInput };
-                            await WriteAsync(body, "content_block_start", new ContentBlockStartEvent { Index = index, ContentBlock = block }, context.ContentBlockStartEvent, cancellation);
+                            await WriteAsync(body, ContentBlockStartLine, new ContentBlockStartEvent { Index = index, ContentBlock = block }, context.ContentBlockStartEvent, cancellation);
                             var arguments = MessagesResponseMapper.Arguments(call).GetRawText();
-                            await WriteAsync(body, "content_block_delta", new ContentBlockDeltaEvent { Index = index, Delta = new BlockDelta { Type = "input_json_delta", PartialJson = arguments } }, context.ContentBlockDeltaEvent, cancellation);
-                            await WriteAsync(body, "content_block_stop", new ContentBlockStopEvent { Index = index }, context.ContentBlockStopEvent, cancellation);
+                            await WriteAsync(body, ContentBlockDeltaLine, new ContentBlockDeltaEvent { Index = index, Delta = new BlockDelta { Type = "input_json_delta", PartialJson = arguments } }, context.ContentBlockDeltaEvent, cancellation);
+                            await WriteAsync(body, ContentBlockStopLine, new ContentBlockStopEvent { Index = index }, context.ContentBlockStopEvent, cancellation);
                             break;
                         case UsageContent reported:
                             usage = reported.Details;
@@ -92,7 +99,7 @@ public sealed class MessagesStreamResult(string id, RoutedStream stream, ChatReq
 
             if (textOpen)
             {
-                await WriteAsync(body, "content_block_stop", new ContentBlockStopEvent { Index = index }, context.ContentBlockStopEvent, cancellation);
+                await WriteAsync(body, ContentBlockStopLine, new ContentBlockStopEvent { Index = index }, context.ContentBlockStopEvent, cancellation);
             }
 
             var delta = new MessageDeltaEvent
@@ -100,8 +107,8 @@ public sealed class MessagesStreamResult(string id, RoutedStream stream, ChatReq
                 Delta = new MessageDelta { StopReason = MessagesResponseMapper.StopReason(finish) ?? "end_turn" },
                 Usage = MessagesResponseMapper.ToUsage(usage, estimatedInputTokens, TokenEstimate.ForText(outputChars)),
             };
-            await WriteAsync(body, "message_delta", delta, context.MessageDeltaEvent, cancellation);
-            await WriteAsync(body, "message_stop", new MessageStopEvent(), context.MessageStopEvent, cancellation);
+            await WriteAsync(body, MessageDeltaLine, delta, context.MessageDeltaEvent, cancellation);
+            await WriteAsync(body, MessageStopLine, new MessageStopEvent(), context.MessageStopEvent, cancellation);
             lifetime.Complete();
         }
         catch (Exception failure)
@@ -117,10 +124,9 @@ public sealed class MessagesStreamResult(string id, RoutedStream stream, ChatReq
 
     private static readonly JsonElement EmptyInput = JsonDocument.Parse("{}").RootElement;
 
-    private static async Task WriteAsync<T>(Stream body, string name, T value, JsonTypeInfo<T> type, CancellationToken cancellation)
+    private static async Task WriteAsync<T>(Stream body, byte[] prefix, T value, JsonTypeInfo<T> type, CancellationToken cancellation)
     {
-        await body.WriteAsync(Encoding.UTF8.GetBytes("event: " + name), cancellation);
-        await body.WriteAsync(DataLine, cancellation);
+        await body.WriteAsync(prefix, cancellation);
         await JsonSerializer.SerializeAsync(body, value, type, cancellation);
         await body.WriteAsync(EventEnd, cancellation);
         await body.FlushAsync(cancellation);
@@ -130,7 +136,7 @@ public sealed class MessagesStreamResult(string id, RoutedStream stream, ChatReq
     {
         try
         {
-            await WriteAsync(body, "error", new AnthropicErrorResponse { Error = error }, AnthropicJsonContext.Default.AnthropicErrorResponse, cancellation);
+            await WriteAsync(body, ErrorLine, new AnthropicErrorResponse { Error = error }, AnthropicJsonContext.Default.AnthropicErrorResponse, cancellation);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException)
         {

@@ -6,8 +6,11 @@ namespace Switchyard.Router.Providers.Bedrock;
 /// <summary>Maps Microsoft.Extensions.AI messages and options onto a Converse request.</summary>
 internal static class ConverseRequestMapper
 {
-    public static ConverseRequest Map(IEnumerable<ChatMessage> messages, ChatOptions? options)
+    /// <param name="modelId">The model or inference profile called: model-specific fields and cache points go only to the families that take them.</param>
+    public static ConverseRequest Map(IEnumerable<ChatMessage> messages, ChatOptions? options, string modelId)
     {
+        // Bedrock prompt caching is for Claude and Nova models; other models refuse a cachePoint.
+        var caching = modelId.Contains("anthropic.claude", StringComparison.Ordinal) || modelId.Contains("amazon.nova", StringComparison.Ordinal);
         List<SystemBlock>? system = null;
         var converse = new List<ConverseMessage>();
         foreach (var message in messages)
@@ -21,7 +24,7 @@ internal static class ConverseRequestMapper
                     {
                         system.Add(new SystemBlock { Text = text.Text });
                     }
-                    else if (content is CachePointContent && system.Count > 0)
+                    else if (content is CachePointContent && caching && system.Count > 0)
                     {
                         system.Add(new SystemBlock { CachePoint = new CachePointBlock() });
                     }
@@ -33,7 +36,7 @@ internal static class ConverseRequestMapper
             // Tool results travel in user turns; Converse wants user and assistant turns to alternate,
             // so consecutive turns of one role are merged.
             var role = message.Role == ChatRole.Assistant ? "assistant" : "user";
-            var blocks = message.Contents.Select(MapContent).OfType<ConverseContentBlock>().ToList();
+            var blocks = message.Contents.Where(c => caching || c is not CachePointContent).Select(MapContent).OfType<ConverseContentBlock>().ToList();
             if (blocks.Count == 0)
             {
                 continue;
@@ -61,8 +64,8 @@ internal static class ConverseRequestMapper
                 StopSequences = options.StopSequences is { Count: > 0 } stops ? [.. stops] : null,
             },
             ToolConfig = MapTools(options),
-            // Converse has no top_k; Anthropic's models take it as a model-specific field.
-            AdditionalModelRequestFields = options?.TopK is { } topK ? new() { ["top_k"] = JsonSerializer.SerializeToElement(topK, ConverseJsonContext.Default.Int32) } : null,
+            // Converse has no top_k; Anthropic's models take it as a model-specific field (others' differ, so they go without).
+            AdditionalModelRequestFields = options?.TopK is { } topK && modelId.Contains("anthropic.", StringComparison.Ordinal) ? new() { ["top_k"] = JsonSerializer.SerializeToElement(topK, ConverseJsonContext.Default.Int32) } : null,
         };
     }
 

@@ -72,13 +72,18 @@ public sealed class MessagesMappingTests
                {"role":"system","content":"mid-conversation note"}]}
             """);
 
-        var converse = JsonSerializer.SerializeToElement(ConverseRequestMapper.Map(mapped.Request.Messages, mapped.Request.Options), ConverseJsonContext.Default.ConverseRequest);
+        var converse = JsonSerializer.SerializeToElement(ConverseRequestMapper.Map(mapped.Request.Messages, mapped.Request.Options, "us.anthropic.claude-haiku-4-5-20251001-v1:0"), ConverseJsonContext.Default.ConverseRequest);
 
         Assert.Equal("""[{"text":"header"},{"text":"long instructions"},{"cachePoint":{"type":"default"}},{"text":"mid-conversation note"}]""", converse.GetProperty("system").GetRawText());
         var message = Assert.Single(converse.GetProperty("messages").EnumerateArray());
         Assert.Equal("""[{"image":{"format":"png","source":{"bytes":""" + $"\"{Png}\"" + """}}},{"text":"what is this?"},{"cachePoint":{"type":"default"}}]""", message.GetProperty("content").GetRawText());
         Assert.Equal(5, converse.GetProperty("additionalModelRequestFields").GetProperty("top_k").GetInt32());
         Assert.IsType<CachePointContent>(mapped.Request.Messages[1].Contents[^1]);
+
+        // A model family without prompt caching or top_k gets neither.
+        var llama = JsonSerializer.SerializeToElement(ConverseRequestMapper.Map(mapped.Request.Messages, mapped.Request.Options, "meta.llama3-70b-instruct-v1:0"), ConverseJsonContext.Default.ConverseRequest);
+        Assert.DoesNotContain("cachePoint", llama.GetRawText());
+        Assert.False(llama.TryGetProperty("additionalModelRequestFields", out _));
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using Switchyard.Router;
 using Switchyard.Router.Apis;
-using Switchyard.Router.OpenAI;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -9,10 +8,11 @@ builder.AddSwitchyardRouter();
 
 var app = builder.Build();
 
-app.UseOpenAIErrors();
+app.UseApiErrors();
 app.UseRouting(); // after the error handling, so that it covers endpoint matching too
 app.MapDefaultEndpoints();
 app.MapChatCompletionsApi();
+app.MapMessagesApi();
 app.MapRouterAdminApi();
 
 app.Run();

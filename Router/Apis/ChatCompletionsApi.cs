@@ -37,7 +37,7 @@ public static class ChatCompletionsApi
         try
         {
             var tenant = await tenants.AuthenticateAsync(http);
-            wire = await ChatRequestReader.ReadAsync(http, table.Options.MaxRequestBodyBytes);
+            wire = await JsonRequestReader.ReadAsync(http, table.Options.MaxRequestBodyBytes, OpenAIJsonContext.Default.ChatCompletionRequest, "a chat completion request");
             // Every check that needs no store runs before admission: a refused request costs the tenant nothing.
             var mapped = ChatRequestMapper.Map(wire, group => table.Groups.TryGetValue(group, out var found) ? found.MaxOutputTokens : null);
             (request, ticket) = await tenants.AdmitAsync(http, tenant, mapped);
@@ -53,11 +53,7 @@ public static class ChatCompletionsApi
         var streaming = wire.Stream == true;
         var lifetime = router.Begin(request, ticket, streaming, started, http.RequestAborted);
         http.Response.RegisterForDisposeAsync(lifetime);
-        if (lifetime.Span is { } span)
-        {
-            // On errors too: the trace is where their detail is.
-            http.Response.Headers["x-switchyard-trace-id"] = span.TraceId.ToHexString();
-        }
+        RouteHeaders.WriteTraceId(http.Response, lifetime);
 
         var id = $"chatcmpl-{Guid.NewGuid():N}";
         try
@@ -66,13 +62,13 @@ public static class ChatCompletionsApi
             {
                 var answer = await router.CompleteAsync(lifetime);
                 var completion = ChatResponseMapper.ToCompletion(id, lifetime.Route!.Deployment.Options.Model, answer);
-                WriteRouteHeaders(http.Response, lifetime.Route!);
+                RouteHeaders.Write(http.Response, lifetime.Route!);
                 lifetime.Complete();
                 return TypedResults.Json(completion, OpenAIJsonContext.Default.ChatCompletionResponse);
             }
 
             var stream = await router.StreamAsync(lifetime);
-            WriteRouteHeaders(http.Response, lifetime.Route!);
+            RouteHeaders.Write(http.Response, lifetime.Route!);
             return new ChatCompletionStreamResult(id, stream, lifetime, wire.StreamOptions?.IncludeUsage == true);
         }
         catch (Exception failure)
@@ -83,25 +79,11 @@ public static class ChatCompletionsApi
                     // The client has gone: nobody reads an answer.
                     return TypedResults.StatusCode(StatusCodes.Status499ClientClosedRequest);
                 case { StatusCode: 500 } when failure is not RoutingException:
-                    // OpenAIExceptionHandler logs it and answers the generic 500; the lifetime has already ended.
+                    // ApiExceptionHandler logs it and answers the generic 500; the lifetime has already ended.
                     throw;
                 case var answer:
                     return OpenAIErrorResult.From(answer);
             }
         }
-    }
-
-    private static void WriteRouteHeaders(HttpResponse response, RouteInfo route)
-    {
-        var headers = response.Headers;
-        var deployment = route.Deployment;
-        headers["x-switchyard-deployment"] = deployment.Name;
-        headers["x-switchyard-provider"] = deployment.Provider.Name;
-        headers["x-switchyard-region"] = deployment.Options.Region ?? "";
-        headers["x-switchyard-account"] = deployment.Options.Account;
-        headers["x-switchyard-model"] = deployment.Options.Model;
-        headers["x-switchyard-model-group"] = route.ModelGroup;
-        headers["x-switchyard-attempts"] = route.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        headers["x-switchyard-fallback"] = route.FellBack ? "true" : "false";
     }
 }

@@ -25,14 +25,16 @@ public sealed class TenantGate(ITenantAdmission admission, RoutingTableProvider 
             return null;
         }
 
+        // Anthropic's clients send the key as x-api-key (ANTHROPIC_API_KEY) or as a bearer token (ANTHROPIC_AUTH_TOKEN).
         var authorization = http.Request.Headers.Authorization.ToString();
-        if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || authorization.Length <= 7)
+        var key = authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization[7..].Trim() : http.Request.Headers["x-api-key"].ToString().Trim();
+        if (key.Length == 0)
         {
             throw new RoutingException(401, "invalid_request_error", "missing_api_key",
-                "You didn't provide an API key. Send it as 'Authorization: Bearer <key>'.");
+                "You didn't provide an API key. Send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'.");
         }
 
-        var resolution = await admission.ResolveKeyAsync(authorization[7..].Trim(), http.RequestAborted);
+        var resolution = await admission.ResolveKeyAsync(key, http.RequestAborted);
         return resolution.Status switch
         {
             KeyStatus.Found => resolution.Tenant!,

@@ -57,6 +57,23 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Converse_reports_prompt_cache_reads_and_writes_in_the_usage()
+    {
+        _upstream.Handler = context => context.Response.WriteAsync("""
+            {"output":{"message":{"role":"assistant","content":[{"text":"ok"}]}},"stopReason":"end_turn",
+             "usage":{"inputTokens":11,"outputTokens":4,"totalTokens":1515,"cacheReadInputTokens":1200,"cacheWriteInputTokens":300}}
+            """);
+
+        var response = await CreateClient().GetResponseAsync(
+            [new ChatMessage(ChatRole.System, [new TextContent("long instructions"), new CachePointContent()]), new ChatMessage(ChatRole.User, "hello")]);
+
+        Assert.Equal(1200, response.Usage?.CachedInputTokenCount);
+        Assert.Equal(300, response.Usage?.AdditionalCounts?[CachePointContent.CacheWriteInputTokens]);
+        var system = Assert.Single(_upstream.Requests).Body.GetProperty("system");
+        Assert.Equal("""[{"text":"long instructions"},{"cachePoint":{"type":"default"}}]""", system.GetRawText());
+    }
+
+    [Fact]
     public async Task ConverseStream_decodes_event_stream_frames_as_they_come()
     {
         _upstream.Handler = async context =>

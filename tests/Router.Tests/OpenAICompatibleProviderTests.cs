@@ -32,6 +32,33 @@ public sealed class OpenAICompatibleProviderTests : IAsyncLifetime
         Assert.Equal("upstream-model", Assert.Single(_upstream.Requests).Body.GetProperty("model").GetString());
     }
 
+    [Fact]
+    public async Task Cache_points_are_skipped_and_images_go_as_data_urls()
+    {
+        _upstream.Handler = context => context.Response.WriteAsJsonAsync(new
+        {
+            id = "x", @object = "chat.completion", created = 1, model = "upstream-model",
+            choices = new[] { new { index = 0, message = new { role = "assistant", content = "a cat" }, finish_reason = "stop" } },
+            usage = new { prompt_tokens = 1, completion_tokens = 1, total_tokens = 2 },
+        });
+
+        var response = await Client().GetResponseAsync(
+        [
+            new ChatMessage(ChatRole.System, [new TextContent("be brief"), new CachePointContent()]),
+            new ChatMessage(ChatRole.User, [new DataContent(Convert.FromBase64String("iVBORw0KGgo="), "image/png"), new TextContent("what is this?"), new CachePointContent()]),
+        ]);
+
+        Assert.Equal("a cat", response.Text);
+        var messages = Assert.Single(_upstream.Requests).Body.GetProperty("messages");
+        Assert.Equal("be brief", messages[0].GetProperty("content").ValueKind == JsonValueKind.String
+            ? messages[0].GetProperty("content").GetString()
+            : messages[0].GetProperty("content")[0].GetProperty("text").GetString());
+        var parts = messages[1].GetProperty("content");
+        Assert.Equal(2, parts.GetArrayLength());
+        Assert.Equal("data:image/png;base64,iVBORw0KGgo=", parts[0].GetProperty("image_url").GetProperty("url").GetString());
+        Assert.Equal("what is this?", parts[1].GetProperty("text").GetString());
+    }
+
     [Theory]
     [InlineData(429, FailureKind.Throttled)]
     [InlineData(503, FailureKind.Unavailable)]

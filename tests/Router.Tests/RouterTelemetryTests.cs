@@ -55,5 +55,45 @@ public sealed class RouterTelemetryTests(RouterHost host) : IDisposable
         }
     }
 
+    [Fact]
+    public async Task The_anthropic_door_leaves_the_same_trace_as_the_openai_door()
+    {
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == RouterTelemetry.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = _stopped.Add,
+        };
+        ActivitySource.AddActivityListener(_listener);
+        await host.ResetAsync();
+        host.Upstream.Fail("model-east", FailureKind.Unavailable);
+        try
+        {
+            var openAI = await TraceAsync("/v1/chat/completions", """{"model":"pair","max_tokens":64,"messages":[{"role":"user","content":"hello"}]}""");
+            var anthropic = await TraceAsync("/v1/messages", """{"model":"pair","max_tokens":64,"messages":[{"role":"user","content":"hello"}]}""");
+
+            Assert.Equal(["chat model-east", "chat model-west", "chat pair"], anthropic.Select(s => s.Name));
+            Assert.Equal(openAI, anthropic);
+        }
+        finally
+        {
+            host.Upstream.Succeed("model-east");
+        }
+
+        // Each span's name, status, tags and event names: everything the dashboard shows but ids and times.
+        async Task<List<(string Name, ActivityStatusCode Status, string Tags, string Events)>> TraceAsync(string path, string body)
+        {
+            using var client = host.CreateClient();
+            using var response = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+            var traceId = response.Headers.GetValues("x-switchyard-trace-id").Single();
+            return [.. _stopped.Where(a => a.TraceId.ToHexString() == traceId)
+                .Select(a => (a.DisplayName, a.Status,
+                    string.Join(",", a.TagObjects.Where(t => !t.Key.Contains("duration", StringComparison.Ordinal)).Select(t => $"{t.Key}={t.Value}").Order(StringComparer.Ordinal)),
+                    string.Join(",", a.Events.Select(e => e.Name))))
+                .OrderBy(s => s.DisplayName, StringComparer.Ordinal)];
+        }
+    }
+
     public void Dispose() => _listener?.Dispose();
 }

@@ -25,6 +25,9 @@ public sealed class ScriptedProvider : IProvider
 
     public ConcurrentQueue<string> Calls { get; } = new();
 
+    /// <summary>The conversation each non-streaming call was given, in call order.</summary>
+    public ConcurrentQueue<IReadOnlyList<ChatMessage>> Prompts { get; } = new();
+
     public string Name => "scripted";
 
     public string TelemetryName => "scripted";
@@ -43,6 +46,7 @@ public sealed class ScriptedProvider : IProvider
         public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
         {
             owner.Calls.Enqueue(model);
+            owner.Prompts.Enqueue([.. messages]);
             await Task.Yield();
             if (owner.Behaviour.TryGetValue(model, out var behaviour) && behaviour() is { } failure)
             {

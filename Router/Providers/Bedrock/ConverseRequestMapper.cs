@@ -6,22 +6,37 @@ namespace Switchyard.Router.Providers.Bedrock;
 /// <summary>Maps Microsoft.Extensions.AI messages and options onto a Converse request.</summary>
 internal static class ConverseRequestMapper
 {
-    public static ConverseRequest Map(IEnumerable<ChatMessage> messages, ChatOptions? options)
+    /// <param name="modelId">The model or inference profile called: model-specific fields and cache points go only to the families that take them.</param>
+    public static ConverseRequest Map(IEnumerable<ChatMessage> messages, ChatOptions? options, string modelId)
     {
+        // Bedrock prompt caching is for Claude and Nova models; other models refuse a cachePoint.
+        var caching = modelId.Contains("anthropic.claude", StringComparison.Ordinal) || modelId.Contains("amazon.nova", StringComparison.Ordinal);
         List<SystemBlock>? system = null;
         var converse = new List<ConverseMessage>();
         foreach (var message in messages)
         {
             if (message.Role == ChatRole.System)
             {
-                (system ??= []).Add(new SystemBlock { Text = message.Text });
+                system ??= [];
+                foreach (var content in message.Contents)
+                {
+                    if (content is TextContent { Text.Length: > 0 } text)
+                    {
+                        system.Add(new SystemBlock { Text = text.Text });
+                    }
+                    else if (content is CachePointContent && caching && system.Count > 0)
+                    {
+                        system.Add(new SystemBlock { CachePoint = new CachePointBlock() });
+                    }
+                }
+
                 continue;
             }
 
             // Tool results travel in user turns; Converse wants user and assistant turns to alternate,
             // so consecutive turns of one role are merged.
             var role = message.Role == ChatRole.Assistant ? "assistant" : "user";
-            var blocks = message.Contents.Select(MapContent).OfType<ConverseContentBlock>().ToList();
+            var blocks = message.Contents.Where(c => caching || c is not CachePointContent).Select(MapContent).OfType<ConverseContentBlock>().ToList();
             if (blocks.Count == 0)
             {
                 continue;
@@ -49,12 +64,16 @@ internal static class ConverseRequestMapper
                 StopSequences = options.StopSequences is { Count: > 0 } stops ? [.. stops] : null,
             },
             ToolConfig = MapTools(options),
+            // Converse has no top_k; Anthropic's models take it as a model-specific field (others' differ, so they go without).
+            AdditionalModelRequestFields = options?.TopK is { } topK && modelId.Contains("anthropic.", StringComparison.Ordinal) ? new() { ["top_k"] = JsonSerializer.SerializeToElement(topK, ConverseJsonContext.Default.Int32) } : null,
         };
     }
 
     private static ConverseContentBlock? MapContent(AIContent content) => content switch
     {
         TextContent { Text.Length: > 0 } text => new ConverseContentBlock { Text = text.Text },
+        DataContent image when ImageFormat(image) is { } format => new ConverseContentBlock { Image = new ImageBlock { Format = format, Source = new ImageSourceBlock { Bytes = image.Data.ToArray() } } },
+        CachePointContent => new ConverseContentBlock { CachePoint = new CachePointBlock() },
         FunctionCallContent call => new ConverseContentBlock
         {
             ToolUse = new ToolUseBlock
@@ -69,10 +88,32 @@ internal static class ConverseRequestMapper
             ToolResult = new ToolResultBlock
             {
                 ToolUseId = result.CallId,
-                Content = [new ToolResultContent { Text = result.Result?.ToString() ?? "" }],
+                Content = MapToolResult(result.Result),
                 Status = result.Exception is null ? null : "error",
             },
         },
+        _ => null,
+    };
+
+    /// <summary>A tool's result: its text, or its text and image parts.</summary>
+    private static List<ToolResultContent> MapToolResult(object? result) => result switch
+    {
+        IEnumerable<AIContent> parts => [.. parts.Select(part => part switch
+        {
+            TextContent text => new ToolResultContent { Text = text.Text },
+            DataContent image when ImageFormat(image) is { } format => new ToolResultContent { Image = new ImageBlock { Format = format, Source = new ImageSourceBlock { Bytes = image.Data.ToArray() } } },
+            _ => null,
+        }).OfType<ToolResultContent>()],
+        _ => [new ToolResultContent { Text = result?.ToString() ?? "" }],
+    };
+
+    /// <summary>Converse's image format for an image's media type; null for what Converse cannot take.</summary>
+    private static string? ImageFormat(DataContent content) => content.MediaType switch
+    {
+        "image/png" => "png",
+        "image/jpeg" => "jpeg",
+        "image/gif" => "gif",
+        "image/webp" => "webp",
         _ => null,
     };
 
@@ -113,10 +154,13 @@ internal static class ConverseRequestMapper
         var other => new ChatFinishReason(other),
     };
 
+    /// <summary>The usage, with prompt-cache reads as cached input tokens and cache writes as an additional count.</summary>
     public static UsageDetails? MapUsage(TokenUsage? usage) => usage is null ? null : new UsageDetails
     {
         InputTokenCount = usage.InputTokens,
         OutputTokenCount = usage.OutputTokens,
         TotalTokenCount = usage.TotalTokens,
+        CachedInputTokenCount = usage.CacheReadInputTokens,
+        AdditionalCounts = usage.CacheWriteInputTokens is { } written ? new() { [CachePointContent.CacheWriteInputTokens] = written } : null,
     };
 }

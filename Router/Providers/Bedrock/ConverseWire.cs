@@ -15,6 +15,9 @@ internal sealed class ConverseRequest
     public InferenceConfiguration? InferenceConfig { get; init; }
 
     public ToolConfiguration? ToolConfig { get; init; }
+
+    /// <summary>Model-specific parameters Converse has no field for (Anthropic's top_k).</summary>
+    public Dictionary<string, JsonElement>? AdditionalModelRequestFields { get; init; }
 }
 
 internal sealed class ConverseMessage
@@ -24,9 +27,32 @@ internal sealed class ConverseMessage
     public required List<ConverseContentBlock> Content { get; init; }
 }
 
+/// <summary>A union: text or a cache point.</summary>
 internal sealed class SystemBlock
 {
-    public required string Text { get; init; }
+    public string? Text { get; init; }
+
+    public CachePointBlock? CachePoint { get; init; }
+}
+
+/// <summary>Marks the prompt up to here for Bedrock's prompt caching.</summary>
+internal sealed class CachePointBlock
+{
+    public string Type => "default";
+}
+
+internal sealed class ImageBlock
+{
+    /// <summary>png, jpeg, gif or webp.</summary>
+    public required string Format { get; init; }
+
+    public required ImageSourceBlock Source { get; init; }
+}
+
+internal sealed class ImageSourceBlock
+{
+    /// <summary>Base64 on the wire (a blob in the service model), as System.Text.Json writes byte arrays.</summary>
+    public required byte[] Bytes { get; init; }
 }
 
 internal sealed class ConverseContentBlock
@@ -36,6 +62,10 @@ internal sealed class ConverseContentBlock
     public ToolUseBlock? ToolUse { get; init; }
 
     public ToolResultBlock? ToolResult { get; init; }
+
+    public ImageBlock? Image { get; init; }
+
+    public CachePointBlock? CachePoint { get; init; }
 }
 
 internal sealed class ToolUseBlock
@@ -59,6 +89,8 @@ internal sealed class ToolResultBlock
 internal sealed class ToolResultContent
 {
     public string? Text { get; init; }
+
+    public ImageBlock? Image { get; init; }
 }
 
 internal sealed class InferenceConfiguration
@@ -136,6 +168,10 @@ internal sealed class TokenUsage
     public int OutputTokens { get; init; }
 
     public int TotalTokens { get; init; }
+
+    public int? CacheReadInputTokens { get; init; }
+
+    public int? CacheWriteInputTokens { get; init; }
 }
 
 internal sealed class ContentBlockStartEvent

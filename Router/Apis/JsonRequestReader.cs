@@ -3,24 +3,25 @@ using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.Features;
 using Switchyard.Router.Routing;
 
-namespace Switchyard.Router.OpenAI;
+namespace Switchyard.Router.Apis;
 
 /// <summary>
-/// Reads a Chat Completions request off the body in two steps, so that each refusal says what is wrong:
+/// Reads a front door's JSON request (Chat Completions, Messages) off the body in two steps, so that each refusal says what is wrong:
 /// the JSON itself (413 past the size limit; 400 <c>invalid_json</c> for a body that is not JSON or not an
 /// object), then the types of the known members (400 <c>invalid_type</c> whose <c>param</c> is the member at
 /// fault, e.g. <c>messages[0].content</c>, and whose message says what was expected).
 /// </summary>
-public static class ChatRequestReader
+public static class JsonRequestReader
 {
-    public static async Task<ChatCompletionRequest> ReadAsync(HttpContext http, int maxBytes)
+    /// <param name="shape">What the body should be, for the message when it is not: "a chat completion request".</param>
+    public static async Task<T> ReadAsync<T>(HttpContext http, int maxBytes, JsonTypeInfo<T> wire, string shape)
     {
         if (http.Request.ContentLength > maxBytes)
         {
             throw new RoutingException(413, "invalid_request_error", "request_too_large", $"The request body exceeds {maxBytes} bytes.");
         }
 
-        // A body without Content-Length that grows past the limit makes Kestrel throw a 413, which OpenAIExceptionHandler answers.
+        // A body without Content-Length that grows past the limit makes Kestrel throw a 413, which ApiExceptionHandler answers.
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
             limit.MaxRequestBodySize = maxBytes;
@@ -46,38 +47,39 @@ public static class ChatRequestReader
             try
             {
                 // JsonElement members (content, stop, tool_choice, parameters) are copied out of the document.
-                return document.RootElement.Deserialize(OpenAIJsonContext.Default.ChatCompletionRequest)!;
+                return document.RootElement.Deserialize(wire)!;
             }
             catch (JsonException e)
             {
-                throw InvalidType(e.Path);
+                throw InvalidType(e.Path, wire, shape);
             }
         }
     }
 
     /// <summary>A member of the wrong JSON type (or a number outside its type's range) at <paramref name="path"/>, e.g. <c>$.messages[0].role</c>.</summary>
-    private static RoutingException InvalidType(string? path)
+    private static RoutingException InvalidType(string? path, JsonTypeInfo wire, string shape)
     {
         var param = path is null or "$" ? null : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
         if (param is null)
         {
-            return RoutingException.InvalidRequest("The request body does not have the shape of a chat completion request.", null, "invalid_type");
+            return RoutingException.InvalidRequest($"The request body does not have the shape of {shape}.", null, "invalid_type");
         }
 
-        return Expected(param) is { } expected
+        return Expected(param, wire) is { } expected
             ? RoutingException.InvalidRequest($"Invalid type for '{param}': expected {expected}.", param, "invalid_type")
             : RoutingException.InvalidRequest($"Invalid type for '{param}'.", param, "invalid_type");
     }
 
     /// <summary>What the member at <paramref name="param"/> should be, from the wire types' metadata; null when the path does not lead to one.</summary>
-    private static string? Expected(string param)
+    private static string? Expected(string param, JsonTypeInfo wire)
     {
-        var type = typeof(ChatCompletionRequest);
+        var options = wire.Options;
+        var type = wire.Type;
         foreach (var segment in param.Split('.'))
         {
             var bracket = segment.IndexOf('[', StringComparison.Ordinal);
             var name = bracket < 0 ? segment : segment[..bracket];
-            var property = OpenAIJsonContext.Default.GetTypeInfo(type)?.Properties.FirstOrDefault(p => p.Name == name);
+            var property = (options.TryGetTypeInfo(type, out var info) ? info : null)?.Properties.FirstOrDefault(p => p.Name == name);
             if (property is null)
             {
                 return null;
@@ -96,13 +98,13 @@ public static class ChatRequestReader
             }
         }
 
-        return Describe(type);
+        return Describe(type, options);
     }
 
     private static Type? ElementType(Type type) =>
         type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>) ? type.GetGenericArguments()[0] : null;
 
-    private static string? Describe(Type type) => (Nullable.GetUnderlyingType(type) ?? type) switch
+    private static string? Describe(Type type, JsonSerializerOptions options) => (Nullable.GetUnderlyingType(type) ?? type) switch
     {
         var t when t == typeof(int) => $"an integer from {int.MinValue} to {int.MaxValue}",
         var t when t == typeof(float) => "a number",
@@ -110,7 +112,7 @@ public static class ChatRequestReader
         var t when t == typeof(string) => "a string",
         var t when t == typeof(JsonElement) => null,
         var t when ElementType(t) is not null => "an array",
-        var t when OpenAIJsonContext.Default.GetTypeInfo(t) is { Kind: JsonTypeInfoKind.Object } => "an object",
+        var t when options.TryGetTypeInfo(t, out var info) && info.Kind == JsonTypeInfoKind.Object => "an object",
         _ => null,
     };
 }

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Switchyard.Tests;
+
+namespace Switchyard.Router.Tests.Anthropic;
+
+/// <summary>
+/// The @anthropic-ai/sdk client through the Router's Messages door to the real BedrockEmulator over the
+/// Bedrock provider (Converse, SigV4, event streams): group "emu" is Claude Haiku 4.5 in us-east-1, then
+/// us-west-2. The emulator's faults take the first Region out and cut a stream mid-way.
+/// </summary>
+[Collection(nameof(RouterHostCollection))]
+[Trait("Category", "Redis")]
+public sealed class AnthropicEmulatorTests(RouterHost host, EmulatorProcess emulator) : IClassFixture<EmulatorProcess>, IAsyncLifetime
+{
+    private const string Model = "anthropic.claude-haiku-4-5-20251001-v1:0";
+
+    private WebApplicationFactory<Program> _router = null!;
+
+    public async Task InitializeAsync()
+    {
+        await host.ResetAsync();
+        await emulator.ResetAsync();
+        _router = host.WithWebHostBuilder(builder => builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Bedrock:Accounts:emu:AccessKeyId"] = EmulatorProcess.AccessKeyId,
+            ["Bedrock:Accounts:emu:SecretAccessKey"] = EmulatorProcess.SecretAccessKey,
+            ["Bedrock:Endpoints:us-east-1"] = emulator.Endpoint("us-east-1").ToString(),
+            ["Bedrock:Endpoints:us-west-2"] = emulator.Endpoint("us-west-2").ToString(),
+            ["Routing:Deployments:emu-east:Provider"] = "bedrock",
+            ["Routing:Deployments:emu-east:Account"] = "emu",
+            ["Routing:Deployments:emu-east:Region"] = "us-east-1",
+            ["Routing:Deployments:emu-east:Model"] = Model,
+            ["Routing:Deployments:emu-west:Provider"] = "bedrock",
+            ["Routing:Deployments:emu-west:Account"] = "emu",
+            ["Routing:Deployments:emu-west:Region"] = "us-west-2",
+            ["Routing:Deployments:emu-west:Model"] = Model,
+            ["Routing:ModelGroups:emu:Deployments:0"] = "emu-east",
+            ["Routing:ModelGroups:emu:Deployments:1"] = "emu-west",
+            ["Routing:ModelGroups:emu:Strategy"] = "priority",
+        })));
+        _router.UseKestrel(0);
+        _router.StartServer();
+    }
+
+    public async Task DisposeAsync() => await _router.DisposeAsync();
+
+    [Fact]
+    public async Task Messages_streams_and_cache_control_reach_converse_and_come_back()
+    {
+        var result = await RunAsync("basics");
+
+        var message = result.GetProperty("message");
+        Assert.Equal(Model, message.GetProperty("model").GetString());
+        Assert.NotEmpty(message.GetProperty("text").GetString()!);
+        Assert.True(message.GetProperty("usage").GetProperty("input_tokens").GetInt32() > 0);
+        var stream = result.GetProperty("stream");
+        Assert.NotEmpty(stream.GetProperty("text").GetString()!);
+        Assert.Equal("message_stop", stream.GetProperty("events").EnumerateArray().Last().GetString());
+        Assert.True(stream.GetProperty("usage").GetProperty("output_tokens").GetInt32() > 0);
+    }
+
+    [Fact]
+    public async Task When_the_first_region_is_out_the_request_fails_over_to_the_next()
+    {
+        await emulator.AddFaultAsync(new { kind = "outage", region = "us-east-1" });
+
+        var result = await RunAsync("failover");
+
+        Assert.Equal(Model, result.GetProperty("message").GetProperty("model").GetString());
+        Assert.Equal("us-west-2", result.GetProperty("region").GetString());
+    }
+
+    [Fact]
+    public async Task A_stream_cut_by_the_upstream_ends_in_an_error_event_after_the_text_so_far()
+    {
+        await emulator.AddFaultAsync(new { kind = "stream-cut", afterEvents = 4 });
+
+        var result = await RunAsync("cut");
+
+        Assert.False(result.GetProperty("completed").GetBoolean(), result.GetRawText());
+        Assert.NotEmpty(result.GetProperty("text").GetString()!);
+        Assert.Equal("api_error", result.GetProperty("error").GetProperty("type").GetString());
+    }
+
+    private Task<JsonElement> RunAsync(string scenario) =>
+        NodeScript.RunAsync("router-anthropic.mjs", new Dictionary<string, string>
+        {
+            ["ROUTER_URL"] = _router.ClientOptions.BaseAddress.ToString().TrimEnd('/'),
+            ["MODEL"] = "emu",
+            ["API_KEY"] = "test-key",
+            ["SCENARIO"] = scenario,
+        });
+}

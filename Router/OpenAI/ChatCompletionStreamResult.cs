@@ -67,7 +67,12 @@ public sealed class ChatCompletionStreamResult(string id, RoutedStream stream, C
             {
                 await WriteAsync(body, new ChatCompletionChunk
                 {
-                    Id = id, Created = created, Model = model, Choices = [], Usage = ChatResponseMapper.ToUsage(lifetime.ReportedUsage), Switchyard = Note(),
+                    Id = id,
+                    Created = created,
+                    Model = model,
+                    Choices = [],
+                    Usage = ChatResponseMapper.ToUsage(lifetime.ReportedUsage),
+                    Switchyard = Note(),
                 }, cancellation);
             }
 

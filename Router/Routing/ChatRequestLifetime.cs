@@ -102,7 +102,7 @@ public sealed partial class ChatRequestLifetime : IAsyncDisposable
     /// <summary>The text the client has been sent, while it can be continued (only text, not finished, group opted in).</summary>
     internal string? AnswerSoFar => _answer?.ToString();
 
-    /// <summary>How many times the stream was continued on another deployment.</summary>
+    /// <summary>How many times the stream was continued on another deployment (continuations served).</summary>
     public int Continuations => _continuations;
 
     /// <summary>
@@ -142,6 +142,7 @@ public sealed partial class ChatRequestLifetime : IAsyncDisposable
         _serving = route;
         if (Route is not null)
         {
+            _continuations++;
             RouterTelemetry.Continued(Span, route.Deployment.Name, _continuations);
             return;
         }
@@ -169,7 +170,6 @@ public sealed partial class ChatRequestLifetime : IAsyncDisposable
         _cut.Add(cut.Deployment);
         UpstreamRequest = continuation.Request;
         _prefillPromptTokens = continuation.PrefillPromptTokens;
-        _continuations++;
         RouterTelemetry.ContinuationStarted(Span, cut.Deployment.Name, failure.Message, _answer?.Length ?? 0, continuation.Deployments.Count);
     }
 
@@ -350,7 +350,7 @@ public sealed partial class ChatRequestLifetime : IAsyncDisposable
             _promptTokens ??= Math.Max(0, reported - _prefillPromptTokens);
         }
 
-        if (_continuations > 0)
+        if (!ReferenceEquals(UpstreamRequest, Request))
         {
             _continuationInput = checked(_continuationInput + input);
         }

@@ -201,6 +201,7 @@ public sealed class StreamContinuationTests : IClassFixture<EmulatedBedrock>, IA
         Assert.Single(span.Events, e => e.Name == "switchyard.stream_continuation");
         Assert.Single(span.Events, e => e.Name == "switchyard.stream_continuation_refused");
         Assert.DoesNotContain(span.Events, e => e.Name == "switchyard.stream_continued");
+        Assert.Null(span.GetTagItem("switchyard.continuations"));
         var input = (long)span.GetTagItem("gen_ai.usage.input_tokens")!;
         (long, long) east = (1, input + 9);
         Assert.Equal(east, await Eventually(() => CapacityAsync("haiku-east"), w => w == east));

@@ -82,6 +82,18 @@ internal static class ConverseValidator
             return $"The content field in the Message object at messages.{index} is empty. Add a ContentBlock object to the content field and try again.";
         }
 
+        if (index == messages.Count - 1 && message.Role == "assistant" && content.TrueForAll(block => !string.IsNullOrWhiteSpace(block.Text)))
+        {
+            // A conversation that ends on an assistant turn prefills the answer: the model continues that text.
+            var prefill = string.Concat(content.Select(block => block.Text));
+            if (prefill.Length > 0 && char.IsWhiteSpace(prefill[^1]))
+            {
+                return "The model returned the following errors: final assistant content cannot end with trailing whitespace";
+            }
+
+            prompt.BeginPrefill(prefill);
+        }
+
         for (var j = 0; j < content.Count; j++)
         {
             var block = content[j];

@@ -15,12 +15,22 @@ internal sealed record ModelAnswer(string Text, int OutputTokens, int Deltas, st
     /// <summary>
     /// The answer to <paramref name="invocation"/>; when a stop sequence cuts it short, the invocation's
     /// completion is shortened too, so latency and quota count only what the model generated (the stop
-    /// sequence included, as it was generated before being left out).
+    /// sequence included, as it was generated before being left out). When the request's assistant
+    /// prefill began the answer, only the rest is served and counted: the prefill counts as many tokens
+    /// as it would have as output, so prefill and rest add up to the un-prefixed answer's tokens.
     /// </summary>
     public static ModelAnswer For(Invocation invocation, IReadOnlyList<string>? stopSequences)
     {
         var completion = invocation.Completion;
         var text = completion.Text();
+        if (invocation.PrefilledChars > 0)
+        {
+            var rest = text[invocation.PrefilledChars..];
+            var continued = Math.Max(0, completion.OutputTokens - PromptMeter.TokensFor(invocation.PrefilledChars));
+            invocation.Completion = completion with { OutputTokens = continued };
+            return new(rest, continued, (rest.Length + DeltaChars - 1) / DeltaChars, completion.HitMaxTokens ? "max_tokens" : "end_turn", null);
+        }
+
         var (cut, stop) = FirstStop(text, stopSequences);
         if (stop is null)
         {

@@ -18,6 +18,30 @@ internal readonly record struct Completion(ulong Seed, int OutputTokens, bool Hi
         return natural > maxTokens ? new(seed, maxTokens, true) : new(seed, natural, false);
     }
 
+    /// <summary>
+    /// The answer to a prompt that ends on an assistant prefill: when the prefill is the beginning of the
+    /// answer the conversation before it gets (with room for <paramref name="maxTokens"/> more tokens,
+    /// as max tokens counts new tokens only), that answer, of which the first <paramref name="prefilledChars"/>
+    /// are already given; otherwise the prompt's own answer as for any other prompt.
+    /// </summary>
+    public static Completion Continuing(in PromptMeter prompt, int maxTokens, out int prefilledChars)
+    {
+        prefilledChars = 0;
+        if (prompt.Prefill is not { } prefill)
+        {
+            return For(prompt.Seed, maxTokens);
+        }
+
+        var answer = For(prompt.AnswerSeed, checked(maxTokens + PromptMeter.TokensFor(prefill.Length)));
+        if (answer.Text().StartsWith(prefill, StringComparison.Ordinal))
+        {
+            prefilledChars = prefill.Length;
+            return answer;
+        }
+
+        return For(prompt.Seed, maxTokens);
+    }
+
     public int Deltas => (OutputTokens + TokensPerDelta - 1) / TokensPerDelta;
 
     /// <summary>

@@ -2,7 +2,9 @@ namespace Switchyard.BedrockEmulator.Generation;
 
 /// <summary>
 /// Counts a prompt's tokens (about 4 characters a token, at least 1 a message) and hashes its text
-/// into the seed of the answer, so the same prompt always gets the same answer.
+/// into the seed of the answer, so the same prompt always gets the same answer. A prompt that ends on
+/// an assistant prefill keeps the seed of the conversation before it too, so the answer can be continued
+/// (<see cref="Completion.Continuing"/>).
 /// </summary>
 internal struct PromptMeter()
 {
@@ -14,10 +16,25 @@ internal struct PromptMeter()
     private ulong _hash = FnvOffset;
     private int _tokens;
     private int _messageChars;
+    private ulong _answerSeed;
 
     public readonly int InputTokens => _tokens;
 
+    /// <summary>Hash of the whole prompt, prefill included.</summary>
     public readonly ulong Seed => _hash;
+
+    /// <summary>The text of the assistant message the prompt ends on, which the answer is to continue; null when it ends on a user turn.</summary>
+    public string? Prefill { get; private set; }
+
+    /// <summary>Hash of the conversation before <see cref="Prefill"/>: the seed of the answer that prefill began.</summary>
+    public readonly ulong AnswerSeed => Prefill is null ? _hash : _answerSeed;
+
+    /// <summary>Marks the message about to be added as the assistant prefill <paramref name="text"/>.</summary>
+    public void BeginPrefill(string text)
+    {
+        _answerSeed = _hash;
+        Prefill = text;
+    }
 
     /// <summary>Tokens in a text of <paramref name="chars"/> characters.</summary>
     public static int TokensFor(int chars) => Math.Max(1, (chars + CharsPerToken - 1) / CharsPerToken);

@@ -32,6 +32,9 @@ internal sealed class Invocation(string api, EmulatedRegion sourceRegion, string
 
     public Completion Completion { get; set; }
 
+    /// <summary>Characters at the start of <see cref="Completion"/>'s text that the request's assistant prefill already holds.</summary>
+    public int PrefilledChars { get; set; }
+
     /// <summary>Output tokens the client has been sent so far (what the quota is settled with).</summary>
     public int OutputTokensSent { get; set; }
 

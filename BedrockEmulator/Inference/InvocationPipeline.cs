@@ -38,7 +38,8 @@ internal sealed class InvocationPipeline(
         }
 
         var reservedOutput = maxTokens ?? model.MaxOutputTokens;
-        invocation.Completion = Completion.For(prompt.Seed, reservedOutput);
+        invocation.Completion = Completion.Continuing(prompt, reservedOutput, out var prefilledChars);
+        invocation.PrefilledChars = prefilledChars;
         invocation.ServedRegion = target.Profile is { } profile ? crossRegion.Pick(profile, account.Name) : invocation.SourceRegion;
 
         var effects = faults.Evaluate(new FaultScope(account.Name, invocation.SourceRegion.Name, invocation.ServedRegion.Name, model.Id, invocation.RequestedModel), streaming);

@@ -84,6 +84,12 @@ public sealed class ModelGroupOptions
 
     /// <summary>Groups to fall back to, in order, each with the failures that trigger it.</summary>
     public List<FallbackOptions> Fallbacks { get; set; } = [];
+
+    /// <summary>
+    /// Mid-stream continuation: a stream that fails or stalls after tokens were sent is continued on another
+    /// deployment of the same model in the group, its partial answer sent as an assistant prefill (off by default).
+    /// </summary>
+    public bool ContinueStreams { get; set; }
 }
 
 public sealed class FallbackOptions

@@ -8,8 +8,9 @@ namespace Switchyard.Router.OpenAI;
 /// A routed stream as Server-Sent Events: each update is written and flushed as it arrives (no
 /// buffering) and the stream ends with <c>data: [DONE]</c>. However it ends otherwise (upstream
 /// failure, idle upstream, overall deadline, anything unexpected), a client still listening gets an
-/// explicit OpenAI-style error event and no <c>[DONE]</c>, never a silent truncation. The request's
-/// lifetime is ended here either way.
+/// explicit OpenAI-style error event and no <c>[DONE]</c>, never a silent truncation. A stream continued
+/// on another deployment says so on its finishing chunk and its usage chunk (<see cref="StreamNote"/>).
+/// The request's lifetime is ended here either way.
 /// </summary>
 public sealed class ChatCompletionStreamResult(string id, RoutedStream stream, ChatRequestLifetime lifetime, bool includeUsage) : IResult
 {
@@ -52,12 +53,27 @@ public sealed class ChatCompletionStreamResult(string id, RoutedStream stream, C
                 }
 
                 first = false;
-                await WriteAsync(body, new ChatCompletionChunk { Id = id, Created = created, Model = model, Choices = [new ChunkChoice { Delta = delta, FinishReason = finish }] }, cancellation);
+                await WriteAsync(body, new ChatCompletionChunk
+                {
+                    Id = id,
+                    Created = created,
+                    Model = model,
+                    Choices = [new ChunkChoice { Delta = delta, FinishReason = finish }],
+                    Switchyard = finish is null ? null : Note(),
+                }, cancellation);
             }
 
             if (includeUsage)
             {
-                await WriteAsync(body, new ChatCompletionChunk { Id = id, Created = created, Model = model, Choices = [], Usage = ChatResponseMapper.ToUsage(lifetime.ReportedUsage) }, cancellation);
+                await WriteAsync(body, new ChatCompletionChunk
+                {
+                    Id = id,
+                    Created = created,
+                    Model = model,
+                    Choices = [],
+                    Usage = ChatResponseMapper.ToUsage(lifetime.ReportedUsage),
+                    Switchyard = Note(),
+                }, cancellation);
             }
 
             await body.WriteAsync(Done, cancellation);
@@ -74,6 +90,8 @@ public sealed class ChatCompletionStreamResult(string id, RoutedStream stream, C
             }
         }
     }
+
+    private StreamNote? Note() => lifetime.Continuations > 0 ? new StreamNote { Continued = true, Continuations = lifetime.Continuations } : null;
 
     private static async Task WriteAsync(Stream body, ChatCompletionChunk chunk, CancellationToken cancellation)
     {

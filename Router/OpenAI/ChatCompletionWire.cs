@@ -145,6 +145,18 @@ public sealed class ChatCompletionChunk
     public required List<ChunkChoice> Choices { get; init; }
 
     public CompletionUsage? Usage { get; init; }
+
+    /// <summary>Switchyard's own note on the stream, on its finishing chunk and its usage chunk; absent when there is nothing to say.</summary>
+    public StreamNote? Switchyard { get; init; }
+}
+
+/// <summary>What a client may want to know about how its stream was served: <c>"switchyard":{"continued":true,"continuations":1}</c>.</summary>
+public sealed class StreamNote
+{
+    /// <summary>The stream was cut upstream and continued on another deployment; the answer is whole.</summary>
+    public bool Continued { get; init; }
+
+    public int Continuations { get; init; }
 }
 
 public sealed class ChunkChoice

@@ -12,6 +12,12 @@ public interface IProvider
     /// <summary>OpenTelemetry gen_ai.provider.name.</summary>
     string TelemetryName { get; }
 
+    /// <summary>
+    /// Whether a conversation sent to it may end on an assistant message whose text the model continues
+    /// (a prefill): what mid-stream continuation needs. Most OpenAI-compatible endpoints answer it with a new turn instead.
+    /// </summary>
+    bool SupportsAssistantPrefill => false;
+
     /// <summary>Checks the deployment against this provider's configuration; returns problems, empty when fine.</summary>
     IEnumerable<string> Validate(string deploymentName, DeploymentOptions deployment);
 

@@ -14,7 +14,10 @@ namespace Switchyard.Router.Routing;
 /// <see cref="Fail"/> or, as a last resort, <see cref="DisposeAsync"/>, and ends it exactly once:
 /// the span stops with the outcome as its status, the reservation is settled and the tenant charged
 /// with the tokens used (estimated from what was streamed when the provider's usage never came),
-/// and the outcome lands in the metrics.
+/// and the outcome lands in the metrics. A continued stream (<see cref="StreamContinuation"/>) is served
+/// in segments, one route each: each segment's reservation is settled when it ends, with what its
+/// deployment used (the continuation's prefill included); the tenant is charged once, for the client's
+/// prompt and every segment's output, as if the stream had never been cut.
 /// </summary>
 public sealed partial class ChatRequestLifetime : IAsyncDisposable
 {
@@ -27,15 +30,31 @@ public sealed partial class ChatRequestLifetime : IAsyncDisposable
     private readonly CancellationTokenSource _cancellation;
     private readonly CancellationTokenRegistration _abortLink;
     private readonly StringBuilder? _transcript;
+    private readonly HashSet<Deployment> _cut = [];
     private RoutedStream? _stream;
+    private int _ended;
+
+    // The segment being served: its route (null once settled), the usage its provider reported, and its output so far.
+    private RouteInfo? _serving;
     private UsageDetails? _usage;
     private long _outputChars;
-    private int _ended;
+    private long _prefillPromptTokens;
+
+    // Segments that ended: the client's prompt tokens once a provider reported them, their output, whether any was estimated.
+    private long? _promptTokens;
+    private long _earlierOutput;
+    private long _continuationInput;
+    private bool _earlierEstimated;
+    private int _continuations;
+
+    /// <summary>The answer the client has, while the group continues streams and it is only text; null otherwise.</summary>
+    private StringBuilder? _answer;
 
     internal ChatRequestLifetime(RouteRequest request, RoutingTable table, TenantTicket? ticket, bool streaming, long started,
         CapacityLimiter capacity, TimeProvider clock, ILogger logger, CancellationToken requestAborted)
     {
         Request = request;
+        UpstreamRequest = request;
         Table = table;
         Streaming = streaming;
         _ticket = ticket;
@@ -57,7 +76,11 @@ public sealed partial class ChatRequestLifetime : IAsyncDisposable
         }
     }
 
+    /// <summary>The client's request.</summary>
     public RouteRequest Request { get; }
+
+    /// <summary>What routing sends upstream: the client's request, or the continuation of a cut stream.</summary>
+    public RouteRequest UpstreamRequest { get; private set; }
 
     /// <summary>The routing table snapshot the request was admitted under; it keeps it to the end.</summary>
     public RoutingTable Table { get; }
@@ -67,11 +90,38 @@ public sealed partial class ChatRequestLifetime : IAsyncDisposable
     /// <summary>The server span <c>chat &lt;model group&gt;</c>; null when nobody listens.</summary>
     public Activity? Span { get; }
 
-    /// <summary>Where the request was served; null until routing has served it.</summary>
+    /// <summary>Where the request was served (first, when its stream was continued); null until routing has served it.</summary>
     public RouteInfo? Route { get; private set; }
 
-    /// <summary>The usage the provider reported, if it did.</summary>
-    public UsageDetails? ReportedUsage => _usage;
+    /// <summary>The route of the segment being streamed; null before routing served it and while a continuation is routed.</summary>
+    internal RouteInfo? ServingRoute => _serving;
+
+    /// <summary>Deployments whose stream of this request was cut; a continuation never goes back to them.</summary>
+    internal IReadOnlySet<Deployment> CutDeployments => _cut;
+
+    /// <summary>The text the client has been sent, while it can be continued (only text, not finished, group opted in).</summary>
+    internal string? AnswerSoFar => _answer?.ToString();
+
+    /// <summary>How many times the stream was continued on another deployment (continuations served).</summary>
+    public int Continuations => _continuations;
+
+    /// <summary>
+    /// The usage to tell the client: the provider's; for a continued stream the client's prompt and the
+    /// output of every segment, which for an answer continued word for word are an uncut stream's.
+    /// </summary>
+    public UsageDetails? ReportedUsage
+    {
+        get
+        {
+            if (_continuations == 0)
+            {
+                return _usage;
+            }
+
+            var (prompt, output, _) = Totals();
+            return new UsageDetails { InputTokenCount = prompt, OutputTokenCount = output, TotalTokenCount = checked(prompt + output) };
+        }
+    }
 
     /// <summary>Deadline for the whole request, routing and streaming included.</summary>
     public TimeSpan Overall { get; }
@@ -89,13 +139,47 @@ public sealed partial class ChatRequestLifetime : IAsyncDisposable
     /// <summary>Routing hands over the winning attempt's route and, with it, its capacity reservation.</summary>
     internal void Served(RouteInfo route)
     {
+        _serving = route;
+        if (Route is not null)
+        {
+            _continuations++;
+            RouterTelemetry.Continued(Span, route.Deployment.Name, _continuations);
+            return;
+        }
+
         Route = route;
         RouterTelemetry.Served(Span, route);
         if (Streaming)
         {
             RouterTelemetry.FirstToken(Request.ModelGroup, _clock.GetElapsedTime(_started));
+            if (Table.Groups.TryGetValue(route.ModelGroup, out var group) && group.ContinueStreams)
+            {
+                _answer = new StringBuilder();
+            }
         }
     }
+
+    /// <summary>
+    /// The stream was cut and is to be continued as <paramref name="continuation"/>: the cut segment's
+    /// reservation is settled with what its deployment used, and routing now sends the continuation.
+    /// </summary>
+    internal void BeginContinuation(StreamContinuation continuation, Exception failure)
+    {
+        var cut = _serving!;
+        SettleSegment(cut);
+        _cut.Add(cut.Deployment);
+        UpstreamRequest = continuation.Request;
+        _prefillPromptTokens = continuation.PrefillPromptTokens;
+        RouterTelemetry.ContinuationStarted(Span, cut.Deployment.Name, failure.Message, _answer?.Length ?? 0, continuation.Deployments.Count);
+    }
+
+    /// <summary>A stream the group would continue cannot be: the client gets the error event.</summary>
+    internal void ContinuationRefused(Exception failure, string reason) =>
+        RouterTelemetry.ContinuationRefused(Span, reason, failure.Message);
+
+    /// <summary>No deployment took the continuation: the client gets the error event.</summary>
+    internal void ContinuationFailed(RoutingException refused) =>
+        RouterTelemetry.ContinuationRefused(Span, refused.Code, refused.Message);
 
     /// <summary>Takes the served stream, disposed when the request is over.</summary>
     internal void Own(RoutedStream stream) => _stream = stream;
@@ -122,6 +206,18 @@ public sealed partial class ChatRequestLifetime : IAsyncDisposable
         }
 
         _transcript?.Append(update.Text);
+        if (_answer is not null)
+        {
+            // A prefill is text: an answer with anything else, or one that has finished, is not continued.
+            if (update.FinishReason is not null || update.Contents.Any(content => content is not (TextContent or UsageContent)))
+            {
+                _answer = null;
+            }
+            else
+            {
+                _answer.Append(update.Text);
+            }
+        }
     }
 
     /// <summary>The request succeeded: the answer or the whole stream, [DONE] included, went out.</summary>
@@ -204,12 +300,19 @@ public sealed partial class ChatRequestLifetime : IAsyncDisposable
         if (Route is { } route)
         {
             // Served means the provider took the prompt: what it reported, else the estimate, is what the request cost.
-            var input = _usage?.InputTokenCount ?? TokenEstimate.ForPrompt(Request.Messages);
-            var output = _usage?.OutputTokenCount ?? TokenEstimate.ForText(_outputChars);
-            _capacity.Settle(route.Deployment, route.Reservation, checked(input + output));
+            if (_serving is { } serving)
+            {
+                SettleSegment(serving);
+            }
+
+            var (input, output, estimated) = Totals();
             _ticket?.RecordUsage(route.Deployment, input, output);
-            RouterTelemetry.Usage(span, route.Deployment.Options.Model, input, output,
-                estimated: _usage?.InputTokenCount is null || _usage.OutputTokenCount is null);
+            RouterTelemetry.Usage(span, route.Deployment.Options.Model, input, output, estimated);
+            if (_continuations > 0)
+            {
+                RouterTelemetry.ContinuationUsage(span, _continuations, _continuationInput);
+            }
+
             if (_transcript is not null)
             {
                 RouterTelemetry.RecordOutput(span, _transcript.ToString());
@@ -217,6 +320,46 @@ public sealed partial class ChatRequestLifetime : IAsyncDisposable
         }
 
         RouterTelemetry.RequestFinished(span, Request.ModelGroup, outcome, errorType, errorDescription, _clock.GetElapsedTime(_started));
+    }
+
+    /// <summary>
+    /// The tokens of the request so far: the client's prompt (as a provider reported it, less a continuation's
+    /// prefill; else estimated) and the output of the segments that ended and of the one being served.
+    /// </summary>
+    private (long Prompt, long Output, bool Estimated) Totals()
+    {
+        var (input, output, estimated) = _serving is null ? (0, 0, false) : SegmentUsage();
+        var reported = _usage?.InputTokenCount is { } segmentInput ? Math.Max(0, segmentInput - _prefillPromptTokens) : (long?)null;
+        var prompt = _promptTokens ?? reported;
+        return (prompt ?? TokenEstimate.ForPrompt(Request.Messages), checked(_earlierOutput + output), estimated || _earlierEstimated || prompt is null);
+    }
+
+    /// <summary>What the segment being served cost upstream: its provider's usage, else the estimate.</summary>
+    private (long Input, long Output, bool Estimated) SegmentUsage() => (
+        _usage?.InputTokenCount ?? TokenEstimate.ForPrompt(UpstreamRequest.Messages),
+        _usage?.OutputTokenCount ?? TokenEstimate.ForText(_outputChars),
+        _usage?.InputTokenCount is null || _usage.OutputTokenCount is null);
+
+    /// <summary>Ends the segment being served: its reservation is settled with what it used, which then counts toward the totals.</summary>
+    private void SettleSegment(RouteInfo serving)
+    {
+        var (input, output, estimated) = SegmentUsage();
+        _capacity.Settle(serving.Deployment, serving.Reservation, checked(input + output));
+        if (_usage?.InputTokenCount is { } reported)
+        {
+            _promptTokens ??= Math.Max(0, reported - _prefillPromptTokens);
+        }
+
+        if (!ReferenceEquals(UpstreamRequest, Request))
+        {
+            _continuationInput = checked(_continuationInput + input);
+        }
+
+        _earlierOutput = checked(_earlierOutput + output);
+        _earlierEstimated |= estimated;
+        _serving = null;
+        _usage = null;
+        _outputChars = 0;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stream of {ModelGroup} from {Deployment} cut after tokens were sent: {Outcome}")]

@@ -42,10 +42,22 @@ public sealed partial class ChatRouter(
     /// <summary>Routes a streamed request up to its first update; the lifetime owns the stream from then on.</summary>
     public async Task<RoutedStream> StreamAsync(ChatRequestLifetime lifetime)
     {
-        var stream = await RouteAsync(lifetime, (deployment, lifetime, deadline) => RoutedStream.StartAsync(deployment, lifetime, deadline, clock));
+        var stream = new RoutedStream(await RouteStreamAsync(lifetime), lifetime, ContinueAsync);
         lifetime.Own(stream);
         return stream;
     }
+
+    /// <summary>
+    /// Routes the continuation of a cut stream (<see cref="ChatRequestLifetime.UpstreamRequest"/>) like any
+    /// request, breakers and capacity included; as a failover it draws on the retry budget.
+    /// </summary>
+    private Task<UpstreamStream> ContinueAsync(ChatRequestLifetime lifetime) =>
+        retryBudget.TryWithdraw()
+            ? RouteStreamAsync(lifetime)
+            : throw new RoutingException(503, "service_unavailable", "retry_budget_exhausted", "The retry budget is spent: the stream is not continued.");
+
+    private Task<UpstreamStream> RouteStreamAsync(ChatRequestLifetime lifetime) =>
+        RouteAsync(lifetime, (deployment, lifetime, deadline) => UpstreamStream.StartAsync(deployment, lifetime, deadline, clock));
 
     /// <summary>
     /// Routes one request: <paramref name="attempt"/> makes a single upstream call on the given
@@ -77,7 +89,7 @@ public sealed partial class ChatRouter(
     private async Task<T> RouteAsync<T>(ChatRequestLifetime lifetime, Func<Deployment, ChatRequestLifetime, CancellationToken, Task<T>> attempt)
     {
         // 1. Resolve the group.
-        var request = lifetime.Request;
+        var request = lifetime.UpstreamRequest;
         var table = lifetime.Table;
         if (!table.Groups.TryGetValue(request.ModelGroup, out var group))
         {

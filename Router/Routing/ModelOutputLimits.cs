@@ -36,16 +36,7 @@ public static class ModelOutputLimits
 
     public static int For(string modelId)
     {
-        var id = modelId;
-        foreach (var geography in Geographies)
-        {
-            if (id.StartsWith(geography, StringComparison.Ordinal))
-            {
-                id = id[geography.Length..];
-                break;
-            }
-        }
-
+        var id = WithoutGeography(modelId);
         foreach (var (prefix, limit) in Families)
         {
             if (id.StartsWith(prefix, StringComparison.Ordinal))
@@ -55,5 +46,19 @@ public static class ModelOutputLimits
         }
 
         return Default;
+    }
+
+    /// <summary>The model id without an inference profile's geography: the same model whichever Regions serve it.</summary>
+    public static string WithoutGeography(string modelId)
+    {
+        foreach (var geography in Geographies)
+        {
+            if (modelId.StartsWith(geography, StringComparison.Ordinal))
+            {
+                return modelId[geography.Length..];
+            }
+        }
+
+        return modelId;
     }
 }

@@ -4,105 +4,135 @@ using Switchyard.Router.Providers;
 namespace Switchyard.Router.Routing;
 
 /// <summary>
-/// An upstream stream whose first update has arrived, so its route is settled. Its upstream call is
-/// cancelled when the request's lifetime is (client gone, overall deadline) and when the upstream
-/// sends nothing for the idle timeout; every update that passes through is reported to the lifetime,
-/// which charges for it. The lifetime owns and disposes it.
+/// A routed stream whose first update has arrived, as the client reads it: every update that passes
+/// through is reported to the lifetime, which charges for it. When the upstream fails or stalls and the
+/// model group continues streams (<see cref="StreamContinuation"/>), the rest of the answer is routed to
+/// another deployment of the same model and read from there, so the client sees one answer. The lifetime
+/// owns and disposes it.
 /// </summary>
 public sealed class RoutedStream : IAsyncDisposable
 {
-    private readonly IAsyncEnumerator<ChatResponseUpdate> _updates;
-    private readonly CancellationTokenSource _upstream;
-    private readonly CancellationTokenRegistration _requestLink;
     private readonly ChatRequestLifetime _lifetime;
-    private readonly TimeSpan _idleTimeout;
-    private ChatResponseUpdate? _first;
-    private bool _started;
+    private readonly Func<ChatRequestLifetime, Task<UpstreamStream>> _continue;
+    private UpstreamStream _upstream;
 
-    private RoutedStream(IAsyncEnumerator<ChatResponseUpdate> updates, ChatResponseUpdate? first, CancellationTokenSource upstream,
-        CancellationTokenRegistration requestLink, ChatRequestLifetime lifetime, TimeSpan idleTimeout)
+    /// <summary>Text the client already has that a continuation starts with again (whitespace a prefill may not end on).</summary>
+    private string _resent = "";
+
+    internal RoutedStream(UpstreamStream upstream, ChatRequestLifetime lifetime, Func<ChatRequestLifetime, Task<UpstreamStream>> continuation)
     {
-        _updates = updates;
-        _first = first;
         _upstream = upstream;
-        _requestLink = requestLink;
         _lifetime = lifetime;
-        _idleTimeout = idleTimeout;
-    }
-
-    /// <summary>Starts the stream on a deployment and waits for its first update until <paramref name="attemptDeadline"/>.</summary>
-    internal static async Task<RoutedStream> StartAsync(Deployment deployment, ChatRequestLifetime lifetime, CancellationToken attemptDeadline, TimeProvider clock)
-    {
-        // The stream outlives the attempt: the attempt deadline only bounds the wait for the first update.
-        var upstream = new CancellationTokenSource(Timeout.InfiniteTimeSpan, clock);
-        var requestLink = lifetime.Cancellation.Register(static state => ((CancellationTokenSource)state!).Cancel(), upstream);
-        var request = lifetime.Request;
-        var updates = deployment.Client.GetStreamingResponseAsync(request.Messages, request.Options, upstream.Token).GetAsyncEnumerator(upstream.Token);
-        try
-        {
-            await using (attemptDeadline.Register(static state => ((CancellationTokenSource)state!).Cancel(), upstream))
-            {
-                var first = await updates.MoveNextAsync() ? updates.Current : null;
-                return new RoutedStream(updates, first, upstream, requestLink, lifetime, TimeSpan.FromSeconds(lifetime.Table.Options.Timeouts.StreamIdleSeconds));
-            }
-        }
-        catch
-        {
-            await updates.DisposeAsync();
-            await requestLink.DisposeAsync();
-            upstream.Dispose();
-            throw;
-        }
+        _continue = continuation;
     }
 
     /// <summary>
-    /// The next update (the first one first), or null at the end. Throws what the upstream threw, the
-    /// request's cancellation, or <see cref="StreamIdleTimeoutException"/> when the upstream went quiet;
-    /// an exception of a type no provider should throw comes as a <see cref="ProviderException"/> server error.
+    /// The next update (the first one first), or null at the end. Throws what the upstream threw when the
+    /// stream cannot be continued, the request's cancellation, or <see cref="StreamIdleTimeoutException"/>
+    /// when the upstream went quiet.
     /// </summary>
     public async ValueTask<ChatResponseUpdate?> NextAsync()
     {
-        ChatResponseUpdate? update;
-        if (!_started)
+        while (true)
         {
-            _started = true;
-            (update, _first) = (_first, null);
-        }
-        else
-        {
-            _upstream.CancelAfter(_idleTimeout);
+            ChatResponseUpdate? update;
             try
             {
-                update = await _updates.MoveNextAsync() ? _updates.Current : null;
+                update = await _upstream.NextAsync();
             }
-            catch (Exception quiet) when (_upstream.IsCancellationRequested && !_lifetime.Cancellation.IsCancellationRequested)
+            catch (Exception failure) when (failure is ProviderException or StreamIdleTimeoutException && !_lifetime.Cancellation.IsCancellationRequested)
             {
-                // Only the idle timer cancels the upstream while the request still runs; whatever the
-                // provider made of that cancellation, the cause is the silence.
-                throw new StreamIdleTimeoutException(_idleTimeout, quiet);
+                if (!await TryContinueAsync(failure))
+                {
+                    throw;
+                }
+
+                continue;
             }
 
-            _upstream.CancelAfter(Timeout.InfiniteTimeSpan);
-        }
+            if (update is null)
+            {
+                return null;
+            }
 
-        if (update is not null)
-        {
-            _lifetime.Observe(update);
+            if (WithoutResentText(update) is { } fresh)
+            {
+                _lifetime.Observe(fresh);
+                return fresh;
+            }
         }
-
-        return update;
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => _upstream.DisposeAsync();
+
+    /// <summary>Routes the rest of the answer when the group continues streams and a deployment can; false leaves the failure as it is.</summary>
+    private async Task<bool> TryContinueAsync(Exception failure)
     {
+        if (StreamContinuation.Plan(_lifetime, failure) is not { } plan)
+        {
+            return false;
+        }
+
+        UpstreamStream next;
         try
         {
-            await _updates.DisposeAsync();
+            _lifetime.BeginContinuation(plan, failure);
+            next = await _continue(_lifetime);
         }
-        finally
+        catch (RoutingException refused)
         {
-            await _requestLink.DisposeAsync();
-            _upstream.Dispose();
+            // No deployment could take it (breakers, capacity, their own failures, the deadline): the client
+            // is told of the original failure, as without continuation.
+            _lifetime.ContinuationFailed(refused);
+            return false;
         }
+
+        await _upstream.DisposeAsync();
+        _upstream = next;
+        _resent = plan.Resent;
+        return true;
+    }
+
+    /// <summary>The update without the text the client already has; null when nothing is left of it.</summary>
+    private ChatResponseUpdate? WithoutResentText(ChatResponseUpdate update)
+    {
+        if (_resent.Length == 0 || update.Text is not { Length: > 0 } text)
+        {
+            return update;
+        }
+
+        var same = 0;
+        while (same < _resent.Length && same < text.Length && text[same] == _resent[same])
+        {
+            same++;
+        }
+
+        // Once the continuation's text differs (or goes past it), nothing more is a repeat.
+        _resent = same == text.Length ? _resent[same..] : "";
+        if (same == 0)
+        {
+            return update;
+        }
+
+        List<AIContent> contents = [.. update.Contents.Where(content => content is not TextContent)];
+        if (same < text.Length)
+        {
+            contents.Insert(0, new TextContent(text[same..]));
+        }
+
+        if (contents.Count == 0 && update.FinishReason is null)
+        {
+            return null;
+        }
+
+        return new ChatResponseUpdate(update.Role, contents)
+        {
+            FinishReason = update.FinishReason,
+            ResponseId = update.ResponseId,
+            MessageId = update.MessageId,
+            ModelId = update.ModelId,
+            CreatedAt = update.CreatedAt,
+            AdditionalProperties = update.AdditionalProperties,
+        };
     }
 }

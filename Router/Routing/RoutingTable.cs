@@ -90,7 +90,8 @@ public sealed class RoutingTableProvider : IDisposable
                 pair.Key,
                 [.. pair.Value.Deployments.Select(name => deployments[name])],
                 RoutingStrategyCatalog.Create(pair.Value.Strategy),
-                [.. pair.Value.Fallbacks.Select(f => new Fallback(f.Group, f.On.ToHashSet(StringComparer.OrdinalIgnoreCase)))]),
+                [.. pair.Value.Fallbacks.Select(f => new Fallback(f.Group, f.On.ToHashSet(StringComparer.OrdinalIgnoreCase)))],
+                pair.Value.ContinueStreams),
             StringComparer.Ordinal);
 
         return new RoutingTable(groups, options);

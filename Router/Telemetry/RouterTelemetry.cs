@@ -26,6 +26,7 @@ public static class RouterTelemetry
     private static readonly Counter<long> BreakerOpenings = Meter.CreateCounter<long>("switchyard.router.breaker.openings", description: "Circuit breaker openings by deployment.");
     private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("gen_ai.client.operation.duration", "s", "Duration of client requests, routing included.");
     private static readonly Histogram<double> TimeToFirstToken = Meter.CreateHistogram<double>("switchyard.router.time_to_first_token", "s", "Time to the first token sent to the client.");
+    private static readonly Counter<long> Continuations = Meter.CreateCounter<long>("switchyard.router.stream_continuations", description: "Cut streams of groups that continue streams: continued, or refused (the client got the error event).");
     private static readonly Histogram<long> Tokens = Meter.CreateHistogram<long>("gen_ai.client.token.usage", "{token}", "Tokens used, by type.");
 
     /// <summary>Registers the breaker-state gauge (0 closed, 1 half-open, 2 open) over the live deployment states.</summary>
@@ -103,6 +104,45 @@ public static class RouterTelemetry
             ["switchyard.reason"] = outcome,
             ["switchyard.detail"] = detail,
         }));
+
+    /// <summary>A stream cut after its first token is to be continued: which deployment cut it, why, and how much of the answer the prefill carries.</summary>
+    public static void ContinuationStarted(Activity? request, string cutDeployment, string detail, int answerChars, int candidates) =>
+        request?.AddEvent(new ActivityEvent("switchyard.stream_continuation", tags: new ActivityTagsCollection
+        {
+            ["switchyard.deployment"] = cutDeployment,
+            ["switchyard.detail"] = detail,
+            ["switchyard.continuation.prefill_chars"] = answerChars,
+            ["switchyard.continuation.candidates"] = candidates,
+        }));
+
+    /// <summary>A continuation was served: the stream goes on from <paramref name="deployment"/>.</summary>
+    public static void Continued(Activity? request, string deployment, int continuations)
+    {
+        Continuations.Add(1, new KeyValuePair<string, object?>("switchyard.outcome", "continued"));
+        request?.AddEvent(new ActivityEvent("switchyard.stream_continued", tags: new ActivityTagsCollection
+        {
+            ["switchyard.deployment"] = deployment,
+            ["switchyard.continuations"] = continuations,
+        }));
+    }
+
+    /// <summary>A cut stream of a group that continues streams was not continued: why stays on the span.</summary>
+    public static void ContinuationRefused(Activity? request, string reason, string detail)
+    {
+        Continuations.Add(1, new KeyValuePair<string, object?>("switchyard.outcome", "refused"));
+        request?.AddEvent(new ActivityEvent("switchyard.stream_continuation_refused", tags: new ActivityTagsCollection
+        {
+            ["switchyard.reason"] = reason,
+            ["switchyard.detail"] = detail,
+        }));
+    }
+
+    /// <summary>A continued request: how often, and the prompt tokens its continuations sent (prefills included), which the tenant is not charged.</summary>
+    public static void ContinuationUsage(Activity? request, int continuations, long continuationInputTokens)
+    {
+        request?.SetTag("switchyard.continuations", continuations);
+        request?.SetTag("switchyard.continuation.input_tokens", continuationInputTokens);
+    }
 
     /// <summary>Ends the request span with its outcome (status Error with <paramref name="errorType"/> unless it succeeded) and counts it.</summary>
     public static void RequestFinished(Activity? request, string modelGroup, string outcome, string? errorType, string? description, TimeSpan duration)

@@ -32,6 +32,9 @@ public sealed class ScriptedProvider : IProvider
 
     public string TelemetryName => "scripted";
 
+    /// <summary>Scripts continue whatever they are given, so they may take a stream's continuation.</summary>
+    public bool SupportsAssistantPrefill => true;
+
     public IEnumerable<string> Validate(string deploymentName, DeploymentOptions deployment) => [];
 
     public IChatClient CreateClient(DeploymentOptions deployment) => new Client(this, deployment.Model);

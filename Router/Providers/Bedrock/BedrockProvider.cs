@@ -21,6 +21,9 @@ internal sealed class BedrockProvider(IOptionsMonitor<BedrockOptions> options, S
 
     public string TelemetryName => "aws.bedrock";
 
+    /// <summary>Converse takes a final assistant message as the start of the answer (Claude's prefill).</summary>
+    public bool SupportsAssistantPrefill => true;
+
     public IEnumerable<string> Validate(string deploymentName, DeploymentOptions deployment)
     {
         if (!options.CurrentValue.Accounts.ContainsKey(deployment.Account))

@@ -1,0 +1,102 @@
+using Microsoft.Extensions.AI;
+
+namespace Switchyard.Router.Routing;
+
+/// <summary>
+/// One upstream streaming call whose first update has arrived. Its call is cancelled when the request's
+/// lifetime is (client gone, overall deadline) and when the upstream sends nothing for the idle timeout.
+/// A <see cref="RoutedStream"/> reads it, and replaces it when the stream is continued elsewhere.
+/// </summary>
+internal sealed class UpstreamStream : IAsyncDisposable
+{
+    private readonly IAsyncEnumerator<ChatResponseUpdate> _updates;
+    private readonly CancellationTokenSource _upstream;
+    private readonly CancellationTokenRegistration _requestLink;
+    private readonly ChatRequestLifetime _lifetime;
+    private readonly TimeSpan _idleTimeout;
+    private ChatResponseUpdate? _first;
+    private bool _started;
+
+    private UpstreamStream(IAsyncEnumerator<ChatResponseUpdate> updates, ChatResponseUpdate? first, CancellationTokenSource upstream,
+        CancellationTokenRegistration requestLink, ChatRequestLifetime lifetime, TimeSpan idleTimeout)
+    {
+        _updates = updates;
+        _first = first;
+        _upstream = upstream;
+        _requestLink = requestLink;
+        _lifetime = lifetime;
+        _idleTimeout = idleTimeout;
+    }
+
+    /// <summary>
+    /// Starts the stream of the lifetime's <see cref="ChatRequestLifetime.UpstreamRequest"/> on a deployment
+    /// and waits for its first update until <paramref name="attemptDeadline"/>.
+    /// </summary>
+    public static async Task<UpstreamStream> StartAsync(Deployment deployment, ChatRequestLifetime lifetime, CancellationToken attemptDeadline, TimeProvider clock)
+    {
+        // The stream outlives the attempt: the attempt deadline only bounds the wait for the first update.
+        var upstream = new CancellationTokenSource(Timeout.InfiniteTimeSpan, clock);
+        var requestLink = lifetime.Cancellation.Register(static state => ((CancellationTokenSource)state!).Cancel(), upstream);
+        var request = lifetime.UpstreamRequest;
+        var updates = deployment.Client.GetStreamingResponseAsync(request.Messages, request.Options, upstream.Token).GetAsyncEnumerator(upstream.Token);
+        try
+        {
+            await using (attemptDeadline.Register(static state => ((CancellationTokenSource)state!).Cancel(), upstream))
+            {
+                var first = await updates.MoveNextAsync() ? updates.Current : null;
+                return new UpstreamStream(updates, first, upstream, requestLink, lifetime, TimeSpan.FromSeconds(lifetime.Table.Options.Timeouts.StreamIdleSeconds));
+            }
+        }
+        catch
+        {
+            await updates.DisposeAsync();
+            await requestLink.DisposeAsync();
+            upstream.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The next update (the first one first), or null at the end. Throws what the upstream threw, the
+    /// request's cancellation, or <see cref="StreamIdleTimeoutException"/> when the upstream went quiet.
+    /// </summary>
+    public async ValueTask<ChatResponseUpdate?> NextAsync()
+    {
+        if (!_started)
+        {
+            _started = true;
+            var first = _first;
+            _first = null;
+            return first;
+        }
+
+        _upstream.CancelAfter(_idleTimeout);
+        ChatResponseUpdate? update;
+        try
+        {
+            update = await _updates.MoveNextAsync() ? _updates.Current : null;
+        }
+        catch (Exception quiet) when (_upstream.IsCancellationRequested && !_lifetime.Cancellation.IsCancellationRequested)
+        {
+            // Only the idle timer cancels the upstream while the request still runs; whatever the
+            // provider made of that cancellation, the cause is the silence.
+            throw new StreamIdleTimeoutException(_idleTimeout, quiet);
+        }
+
+        _upstream.CancelAfter(Timeout.InfiniteTimeSpan);
+        return update;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _updates.DisposeAsync();
+        }
+        finally
+        {
+            await _requestLink.DisposeAsync();
+            _upstream.Dispose();
+        }
+    }
+}

@@ -1,12 +1,13 @@
 using Microsoft.Extensions.AI;
 using Switchyard.Router.Providers;
+using Switchyard.Router.Routing.Latency;
 
 namespace Switchyard.Router.Routing;
 
 /// <summary>
 /// An upstream stream whose first update has arrived, so its route is settled. Its upstream call is
 /// cancelled when the request's lifetime is (client gone, overall deadline) and when the upstream
-/// sends nothing for the idle timeout; every update that passes through is reported to the lifetime,
+/// sends nothing for the idle timeout (adaptive: <see cref="DeploymentLatency.StallTimeout(Configuration.RoutingOptions)"/>); every update that passes through is reported to the lifetime,
 /// which charges for it. The lifetime owns and disposes it.
 /// </summary>
 public sealed class RoutedStream : IAsyncDisposable
@@ -37,13 +38,13 @@ public sealed class RoutedStream : IAsyncDisposable
         var upstream = new CancellationTokenSource(Timeout.InfiniteTimeSpan, clock);
         var requestLink = lifetime.Cancellation.Register(static state => ((CancellationTokenSource)state!).Cancel(), upstream);
         var request = lifetime.Request;
-        var updates = deployment.Client.GetStreamingResponseAsync(request.Messages, request.Options, upstream.Token).GetAsyncEnumerator(upstream.Token);
+        var updates = deployment.Client.GetStreamingResponseAsync(request.Messages, request.Options, upstream.Token).ObserveLatency(deployment, clock).GetAsyncEnumerator(upstream.Token);
         try
         {
             await using (attemptDeadline.Register(static state => ((CancellationTokenSource)state!).Cancel(), upstream))
             {
                 var first = await updates.MoveNextAsync() ? updates.Current : null;
-                return new RoutedStream(updates, first, upstream, requestLink, lifetime, TimeSpan.FromSeconds(lifetime.Table.Options.Timeouts.StreamIdleSeconds));
+                return new RoutedStream(updates, first, upstream, requestLink, lifetime, deployment.State.Latency.StallTimeout(lifetime.Table.Options));
             }
         }
         catch

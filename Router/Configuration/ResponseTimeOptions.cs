@@ -18,6 +18,10 @@ public sealed class ResponseTimeOptions
     [Range(1, 100_000)]
     public int MinSamples { get; set; } = 20;
 
+    /// <summary>Share of requests on which the latency-aware strategy tries a random deployment first instead of the fastest.</summary>
+    [Range(0.0, 1.0)]
+    public double ExplorationRate { get; set; } = 0.05;
+
     [ValidateObjectMembers]
     public FirstTokenDeadlineOptions FirstToken { get; set; } = new();
 

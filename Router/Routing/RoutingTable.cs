@@ -92,7 +92,7 @@ public sealed class RoutingTableProvider : IDisposable
             pair => new ModelGroup(
                 pair.Key,
                 [.. pair.Value.Deployments.Select(name => deployments[name])],
-                RoutingStrategyCatalog.Create(pair.Value.Strategy),
+                RoutingStrategyCatalog.Create(pair.Value.Strategy, options.ResponseTime),
                 [.. pair.Value.Fallbacks.Select(f => new Fallback(f.Group, f.On.ToHashSet(StringComparer.OrdinalIgnoreCase)))]),
             StringComparer.Ordinal);
 

@@ -38,9 +38,9 @@ public sealed class RoutingTableProvider : IDisposable
         IEnumerable<IProvider> providers,
         SharedCircuitBreakers sharedBreakers,
         ILogger<RoutingTableProvider> logger,
-        TimeProvider clock)
+        TimeProvider? clock = null)
     {
-        _clock = clock;
+        _clock = clock ?? TimeProvider.System;
         _providers = providers.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
         _sharedBreakers = sharedBreakers;
         _logger = logger;

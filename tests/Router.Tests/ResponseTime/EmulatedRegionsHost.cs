@@ -50,10 +50,9 @@ public sealed class EmulatedRegionsHost : IAsyncLifetime
         _emulator.UseKestrel();
         _emulator.StartServer();
         Admin = new HttpClient { BaseAddress = _endpoints["admin"] };
-        Environment.SetEnvironmentVariable("ConnectionStrings__cache", _redis.ConnectionString);
         _router = new RouterFactory(_redis.ConnectionString, _endpoints);
         _router.UseKestrel(0);
-        _router.StartServer();
+        RouterStartGate.Start(_redis.ConnectionString, _router.StartServer);
         Client = _router.CreateClient();
         Client.Timeout = TimeSpan.FromSeconds(100);
     }

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
+using Switchyard.Router.Telemetry;
 
 namespace Switchyard.Router.Tests.ResponseTime;
 
@@ -24,7 +26,14 @@ public sealed class HedgingTests(EmulatedRegionsHost host) : IAsyncLifetime
         const int SlowMs = 3000;
         await host.AddFaultAsync(new { kind = "latency", latencyMs = SlowMs, region = "us-east-1" });
         var east1 = await host.CapacityWindowAsync("us-east-1");
-        var east2 = await host.CapacityWindowAsync("us-east-2");
+        var spans = new ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == RouterTelemetry.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
 
         var watch = Stopwatch.StartNew();
         using var response = await host.SendAsync(EmulatedRegionsHost.Group, stream: true);
@@ -40,6 +49,22 @@ public sealed class HedgingTests(EmulatedRegionsHost host) : IAsyncLifetime
         Assert.Equal(0, host.State("us-east-1").InFlight);
         await SettledAsync("us-east-1", east1);
         Assert.Contains("cancelled", await OutcomesAsync("us-east-1", outcomes => outcomes.Contains("cancelled")));
+
+        // On the trace: the hedge is a decision on the request span and an event on its own attempt span, both
+        // saying why; the slow attempt's span ended cancelled.
+        var trace = response.Headers.GetValues("x-switchyard-trace-id").Single();
+        List<Activity> ours = [];
+        await WaitAsync(() => (ours = [.. spans.Where(a => a.TraceId.ToHexString() == trace)]).Any(a => a.Kind == ActivityKind.Server));
+        var request = Assert.Single(ours, a => a.Kind == ActivityKind.Server);
+        var decision = Assert.Single(request.Events, e => e.Name == "switchyard.hedge");
+        Assert.Contains("sonnet-us-east-1", (string)decision.Tags.Single(t => t.Key == "switchyard.reason").Value!);
+        var hedge = Assert.Single(ours, a => a.Kind == ActivityKind.Client && (string?)a.GetTagItem("switchyard.deployment") == EmulatedRegionsHost.DeploymentIn("us-east-2"));
+        Assert.Contains(hedge.Events, e => e.Name == "switchyard.hedge");
+        Assert.Contains(hedge.Events, e => e.Name == "switchyard.first_token");
+        var slow = Assert.Single(ours, a => a.Kind == ActivityKind.Client && (string?)a.GetTagItem("switchyard.deployment") == EmulatedRegionsHost.DeploymentIn("us-east-1"));
+        Assert.Equal("cancelled", slow.GetTagItem("switchyard.outcome"));
+        Assert.Contains(slow.Events, e => e.Name == "switchyard.attempt_cancelled");
+        Assert.DoesNotContain(slow.Events, e => e.Name == "switchyard.first_token");
     }
 
     [Fact]

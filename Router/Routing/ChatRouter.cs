@@ -469,7 +469,7 @@ public sealed partial class ChatRouter(
         run.Attempt.Dispose();
     }
 
-    internal async Task<(Deployment? Chosen, CapacityReservation Reservation, int CapacitySkips, int BreakerSkips, TimeSpan? CapacityFreesIn)> ChooseAsync(
+    private async Task<(Deployment? Chosen, CapacityReservation Reservation, int CapacitySkips, int BreakerSkips, TimeSpan? CapacityFreesIn)> ChooseAsync(
         ModelGroup group, RouteRequest request, HashSet<Deployment> failedHere, Activity? span, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;

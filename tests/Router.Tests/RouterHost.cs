@@ -29,8 +29,9 @@ public sealed class RouterHost : WebApplicationFactory<Program>, IAsyncLifetime
         await _redis.InitializeAsync();
         // Aspire's Redis client reads its connection string while Program.cs runs, before the
         // factory's configuration callbacks apply: hand it over through the environment.
+        Environment.SetEnvironmentVariable("ConnectionStrings__cache", _redis.ConnectionString);
         UseKestrel(0);
-        RouterStartGate.Start(_redis.ConnectionString, StartServer);
+        StartServer();
         BaseAddress = ClientOptions.BaseAddress;
         await SeedTenantsAsync();
     }

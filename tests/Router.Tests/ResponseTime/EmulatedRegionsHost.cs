@@ -52,7 +52,7 @@ public sealed class EmulatedRegionsHost : IAsyncLifetime
         Admin = new HttpClient { BaseAddress = _endpoints["admin"] };
         _router = new RouterFactory(_redis.ConnectionString, _endpoints);
         _router.UseKestrel(0);
-        RouterStartGate.Start(_redis.ConnectionString, _router.StartServer);
+        _router.StartServer();
         Client = _router.CreateClient();
         Client.Timeout = TimeSpan.FromSeconds(100);
     }
@@ -149,6 +149,9 @@ public sealed class EmulatedRegionsHost : IAsyncLifetime
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Testing");
+            // A host setting, so that Program.cs sees it when it registers the Redis client (the process
+            // environment, which RouterHost uses, is shared with every other host in the test run).
+            builder.UseSetting("ConnectionStrings:cache", redis);
             builder.ConfigureAppConfiguration(config =>
             {
                 config.Sources.Clear();

@@ -52,6 +52,7 @@ public static class RouterServiceCollectionExtensions
             sp.GetRequiredService<ILogger<CapacityLimiter>>(),
             () => TimeSpan.FromMilliseconds(sp.GetRequiredService<RoutingTableProvider>().Current.Options.CapacityStoreTimeoutMs)));
         services.AddSingleton(sp => new RetryBudget(() => sp.GetRequiredService<RoutingTableProvider>().Current.Options.Retry, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new HedgeBudget(() => sp.GetRequiredService<RoutingTableProvider>().Current.Options.ResponseTime.Hedging, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ChatRouter>();
         services.AddTenantAdmission(builder.Configuration);
         services.AddOptions<TenancyOptions>().BindConfiguration(TenancyOptions.SectionName);
@@ -76,7 +77,7 @@ public static class RouterServiceCollectionExtensions
 
     /// <summary>
     /// Builds the routing table eagerly (a bad table fails the start), warms the capacity store,
-    /// exposes breaker states as a gauge and warns when tenancy is off.
+    /// exposes breaker states and the latency model as gauges and warns when tenancy is off.
     /// </summary>
     private sealed class RouterStartup(RoutingTableProvider tables, CapacityLimiter capacity, IOptions<TenancyOptions> tenancy, ILogger<RouterStartup> logger) : IHostedService
     {
@@ -94,6 +95,7 @@ public static class RouterServiceCollectionExtensions
                 Polly.CircuitBreaker.CircuitState.HalfOpen => 1,
                 _ => 2,
             })));
+            RouterTelemetry.ObserveLatency(() => tables.States, () => tables.Current.Options);
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

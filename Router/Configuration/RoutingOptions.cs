@@ -19,6 +19,9 @@ public sealed class RoutingOptions
 
     public TimeoutOptions Timeouts { get; set; } = new();
 
+    /// <summary>First-token deadlines, stall detection and hedging learnt from each deployment's latency.</summary>
+    public ResponseTimeOptions ResponseTime { get; set; } = new();
+
     /// <summary>Largest request body accepted, in bytes; larger ones get 413 before anything is parsed.</summary>
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
@@ -79,7 +82,7 @@ public sealed class ModelGroupOptions
     /// <summary>Deployment names, in priority order.</summary>
     public List<string> Deployments { get; set; } = [];
 
-    /// <summary>priority, round-robin, weighted-shuffle, least-busy, lowest-latency or most-remaining-capacity.</summary>
+    /// <summary>priority, round-robin, weighted-shuffle, least-busy, lowest-latency, latency-aware or most-remaining-capacity.</summary>
     public string Strategy { get; set; } = "priority";
 
     /// <summary>Groups to fall back to, in order, each with the failures that trigger it.</summary>
@@ -90,6 +93,9 @@ public sealed class ModelGroupOptions
     /// deployment of the same model in the group, its partial answer sent as an assistant prefill (off by default).
     /// </summary>
     public bool ContinueStreams { get; set; }
+
+    /// <summary>Hedge slow first tokens on another deployment; null = Routing:ResponseTime:Hedging:Enabled.</summary>
+    public bool? Hedging { get; set; }
 }
 
 public sealed class FallbackOptions

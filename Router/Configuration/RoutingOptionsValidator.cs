@@ -23,6 +23,15 @@ public sealed class RoutingOptionsValidator(IEnumerable<IProvider> providers) : 
         CheckAnnotations(options.Retry, "Routing:Retry", problems);
         CheckAnnotations(options.CircuitBreaker, "Routing:CircuitBreaker", problems);
         CheckAnnotations(options.Timeouts, "Routing:Timeouts", problems);
+        if (new ResponseTimeOptionsValidator().Validate("Routing:ResponseTime", options.ResponseTime) is { Failed: true } responseTime)
+        {
+            problems.AddRange(responseTime.Failures);
+        }
+
+        if (options.ResponseTime.FirstToken.Floor > options.ResponseTime.FirstToken.Ceiling)
+        {
+            problems.Add("Routing:ResponseTime:FirstToken:Floor must not be above its Ceiling.");
+        }
         if (options.Retry.MaxDelayMs < options.Retry.BaseDelayMs)
         {
             problems.Add("Routing:Retry:MaxDelayMs must not be below BaseDelayMs.");

@@ -20,6 +20,7 @@ public sealed partial class ChatRouter(
     CapacityLimiter capacity,
     SharedCircuitBreakers sharedBreakers,
     RetryBudget retryBudget,
+    HedgeBudget hedgeBudget,
     TimeProvider clock,
     ILogger<ChatRouter> logger)
 {
@@ -30,11 +31,13 @@ public sealed partial class ChatRouter(
     public ChatRequestLifetime Begin(RouteRequest request, TenantTicket? ticket, bool streaming, long started, CancellationToken requestAborted) =>
         new(request, tables.Current, ticket, streaming, started, capacity, clock, logger, requestAborted);
 
-    /// <summary>Routes a request for a whole answer; the answer's usage is recorded on the lifetime.</summary>
+    /// <summary>
+    /// Routes a request for a whole answer; the answer's usage is recorded on the lifetime. Upstream it is a
+    /// stream assembled here, so that a deployment that hangs is caught at its first token as streams are.
+    /// </summary>
     public async Task<ChatResponse> CompleteAsync(ChatRequestLifetime lifetime)
     {
-        var response = await RouteAsync(lifetime,
-            static (deployment, lifetime, deadline) => deployment.Client.GetResponseAsync(lifetime.Request.Messages, lifetime.Request.Options, deadline));
+        var response = await RouteAsync(lifetime, (deployment, lifetime, attempt) => StreamedAnswer.AssembleAsync(deployment, lifetime, attempt, clock));
         lifetime.Observe(response);
         return response;
     }
@@ -57,17 +60,18 @@ public sealed partial class ChatRouter(
             : throw new RoutingException(503, "service_unavailable", "retry_budget_exhausted", "The retry budget is spent: the stream is not continued.");
 
     private Task<UpstreamStream> RouteStreamAsync(ChatRequestLifetime lifetime) =>
-        RouteAsync(lifetime, (deployment, lifetime, deadline) => UpstreamStream.StartAsync(deployment, lifetime, deadline, clock));
+        RouteAsync(lifetime, (deployment, lifetime, attempt) => UpstreamStream.StartAsync(deployment, lifetime, attempt.Token, clock));
 
     /// <summary>
     /// Routes one request: <paramref name="attempt"/> makes a single upstream call on the given
-    /// deployment within the given token (the attempt deadline) and returns once the answer, or for
-    /// streams the first update, is in hand.
+    /// deployment within the <see cref="RoutedAttempt.Token"/> (the attempt's deadlines), calls
+    /// <see cref="RoutedAttempt.FirstToken"/> when the first update arrives, and returns once the answer,
+    /// or for streams the first update, is in hand.
     /// </summary>
     /// <remarks>
     /// The loop, step by step (the numbers mark the code):
     /// <list type="number">
-    /// <item>Resolve the model group in the lifetime's table snapshot (404 when unknown); draw the first attempt on the retry budget.</item>
+    /// <item>Resolve the model group in the lifetime's table snapshot (404 when unknown); the request deposits into the retry and hedge budgets.</item>
     /// <item>Choose: the group's strategy orders its deployments; those already failed in this group, outside the
     /// tenant's dedicated set or with an open breaker (here or on another replica) are skipped; the first with
     /// rpm/tpm capacity is reserved.</item>
@@ -75,18 +79,22 @@ public sealed partial class ChatRouter(
     /// after backoff if the last failure is retryable, attempts, retry budget and deadline allow; else the
     /// exhausted error (429, 503 or 504).</item>
     /// <item>A failover (any attempt after the first that no backoff retry paid for) withdraws from the retry budget.</item>
-    /// <item>Attempt through the deployment's breaker, in an attempt span, within the attempt deadline (at most
-    /// what is left of the overall one). A missed attempt deadline is a timeout; an exception of a type no
-    /// provider should throw is a retryable server error; both count on the breaker.</item>
-    /// <item>Served: the route and its reservation pass to the lifetime; done.</item>
-    /// <item>Failed: the attempt's reservation is settled as unused. A non-retryable failure falls back when a
+    /// <item>Attempt through the deployment's breaker, in an attempt span (<see cref="RaceAsync{T}"/>): its first token
+    /// within the deployment's first-token deadline (k x its p99, within bounds), the rest within the attempt deadline
+    /// (at most what is left of the overall one). A missed deadline is a timeout; an exception of a type no provider
+    /// should throw is a retryable server error; both count on the breaker. When hedging is on for the group and the
+    /// first token is later than the deployment's p95, a hedge starts on another deployment (another Region or
+    /// account, breaker not open, capacity reserved, paid from the hedge budget); the first attempt to send a token
+    /// wins, the other is abandoned (not counted on its breaker) and its reservation settled as unused.</item>
+    /// <item>Served: the winner's route and its reservation pass to the lifetime; done.</item>
+    /// <item>Failed: every attempt's reservation is settled as unused. A non-retryable failure falls back when a
     /// larger or unfiltered group may take it, else is the client's error; a retryable one fails over to the
-    /// next deployment (back to 2), up to <c>Retry:MaxAttempts</c>.</item>
+    /// next deployment (back to 2), up to <c>Retry:MaxAttempts</c> (hedges count).</item>
     /// </list>
     /// When the client goes away the cancellation propagates; when the overall deadline passes the request
     /// fails with 504 <c>deadline_exceeded</c>. Any reservation not handed over is settled on the way out.
     /// </remarks>
-    private async Task<T> RouteAsync<T>(ChatRequestLifetime lifetime, Func<Deployment, ChatRequestLifetime, CancellationToken, Task<T>> attempt)
+    private async Task<T> RouteAsync<T>(ChatRequestLifetime lifetime, Func<Deployment, ChatRequestLifetime, RoutedAttempt, Task<T>> attempt)
     {
         // 1. Resolve the group.
         var request = lifetime.UpstreamRequest;
@@ -109,6 +117,7 @@ public sealed partial class ChatRouter(
         ProviderException? lastFailure = null;
         TimeSpan? capacityFreesIn = null; // soonest any deployment skipped for capacity has room again
         retryBudget.OnFirstAttempt();
+        hedgeBudget.OnFirstAttempt();
 
         try
         {
@@ -147,87 +156,40 @@ public sealed partial class ChatRouter(
                     throw Exhausted(request.ModelGroup, lastFailure, capacitySkips, breakerSkips, capacityFreesIn);
                 }
 
-                var served = false;
-                try
+                // 4. A failover draws on the retry budget.
+                var remaining = lifetime.Remaining;
+                var refusal = attempts > 0 && !retryPaid && !retryBudget.TryWithdraw() ? Exhausted(request.ModelGroup, lastFailure, 0, 0, null)
+                    : remaining <= TimeSpan.Zero ? DeadlineExceeded(request.ModelGroup, lifetime.Overall)
+                    : null;
+                if (refusal is not null)
                 {
-                    // 4. A failover draws on the retry budget.
-                    if (attempts > 0 && !retryPaid && !retryBudget.TryWithdraw())
+                    capacity.Settle(chosen, reservation, 0);
+                    if (refusal.Code != "deadline_exceeded")
                     {
                         RouterTelemetry.Decision(span, "retry_budget_exhausted", lastFailure?.Trigger ?? "unknown", chosen.Name);
-                        throw Exhausted(request.ModelGroup, lastFailure, 0, 0, null);
                     }
 
-                    var remaining = lifetime.Remaining;
-                    if (remaining <= TimeSpan.Zero)
-                    {
-                        throw DeadlineExceeded(request.ModelGroup, lifetime.Overall);
-                    }
-
-                    // 5. The attempt.
-                    attempts++;
-                    retryPaid = false;
-                    var attemptTimeout = TimeSpan.FromSeconds(Math.Min(options.Timeouts.AttemptSeconds, remaining.TotalSeconds));
-                    using var attemptSpan = RouterTelemetry.StartAttempt(chosen, attempts);
-                    using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-                    deadline.CancelAfter(attemptTimeout);
-                    chosen.State.Enter();
-                    var started = clock.GetTimestamp();
-                    try
-                    {
-                        var value = await chosen.State.Breaker.ExecuteAsync(
-                            static async (context, token) =>
-                            {
-                                try
-                                {
-                                    return await context.attempt(context.chosen, context.lifetime, token);
-                                }
-                                catch (Exception e) when (context.lifetime.ClientGone || context.lifetime.DeadlineExpired)
-                                {
-                                    // The client left or the overall deadline passed: whatever the provider made of the
-                                    // cancellation, it is no fault of the deployment's and the breaker must not count it.
-                                    throw new OperationCanceledException("The request was cancelled.", e, context.lifetime.Cancellation);
-                                }
-                                catch (OperationCanceledException)
-                                {
-                                    // The attempt deadline fired: a timeout the breaker must count, so a hung deployment gets skipped.
-                                    throw new ProviderException(FailureKind.Timeout, 0, "AttemptTimeout", $"No answer from {context.chosen.Name} within {context.attemptTimeout.TotalSeconds:F0} s.");
-                                }
-                            },
-                            (attempt, chosen, lifetime, attemptTimeout, router: this),
-                            deadline.Token);
-
-                        // 6. Served: the reservation is the lifetime's to settle now.
-                        chosen.State.RecordTimeToFirstToken(clock.GetElapsedTime(started));
-                        RouterTelemetry.AttemptFinished(chosen, "success");
-                        lifetime.Served(new RouteInfo(chosen, currentGroup.Name, attempts, currentGroup != group, reservation));
-                        served = true;
-                        return value;
-                    }
-                    catch (BrokenCircuitException)
-                    {
-                        // Half-open and its single probe already taken: not an upstream call.
-                        attempts--;
-                        failedHere.Add(chosen);
-                        RouterTelemetry.Decision(span, "breaker_skip", "half-open probe in progress", chosen.Name);
-                        continue;
-                    }
-                    catch (ProviderException failure)
-                    {
-                        lastFailure = failure;
-                        RecordFailure(chosen, attemptSpan, failure);
-                    }
-                    finally
-                    {
-                        chosen.State.Exit();
-                    }
+                    throw refusal;
                 }
-                finally
+
+                // 5. The attempt, hedged on another deployment when its first token is late.
+                attempts++;
+                retryPaid = false;
+                var race = await RaceAsync(lifetime, currentGroup, currentGroup != group, chosen, reservation, attempts, failedHere, attempt);
+                attempts += race.ExtraAttempts;
+                if (race.Served)
                 {
-                    if (!served)
-                    {
-                        capacity.Settle(chosen, reservation, 0);
-                    }
+                    // 6. Served: the route and its reservation passed to the lifetime.
+                    return race.Value!;
                 }
+
+                if (race.Failure is null)
+                {
+                    // Only half-open breakers whose probe was taken: no upstream call failed, choose again.
+                    continue;
+                }
+
+                lastFailure = race.Failure;
 
                 // 7. A failed attempt: fall back, give up, or fail over.
                 if (!lastFailure.IsRetryable)
@@ -258,6 +220,265 @@ public sealed partial class ChatRouter(
         {
             throw DeadlineExceeded(request.ModelGroup, lifetime.Overall, cancelled);
         }
+    }
+
+    /// <summary>
+    /// Step 5: runs the attempt on <paramref name="chosen"/> and, when its first token is late, a hedge; the
+    /// first to send a token serves (its route and reservation go to the lifetime). Every attempt that does not
+    /// serve is settled as unused here, whatever happens, the client's going away included.
+    /// </summary>
+    private async Task<RaceOutcome<T>> RaceAsync<T>(ChatRequestLifetime lifetime, ModelGroup group, bool fellBack, Deployment chosen, CapacityReservation reservation,
+        int number, HashSet<Deployment> failedHere, Func<Deployment, ChatRequestLifetime, RoutedAttempt, Task<T>> call)
+    {
+        var options = lifetime.Table.Options;
+        var span = lifetime.Span;
+        var runs = new List<(RoutedAttempt Attempt, Task<T> Result)> { Launch(lifetime, chosen, reservation, number, call) };
+        var extraAttempts = 0;
+        ProviderException? failure = null;
+        using var hedgeTimer = new CancellationTokenSource();
+        var hedgeAfter = HedgingOn(group, options) && number < options.Retry.MaxAttempts ? chosen.State.Latency.HedgeDelay(options.ResponseTime) : null;
+        var hedgeDue = hedgeAfter is { } delay ? Task.Delay(delay, clock, hedgeTimer.Token) : null;
+        try
+        {
+            while (true)
+            {
+                var waits = new List<Task>(runs.Count * 2 + 1);
+                foreach (var run in runs)
+                {
+                    waits.Add(run.Attempt.FirstTokenArrived);
+                    waits.Add(run.Result);
+                }
+
+                if (hedgeDue is not null)
+                {
+                    waits.Add(hedgeDue);
+                }
+
+                await Task.WhenAny(waits);
+                if (runs.FindIndex(run => run.Attempt.HasFirstToken) is var won and >= 0)
+                {
+                    var winner = runs[won];
+                    runs.RemoveAt(won);
+                    foreach (var loser in runs)
+                    {
+                        loser.Attempt.Abandon($"{winner.Attempt.Deployment.Name} sent its first token sooner");
+                    }
+
+                    await ReleaseAsync(runs);
+                    runs = [winner];
+                    T value;
+                    try
+                    {
+                        value = await winner.Result;
+                    }
+                    catch (ProviderException late)
+                    {
+                        // A whole answer that broke after its first token: nothing reached the client, so it can fail over.
+                        runs.Clear();
+                        Failed(winner, late);
+                        return new(false, default, late, extraAttempts);
+                    }
+
+                    runs.Clear();
+                    RouterTelemetry.AttemptFinished(winner.Attempt.Deployment, "success");
+                    lifetime.Served(new RouteInfo(winner.Attempt.Deployment, group.Name, winner.Attempt.Number, fellBack, winner.Attempt.Reservation));
+                    winner.Attempt.Dispose();
+                    return new(true, value, null, extraAttempts);
+                }
+
+                // Attempts that ended without a first token failed (or found their breaker's probe taken).
+                foreach (var ended in runs.Where(run => run.Result.IsCompleted).ToList())
+                {
+                    runs.Remove(ended);
+                    try
+                    {
+                        await ended.Result;
+                    }
+                    catch (BrokenCircuitException)
+                    {
+                        // Half-open and its single probe already taken: not an upstream call.
+                        extraAttempts--;
+                        failedHere.Add(ended.Attempt.Deployment);
+                        RouterTelemetry.Decision(span, "breaker_skip", "half-open probe in progress", ended.Attempt.Deployment.Name);
+                        Settle(ended);
+                    }
+                    catch (ProviderException attemptFailure)
+                    {
+                        failure = attemptFailure;
+                        Failed(ended, attemptFailure);
+                    }
+                    catch
+                    {
+                        runs.Add(ended); // settled on the way out
+                        throw;
+                    }
+                }
+
+                if (runs.Count == 0)
+                {
+                    return new(false, default, failure, extraAttempts);
+                }
+
+                if (hedgeDue is { IsCompleted: true })
+                {
+                    hedgeDue = null;
+                    if (await HedgeAsync(lifetime, group, runs, number + extraAttempts + 1, failedHere, hedgeAfter!.Value, call) is { } hedge)
+                    {
+                        extraAttempts++;
+                        runs.Add(hedge);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            await hedgeTimer.CancelAsync();
+            foreach (var run in runs)
+            {
+                run.Attempt.Abandon("the request ended");
+            }
+
+            await ReleaseAsync(runs);
+        }
+
+        void Failed((RoutedAttempt Attempt, Task<T> Result) run, ProviderException attemptFailure)
+        {
+            failedHere.Add(run.Attempt.Deployment);
+            RecordFailure(run.Attempt.Deployment, run.Attempt.Span, attemptFailure);
+            Settle(run);
+        }
+    }
+
+    /// <summary>Starts a hedge beside the running attempts if another deployment can take it and the hedge budget pays for it.</summary>
+    private async Task<(RoutedAttempt Attempt, Task<T> Result)?> HedgeAsync<T>(ChatRequestLifetime lifetime, ModelGroup group, List<(RoutedAttempt Attempt, Task<T> Result)> runs,
+        int number, HashSet<Deployment> failedHere, TimeSpan after, Func<Deployment, ChatRequestLifetime, RoutedAttempt, Task<T>> call)
+    {
+        var span = lifetime.Span;
+        var slow = runs[0].Attempt.Deployment;
+        if (lifetime.Remaining <= TimeSpan.Zero)
+        {
+            return null;
+        }
+
+        // Never the same deployment, nor one that shares its fate (same provider, account and Region).
+        var excluded = new HashSet<Deployment>(failedHere);
+        excluded.UnionWith(group.Deployments.Where(candidate => runs.Any(run => SharesFate(run.Attempt.Deployment, candidate))));
+        var (hedge, reservation, _, _, _) = await ChooseAsync(group, lifetime.UpstreamRequest, excluded, span, lifetime.Cancellation);
+        if (hedge is null)
+        {
+            RouterTelemetry.Decision(span, "hedge_skipped", "no other Region or account can take a hedge", slow.Name, group.Name);
+            return null;
+        }
+
+        if (!hedgeBudget.TryWithdraw())
+        {
+            capacity.Settle(hedge, reservation, 0);
+            RouterTelemetry.Decision(span, "hedge_budget_exhausted", $"no first token from {slow.Name} after {after.TotalMilliseconds:F0} ms", hedge.Name, group.Name);
+            return null;
+        }
+
+        var reason = $"no first token from {slow.Name} after {after.TotalMilliseconds:F0} ms, its p{lifetime.Table.Options.ResponseTime.Hedging.Quantile * 100:0.##} first-token time";
+        RouterTelemetry.Decision(span, "hedge", reason, hedge.Name, group.Name);
+        var run = Launch(lifetime, hedge, reservation, number, call);
+        RouterTelemetry.HedgeStarted(run.Attempt.Span, reason);
+        return run;
+    }
+
+    private static bool SharesFate(Deployment a, Deployment b) =>
+        a == b || a.Provider == b.Provider && a.Options.Account == b.Options.Account && a.Options.Region == b.Options.Region;
+
+    private static bool HedgingOn(ModelGroup group, Configuration.RoutingOptions options) =>
+        options.ModelGroups.TryGetValue(group.Name, out var configured) && configured.Hedging is { } on ? on : options.ResponseTime.Hedging.Enabled;
+
+    /// <summary>Starts an attempt in its own span (a child of the request's, which stays the current one here).</summary>
+    private (RoutedAttempt Attempt, Task<T> Result) Launch<T>(ChatRequestLifetime lifetime, Deployment deployment, CapacityReservation reservation, int number,
+        Func<Deployment, ChatRequestLifetime, RoutedAttempt, Task<T>> call)
+    {
+        var options = lifetime.Table.Options;
+        var attemptTimeout = TimeSpan.FromSeconds(Math.Min(options.Timeouts.AttemptSeconds, Math.Max(0, lifetime.Remaining.TotalSeconds)));
+        var previous = Activity.Current;
+        var span = RouterTelemetry.StartAttempt(deployment, number);
+        var attempt = new RoutedAttempt(deployment, reservation, number, span,
+            deployment.State.Latency.FirstTokenDeadline(options.ResponseTime, attemptTimeout), attemptTimeout, lifetime.Cancellation, clock);
+        // The call runs with its attempt span current (its provider's spans and events nest under it) ...
+        var result = RunAsync(attempt, lifetime, call);
+        // ... while routing goes on under the request's span.
+        Activity.Current = previous;
+        return (attempt, result);
+    }
+
+    /// <summary>One upstream call through the deployment's breaker.</summary>
+    private static async Task<T> RunAsync<T>(RoutedAttempt attempt, ChatRequestLifetime lifetime, Func<Deployment, ChatRequestLifetime, RoutedAttempt, Task<T>> call)
+    {
+        var state = attempt.Deployment.State;
+        state.Enter();
+        try
+        {
+            return await state.Breaker.ExecuteAsync(
+                static async (context, token) =>
+                {
+                    try
+                    {
+                        var value = await context.call(context.attempt.Deployment, context.lifetime, context.attempt);
+                        context.attempt.FirstToken();
+                        return value;
+                    }
+                    catch (Exception e) when (context.lifetime.ClientGone || context.lifetime.DeadlineExpired)
+                    {
+                        // The client left or the overall deadline passed: whatever the provider made of the
+                        // cancellation, it is no fault of the deployment's and the breaker must not count it.
+                        throw new OperationCanceledException("The request was cancelled.", e, context.lifetime.Cancellation);
+                    }
+                    catch (Exception e) when (context.attempt.Abandoned)
+                    {
+                        // Another attempt won the race: no fault of this deployment's either.
+                        throw new OperationCanceledException("Another attempt sent its first token sooner.", e, token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        // A deadline fired (first token or whole attempt): a timeout the breaker must count, so a hung deployment gets skipped.
+                        throw context.attempt.TimedOut();
+                    }
+                },
+                (call, attempt, lifetime),
+                attempt.Token);
+        }
+        finally
+        {
+            state.Exit();
+        }
+    }
+
+    /// <summary>Waits for abandoned attempts to end, then lets go of whatever they got and settles their reservations as unused.</summary>
+    private async Task ReleaseAsync<T>(List<(RoutedAttempt Attempt, Task<T> Result)> runs)
+    {
+        foreach (var run in runs)
+        {
+            try
+            {
+                // A stream that started just as its attempt lost is nobody's: close it.
+                if (await run.Result is IAsyncDisposable started)
+                {
+                    await started.DisposeAsync();
+                }
+            }
+            catch (Exception e) when (e is OperationCanceledException or ProviderException or BrokenCircuitException)
+            {
+                // Abandoned: its outcome serves nobody.
+            }
+            finally
+            {
+                Settle(run);
+            }
+        }
+
+        runs.Clear();
+    }
+
+    private void Settle<T>((RoutedAttempt Attempt, Task<T> Result) run)
+    {
+        capacity.Settle(run.Attempt.Deployment, run.Attempt.Reservation, 0);
+        run.Attempt.Dispose();
     }
 
     private async Task<(Deployment? Chosen, CapacityReservation Reservation, int CapacitySkips, int BreakerSkips, TimeSpan? CapacityFreesIn)> ChooseAsync(
@@ -329,6 +550,9 @@ public sealed partial class ChatRouter(
         RouterTelemetry.AttemptFinished(deployment, failure.Trigger);
         LogAttemptFailed(deployment.Name, failure.Kind, failure.Message);
     }
+
+    /// <summary>What an attempt race came to: served (the value), or failed (the last failure; none when only half-open breakers refused).</summary>
+    private readonly record struct RaceOutcome<T>(bool Served, T? Value, ProviderException? Failure, int ExtraAttempts);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Attempt on {Deployment} failed: {Kind} {Reason}")]
     private partial void LogAttemptFailed(string deployment, FailureKind kind, string reason);

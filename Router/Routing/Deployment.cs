@@ -3,6 +3,7 @@ using Polly;
 using Polly.CircuitBreaker;
 using Switchyard.Router.Configuration;
 using Switchyard.Router.Providers;
+using Switchyard.Router.Routing.Latency;
 
 namespace Switchyard.Router.Routing;
 
@@ -27,7 +28,7 @@ public sealed class Deployment(string name, DeploymentOptions options, IProvider
 
 /// <summary>
 /// Live state of one deployment that survives configuration reloads: its circuit breaker (Polly)
-/// and the load and latency figures the strategies use.
+/// and the load and latency figures the strategies, deadlines and hedges use.
 /// </summary>
 public sealed class DeploymentState
 {
@@ -39,9 +40,11 @@ public sealed class DeploymentState
     private long _openUntilTicks;
     private double _ttftMsAverage = double.NaN;
 
-    public DeploymentState(string name, CircuitBreakerOptions breaker, Action<string, TimeSpan> onBreakerOpened)
+    /// <param name="latencyWindow">How long a latency sample counts fully (Routing:ResponseTime:Window when the deployment was first configured).</param>
+    public DeploymentState(string name, CircuitBreakerOptions breaker, Action<string, TimeSpan> onBreakerOpened, TimeProvider? clock = null, TimeSpan? latencyWindow = null)
     {
         Name = name;
+        Latency = new DeploymentLatency(latencyWindow ?? new ResponseTimeOptions().Window, clock ?? TimeProvider.System);
         Breaker = new ResiliencePipelineBuilder()
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
@@ -72,6 +75,9 @@ public sealed class DeploymentState
 
     public int InFlight => Volatile.Read(ref _inFlight);
 
+    /// <summary>Latency history: first tokens, gaps between updates, output rate.</summary>
+    public DeploymentLatency Latency { get; }
+
     /// <summary>Moving average of time to first token in ms; NaN until the first measurement.</summary>
     public double TimeToFirstTokenMs => Volatile.Read(ref _ttftMsAverage);
 
@@ -92,6 +98,7 @@ public sealed class DeploymentState
         await _breakerControl.CloseAsync();
         Volatile.Write(ref _openUntilTicks, 0);
         Volatile.Write(ref _ttftMsAverage, double.NaN);
+        Latency.Reset();
         RemainingCapacityShare = 1;
     }
 
@@ -102,6 +109,7 @@ public sealed class DeploymentState
     public void RecordTimeToFirstToken(TimeSpan ttft)
     {
         var sample = ttft.TotalMilliseconds;
+        Latency.TimeToFirstTokenMs.Record(sample);
         var current = Volatile.Read(ref _ttftMsAverage);
         // Benign race: a lost update only delays the average by one sample.
         Volatile.Write(ref _ttftMsAverage, double.IsNaN(current) ? sample : current + LatencySmoothing * (sample - current));

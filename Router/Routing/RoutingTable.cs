@@ -26,6 +26,7 @@ public sealed class RoutingTableProvider : IDisposable
     private readonly IReadOnlyDictionary<string, IProvider> _providers;
     private readonly SharedCircuitBreakers _sharedBreakers;
     private readonly ILogger<RoutingTableProvider> _logger;
+    private readonly TimeProvider _clock;
     private readonly ConcurrentDictionary<string, DeploymentState> _states = new(StringComparer.Ordinal);
     private readonly IDisposable? _subscription;
     private volatile RoutingTable _current;
@@ -36,8 +37,10 @@ public sealed class RoutingTableProvider : IDisposable
         IValidateOptions<RoutingOptions> validator,
         IEnumerable<IProvider> providers,
         SharedCircuitBreakers sharedBreakers,
-        ILogger<RoutingTableProvider> logger)
+        ILogger<RoutingTableProvider> logger,
+        TimeProvider? clock = null)
     {
+        _clock = clock ?? TimeProvider.System;
         _providers = providers.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
         _sharedBreakers = sharedBreakers;
         _logger = logger;
@@ -79,7 +82,7 @@ public sealed class RoutingTableProvider : IDisposable
             pair =>
             {
                 var provider = _providers[pair.Value.Provider];
-                var state = _states.GetOrAdd(pair.Key, name => new DeploymentState(name, options.CircuitBreaker, _sharedBreakers.Publish));
+                var state = _states.GetOrAdd(pair.Key, name => new DeploymentState(name, options.CircuitBreaker, _sharedBreakers.Publish, _clock, options.ResponseTime.Window));
                 return new Deployment(pair.Key, pair.Value, provider, new ProviderBoundaryChatClient(provider.CreateClient(pair.Value)), state);
             },
             StringComparer.Ordinal);
@@ -89,7 +92,7 @@ public sealed class RoutingTableProvider : IDisposable
             pair => new ModelGroup(
                 pair.Key,
                 [.. pair.Value.Deployments.Select(name => deployments[name])],
-                RoutingStrategyCatalog.Create(pair.Value.Strategy),
+                RoutingStrategyCatalog.Create(pair.Value.Strategy, options.ResponseTime),
                 [.. pair.Value.Fallbacks.Select(f => new Fallback(f.Group, f.On.ToHashSet(StringComparer.OrdinalIgnoreCase)))],
                 pair.Value.ContinueStreams),
             StringComparer.Ordinal);

@@ -1,10 +1,12 @@
 using Microsoft.Extensions.AI;
+using Switchyard.Router.Routing.Latency;
 
 namespace Switchyard.Router.Routing;
 
 /// <summary>
 /// One upstream streaming call whose first update has arrived. Its call is cancelled when the request's
-/// lifetime is (client gone, overall deadline) and when the upstream sends nothing for the idle timeout.
+/// lifetime is (client gone, overall deadline) and when the upstream sends nothing for the idle timeout
+/// (adaptive: <see cref="DeploymentLatency.StallTimeout(Configuration.RoutingOptions)"/>); its update gaps and output rate feed the deployment's latency model.
 /// A <see cref="RoutedStream"/> reads it, and replaces it when the stream is continued elsewhere.
 /// </summary>
 internal sealed class UpstreamStream : IAsyncDisposable
@@ -38,13 +40,13 @@ internal sealed class UpstreamStream : IAsyncDisposable
         var upstream = new CancellationTokenSource(Timeout.InfiniteTimeSpan, clock);
         var requestLink = lifetime.Cancellation.Register(static state => ((CancellationTokenSource)state!).Cancel(), upstream);
         var request = lifetime.UpstreamRequest;
-        var updates = deployment.Client.GetStreamingResponseAsync(request.Messages, request.Options, upstream.Token).GetAsyncEnumerator(upstream.Token);
+        var updates = deployment.Client.GetStreamingResponseAsync(request.Messages, request.Options, upstream.Token).ObserveLatency(deployment, clock).GetAsyncEnumerator(upstream.Token);
         try
         {
             await using (attemptDeadline.Register(static state => ((CancellationTokenSource)state!).Cancel(), upstream))
             {
                 var first = await updates.MoveNextAsync() ? updates.Current : null;
-                return new UpstreamStream(updates, first, upstream, requestLink, lifetime, TimeSpan.FromSeconds(lifetime.Table.Options.Timeouts.StreamIdleSeconds));
+                return new UpstreamStream(updates, first, upstream, requestLink, lifetime, deployment.State.Latency.StallTimeout(lifetime.Table.Options));
             }
         }
         catch

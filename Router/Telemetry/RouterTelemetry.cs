@@ -27,6 +27,9 @@ public static class RouterTelemetry
     private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>("gen_ai.client.operation.duration", "s", "Duration of client requests, routing included.");
     private static readonly Histogram<double> TimeToFirstToken = Meter.CreateHistogram<double>("switchyard.router.time_to_first_token", "s", "Time to the first token sent to the client.");
     private static readonly Counter<long> Continuations = Meter.CreateCounter<long>("switchyard.router.stream_continuations", description: "Cut streams of groups that continue streams: continued, or refused (the client got the error event).");
+    private static readonly Histogram<double> DeploymentTimeToFirstToken = Meter.CreateHistogram<double>("switchyard.router.deployment.time_to_first_token", "s", "Time to first token of each upstream attempt that got one, by deployment.");
+    private static readonly Histogram<double> DeploymentOutputRate = Meter.CreateHistogram<double>("switchyard.router.deployment.output_rate", "{token}/s", "Output tokens per second from first token to last of each finished upstream stream, by deployment.");
+    private static readonly (double Quantile, string Label)[] LatencyQuantiles = [(0.5, "p50"), (0.95, "p95"), (0.99, "p99")];
     private static readonly Histogram<long> Tokens = Meter.CreateHistogram<long>("gen_ai.client.token.usage", "{token}", "Tokens used, by type.");
 
     /// <summary>Registers the breaker-state gauge (0 closed, 1 half-open, 2 open) over the live deployment states.</summary>
@@ -34,6 +37,29 @@ public static class RouterTelemetry
         Meter.CreateObservableGauge("switchyard.router.breaker.state",
             () => states().Select(s => new Measurement<int>(s.Value, new KeyValuePair<string, object?>("switchyard.deployment", s.Key))),
             description: "Circuit state per deployment: 0 closed, 1 half-open, 2 open.");
+
+    /// <summary>
+    /// Registers the latency model's gauges over the live deployment states: each deployment's p50, p95 and
+    /// p99 time to first token as this replica knows them, and the first-token deadline they give it now.
+    /// </summary>
+    public static void ObserveLatency(Func<IEnumerable<KeyValuePair<string, Routing.DeploymentState>>> states, Func<Configuration.RoutingOptions> options)
+    {
+        Meter.CreateObservableGauge("switchyard.router.deployment.time_to_first_token.quantile",
+            () => states().SelectMany(s => LatencyQuantiles
+                .Select(q => (s.Key, q.Label, Ms: s.Value.Latency.TimeToFirstTokenMs.Quantile(q.Quantile)))
+                .Where(m => m.Ms is not null)
+                .Select(m => new Measurement<double>(m.Ms!.Value / 1000, new("switchyard.deployment", m.Key), new("switchyard.quantile", m.Label)))),
+            "s", "Time to first token quantiles per deployment over the latency window.");
+        Meter.CreateObservableGauge("switchyard.router.deployment.first_token_deadline",
+            () =>
+            {
+                var current = options();
+                var attempt = TimeSpan.FromSeconds(current.Timeouts.AttemptSeconds);
+                return states().Select(s => new Measurement<double>(s.Value.Latency.FirstTokenDeadline(current.ResponseTime, attempt).TotalSeconds,
+                    new KeyValuePair<string, object?>("switchyard.deployment", s.Key)));
+            },
+            "s", "How long an attempt on the deployment waits for its first token before it is abandoned.");
+    }
 
     public static Activity? StartRequest(string modelGroup, bool streaming)
     {
@@ -75,6 +101,33 @@ public static class RouterTelemetry
             ["switchyard.deployment"] = deployment,
             ["switchyard.model_group"] = group,
         }));
+    }
+
+    /// <summary>An attempt's first token: into the per-deployment histogram and onto its span.</summary>
+    public static void AttemptFirstToken(Activity? attempt, Routing.Deployment deployment, TimeSpan elapsed)
+    {
+        DeploymentTimeToFirstToken.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("switchyard.deployment", deployment.Name));
+        attempt?.AddEvent(new ActivityEvent("switchyard.first_token", tags: new ActivityTagsCollection { ["switchyard.elapsed_ms"] = elapsed.TotalMilliseconds }));
+    }
+
+    public static void OutputRate(Routing.Deployment deployment, double tokensPerSecond) =>
+        DeploymentOutputRate.Record(tokensPerSecond, new KeyValuePair<string, object?>("switchyard.deployment", deployment.Name));
+
+    /// <summary>A hedge attempt starts: its span says why.</summary>
+    public static void HedgeStarted(Activity? hedge, string reason) =>
+        hedge?.AddEvent(new ActivityEvent("switchyard.hedge", tags: new ActivityTagsCollection { ["switchyard.reason"] = reason }));
+
+    /// <summary>An attempt cancelled because another one sent its first token sooner: its span ends cancelled, and it counts as such.</summary>
+    public static void AttemptAbandoned(Activity? attempt, Routing.Deployment deployment, string reason)
+    {
+        if (attempt is not null)
+        {
+            attempt.AddEvent(new ActivityEvent("switchyard.attempt_cancelled", tags: new ActivityTagsCollection { ["switchyard.reason"] = reason }));
+            attempt.SetTag("switchyard.outcome", "cancelled");
+            attempt.SetTag("error.type", "cancelled");
+        }
+
+        AttemptFinished(deployment, "cancelled");
     }
 
     public static void AttemptFinished(Routing.Deployment deployment, string outcome) =>

@@ -40,7 +40,7 @@ public sealed class OpenAIDotNetInteropTests(RouterHost host) : IAsyncLifetime
             usage ??= update.Usage;
         }
 
-        Assert.Equal("answer from model-east ", text.ToString());
+        Assert.Equal("answer from model-east", text.ToString());
         Assert.Equal(12, usage?.TotalTokenCount); // the SDK asks for stream_options.include_usage
     }
 

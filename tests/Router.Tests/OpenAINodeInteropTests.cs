@@ -27,7 +27,7 @@ public sealed class OpenAINodeInteropTests(RouterHost host) : IAsyncLifetime
         Assert.Equal(12, completion.GetProperty("totalTokens").GetInt32());
 
         var stream = result.GetProperty("stream");
-        Assert.Equal("answer from model-east ", stream.GetProperty("content").GetString());
+        Assert.Equal("answer from model-east", stream.GetProperty("content").GetString());
         Assert.Equal("stop", stream.GetProperty("finishReason").GetString());
         Assert.Equal(12, stream.GetProperty("totalTokens").GetInt32());
 

@@ -151,6 +151,27 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
         Assert.Equal(3L, span.GetTagItem("gen_ai.usage.output_tokens")); // "first words " is 12 characters
     }
 
+    [Fact]
+    public async Task A_whole_answer_whose_upstream_stalls_after_its_first_token_fails_over_as_nothing_reached_the_client()
+    {
+        await using var app = await WithTimeoutsAsync(overallSeconds: 30, streamIdleSeconds: 1);
+        var upstreamCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _host.Upstream.Streams["model-east"] = cancellation => Stall("first words ", upstreamCancelled, cancellation);
+        using var client = app.CreateClient();
+
+        // The whole answer is fetched as a stream: the stall (1 s here, within the 2 s attempt deadline) is seen mid-answer.
+        using var response = await client.PostAsync("/v1/chat/completions", Json($$"""{"model":"pair","messages":{{Prompt}}}"""));
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("west", Header(response, "x-switchyard-deployment"));
+        Assert.Equal("answer from model-west", body.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
+        await upstreamCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var span = await StoppedRequestSpanAsync(Header(response, "x-switchyard-trace-id"));
+        var stalled = Assert.Single(_stopped, s => s.ParentSpanId == span.SpanId && s.DisplayName == "chat model-east");
+        Assert.Equal("StreamStalled", stalled.GetTagItem("error.type"));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

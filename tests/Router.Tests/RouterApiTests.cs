@@ -149,7 +149,7 @@ public sealed class RouterApiTests : IAsyncLifetime
         var content = string.Concat(events[..^1].Select(e => JsonDocument.Parse(e["data: ".Length..]).RootElement)
             .Where(e => e.GetProperty("choices").GetArrayLength() > 0)
             .Select(e => e.GetProperty("choices")[0].GetProperty("delta").TryGetProperty("content", out var c) ? c.GetString() : ""));
-        Assert.Equal("answer from model-east ", content);
+        Assert.Equal("answer from model-east", content);
     }
 
     [Fact]

@@ -82,14 +82,26 @@ public sealed class ScriptedProvider : IProvider
                 yield break;
             }
 
+            // The same answer as a whole one, a word at a time: the pieces concatenate to its text exactly, and
+            // what is not text (tool calls) follows, so an answer assembled from the stream equals the whole one.
             var response = await GetResponseAsync(messages, options, cancellationToken);
-            foreach (var word in response.Text.Split(' '))
+            var words = response.Text.Split(' ');
+            for (var i = 0; i < words.Length; i++)
             {
-                yield return new ChatResponseUpdate(ChatRole.Assistant, word + " ") { ModelId = model };
+                yield return new ChatResponseUpdate(ChatRole.Assistant, i < words.Length - 1 ? words[i] + " " : words[i]) { ModelId = model };
             }
 
-            yield return new ChatResponseUpdate(ChatRole.Assistant, (string?)null) { FinishReason = ChatFinishReason.Stop, ModelId = model };
-            yield return new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(response.Usage!)]) { ModelId = model };
+            var other = response.Messages.SelectMany(m => m.Contents).Where(c => c is not TextContent).ToList();
+            if (other.Count > 0)
+            {
+                yield return new ChatResponseUpdate(ChatRole.Assistant, other) { ModelId = model };
+            }
+
+            yield return new ChatResponseUpdate(ChatRole.Assistant, (string?)null) { FinishReason = response.FinishReason ?? ChatFinishReason.Stop, ModelId = model };
+            if (response.Usage is { } usage)
+            {
+                yield return new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(usage)]) { ModelId = model };
+            }
         }
 
         public object? GetService(Type serviceType, object? serviceKey = null) => null;

@@ -71,16 +71,17 @@ public static class RoutingStrategyCatalog
 {
     /// <summary>Strategy names accepted in configuration ("simple-shuffle" is LiteLLM's name for weighted-shuffle).</summary>
     public static readonly IReadOnlyList<string> Names =
-        ["priority", "round-robin", "weighted-shuffle", "simple-shuffle", "least-busy", "lowest-latency", "most-remaining-capacity"];
+        ["priority", "round-robin", "weighted-shuffle", "simple-shuffle", "least-busy", "lowest-latency", "latency-aware", "most-remaining-capacity"];
 
-    /// <summary>A fresh strategy instance (stateful ones such as round-robin are per group).</summary>
-    public static IRoutingStrategy Create(string name) => name.ToLowerInvariant() switch
+    /// <summary>A fresh strategy instance (stateful ones such as round-robin are per group); latency-aware explores at <paramref name="responseTime"/>'s rate.</summary>
+    public static IRoutingStrategy Create(string name, Configuration.ResponseTimeOptions? responseTime = null) => name.ToLowerInvariant() switch
     {
         "priority" => new PriorityStrategy(),
         "round-robin" => new RoundRobinStrategy(),
         "weighted-shuffle" or "simple-shuffle" => new WeightedShuffleStrategy(),
         "least-busy" => new LeastBusyStrategy(),
         "lowest-latency" => new LowestLatencyStrategy(),
+        "latency-aware" => new LatencyAwareStrategy((responseTime ?? new()).ExplorationRate),
         "most-remaining-capacity" => new MostRemainingCapacityStrategy(),
         _ => throw new ArgumentException($"Unknown routing strategy '{name}'. Known: {string.Join(", ", Names)}.", nameof(name)),
     };

@@ -31,7 +31,7 @@ public sealed class AnthropicNodeInteropTests(RouterHost host) : IAsyncLifetime
         Assert.Equal(5, message.GetProperty("usage").GetProperty("input_tokens").GetInt32());
 
         var stream = result.GetProperty("stream");
-        Assert.Equal("answer from model-east ", stream.GetProperty("text").GetString());
+        Assert.Equal("answer from model-east", stream.GetProperty("text").GetString());
         Assert.Equal(7, stream.GetProperty("usage").GetProperty("output_tokens").GetInt32());
         Assert.Equal(
             ["message_start", "content_block_start", "content_block_delta", "content_block_delta", "content_block_delta", "content_block_stop", "message_delta", "message_stop"],

@@ -227,7 +227,7 @@ public sealed class MessagesApiTests(RouterHost host) : IAsyncLifetime
             events.Select(e => e.Name));
         Assert.All(events, e => Assert.Equal(e.Name, e.Data.GetProperty("type").GetString()));
         Assert.Equal("model-east", events[0].Data.GetProperty("message").GetProperty("model").GetString());
-        Assert.Equal("answer from model-east ", string.Concat(events.Where(e => e.Name == "content_block_delta").Select(e => e.Data.GetProperty("delta").GetProperty("text").GetString())));
+        Assert.Equal("answer from model-east", string.Concat(events.Where(e => e.Name == "content_block_delta").Select(e => e.Data.GetProperty("delta").GetProperty("text").GetString())));
         var delta = events[^2].Data;
         Assert.Equal("end_turn", delta.GetProperty("delta").GetProperty("stop_reason").GetString());
         Assert.Equal(7, delta.GetProperty("usage").GetProperty("output_tokens").GetInt32());

@@ -70,6 +70,52 @@ public sealed class StrategyTests
     }
 
     [Fact]
+    public void Latency_aware_prefers_the_fastest_yet_still_probes_the_others()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var (fast, slow, slower) = (Measured("fast", clock, 100), Measured("slow", clock, 900), Measured("slower", clock, 2000));
+        var strategy = new LatencyAwareStrategy(explorationRate: 0.06);
+
+        var firsts = Enumerable.Range(0, 6000).Select(_ => strategy.Order([slower, slow, fast]).First().Name).ToList();
+
+        // Fastest first but for exploration: 94 % + a third of 6 %; each other one a third of 6 % (120 of 6000).
+        Assert.InRange(firsts.Count(f => f == "fast") / 6000.0, 0.93, 0.97);
+        Assert.InRange(firsts.Count(f => f == "slow"), 60, 200);
+        Assert.InRange(firsts.Count(f => f == "slower"), 60, 200);
+        Assert.All(Enumerable.Range(0, 50), _ => Assert.Equal(3, strategy.Order([slower, slow, fast]).Distinct().Count()));
+    }
+
+    [Fact]
+    public void Latency_aware_measures_again_a_deployment_whose_history_has_faded()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var (fast, recovering) = (Measured("fast", clock, 100), Measured("recovering", clock, 30_000));
+        var strategy = new LatencyAwareStrategy(explorationRate: 0);
+        Assert.Equal(["fast", "recovering"], strategy.Order([recovering, fast]).Select(d => d.Name));
+
+        // Two windows later only the deployment still in use has samples: the other is unmeasured and goes first.
+        clock.Advance(new Configuration.ResponseTimeOptions().Window * 2);
+        fast.State.RecordTimeToFirstToken(TimeSpan.FromMilliseconds(100));
+
+        Assert.Equal(["recovering", "fast"], strategy.Order([fast, recovering]).Select(d => d.Name));
+        Assert.Equal("latency-aware", RoutingStrategyCatalog.Create("latency-aware").Name);
+    }
+
+    private static Deployment Measured(string name, TimeProvider clock, double ttftMs)
+    {
+        var options = new Configuration.DeploymentOptions { Provider = "scripted", Account = "a", Model = name };
+        var provider = new ScriptedProvider();
+        var deployment = new Deployment(name, options, provider, provider.CreateClient(options),
+            new DeploymentState(name, new Configuration.CircuitBreakerOptions(), (_, _) => { }, clock));
+        for (var i = 0; i < 20; i++)
+        {
+            deployment.State.RecordTimeToFirstToken(TimeSpan.FromMilliseconds(ttftMs * (0.9 + i * 0.01)));
+        }
+
+        return deployment;
+    }
+
+    [Fact]
     public void Most_remaining_capacity_prefers_the_emptiest()
     {
         var (full, empty) = (Make("full"), Make("empty"));

@@ -1,0 +1,155 @@
+namespace Switchyard.Router.Routing.Latency;
+
+/// <summary>
+/// A decaying histogram of positive values (milliseconds, tokens per second) with log-spaced buckets,
+/// so any quantile is known within a fixed relative error (half a bucket's growth) at any scale. It keeps
+/// two windows: the current one, and the previous one weighted by the share of it that still lies within
+/// one window of now, so old samples fade out linearly instead of all at once. Recording is two
+/// interlocked increments and never blocks: it is on every attempt's path.
+/// </summary>
+public sealed class LatencySketch
+{
+    private readonly TimeProvider _clock;
+    private readonly long _windowTicks;
+    private readonly double _min;
+    private readonly double _logGrowth;
+    private readonly int _buckets;
+    private readonly Window?[] _windows = new Window?[2];
+
+    /// <param name="window">How long a sample counts fully; it fades out over the next window.</param>
+    /// <param name="clock">The clock windows are cut by.</param>
+    /// <param name="min">Smallest value told apart; smaller ones count as it.</param>
+    /// <param name="max">Largest value told apart; larger ones count as it.</param>
+    /// <param name="growth">Ratio of one bucket's bound to the previous one's: the relative error is about half of (growth - 1).</param>
+    public LatencySketch(TimeSpan window, TimeProvider clock, double min = 1, double max = 3_600_000, double growth = 1.05)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(window, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(min, 0);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(max, min);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(growth, 1);
+        _clock = clock;
+        _windowTicks = window.Ticks;
+        _min = min;
+        _logGrowth = Math.Log(growth);
+        _buckets = (int)Math.Ceiling(Math.Log(max / min) / _logGrowth) + 1;
+        Growth = growth;
+    }
+
+    /// <summary>Ratio between neighbouring bucket bounds.</summary>
+    public double Growth { get; }
+
+    /// <summary>Largest relative error of a quantile: a bucket is reported by its geometric middle.</summary>
+    public double RelativeError => Math.Sqrt(Growth) - 1;
+
+    public void Record(double value)
+    {
+        if (double.IsNaN(value))
+        {
+            return;
+        }
+
+        var window = Current(Epoch(out _));
+        Interlocked.Increment(ref window.Counts[Bucket(value)]);
+        Interlocked.Increment(ref window.Total);
+    }
+
+    /// <summary>Samples that still count, the previous window's weighted by how much of it is still within one window.</summary>
+    public double Count
+    {
+        get
+        {
+            var (current, previous, weight) = Snapshot();
+            return (current is null ? 0 : Volatile.Read(ref current.Total)) + (previous is null ? 0 : weight * Volatile.Read(ref previous.Total));
+        }
+    }
+
+    /// <summary>The <paramref name="quantile"/> (0..1) of what still counts; null with fewer than <paramref name="minSamples"/> samples.</summary>
+    public double? Quantile(double quantile, double minSamples = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(quantile, 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(quantile, 1);
+        var (current, previous, weight) = Snapshot();
+        var counts = new double[_buckets];
+        var total = 0.0;
+        for (var i = 0; i < _buckets; i++)
+        {
+            counts[i] = (current is null ? 0 : Volatile.Read(ref current.Counts[i])) + (previous is null ? 0 : weight * Volatile.Read(ref previous.Counts[i]));
+            total += counts[i];
+        }
+
+        if (total <= 0 || total < Math.Max(minSamples, double.Epsilon))
+        {
+            return null;
+        }
+
+        // The smallest bucket whose cumulative weight reaches the rank (the nearest-rank definition).
+        var rank = Math.Max(quantile * total, double.Epsilon);
+        var cumulative = 0.0;
+        for (var i = 0; i < _buckets; i++)
+        {
+            cumulative += counts[i];
+            if (cumulative >= rank * (1 - 1e-12))
+            {
+                return Representative(i);
+            }
+        }
+
+        return Representative(_buckets - 1);
+    }
+
+    /// <summary>Forgets every sample (scenario resets).</summary>
+    public void Reset()
+    {
+        Volatile.Write(ref _windows[0], null);
+        Volatile.Write(ref _windows[1], null);
+    }
+
+    private long Epoch(out double intoWindow)
+    {
+        var ticks = _clock.GetUtcNow().UtcTicks;
+        intoWindow = (double)(ticks % _windowTicks) / _windowTicks;
+        return ticks / _windowTicks;
+    }
+
+    private Window Current(long epoch)
+    {
+        ref var slot = ref _windows[epoch & 1];
+        while (true)
+        {
+            var window = Volatile.Read(ref slot);
+            if (window is not null && window.Epoch == epoch)
+            {
+                return window;
+            }
+
+            // A stale window is replaced whole, never cleared in place: a racing increment lands in the old
+            // object and is lost (one sample), instead of surviving into the new window's counts.
+            var fresh = new Window(epoch, _buckets);
+            if (Interlocked.CompareExchange(ref slot, fresh, window) == window)
+            {
+                return fresh;
+            }
+        }
+    }
+
+    private (Window? Current, Window? Previous, double PreviousWeight) Snapshot()
+    {
+        var epoch = Epoch(out var intoWindow);
+        var current = Volatile.Read(ref _windows[epoch & 1]);
+        var previous = Volatile.Read(ref _windows[(epoch - 1) & 1]);
+        return (current?.Epoch == epoch ? current : null, previous?.Epoch == epoch - 1 ? previous : null, 1 - intoWindow);
+    }
+
+    private int Bucket(double value) =>
+        value <= _min ? 0 : Math.Min(_buckets - 1, (int)(Math.Log(value / _min) / _logGrowth) + 1);
+
+    // Bucket 0 holds [0, min]; bucket i > 0 holds (min g^(i-1), min g^i].
+    private double Representative(int bucket) => bucket == 0 ? _min : _min * Math.Exp((bucket - 0.5) * _logGrowth);
+
+    private sealed class Window(long epoch, int buckets)
+    {
+        public readonly long Epoch = epoch;
+        public readonly long[] Counts = new long[buckets];
+        public long Total;
+    }
+}

@@ -1,0 +1,141 @@
+using CsCheck;
+using Microsoft.Extensions.Time.Testing;
+using Switchyard.Router.Configuration;
+using Switchyard.Router.Routing.Latency;
+
+namespace Switchyard.Router.Tests.Latency;
+
+public sealed class LatencySketchTests
+{
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+
+    [Fact]
+    public void Every_quantile_is_within_the_relative_error_of_the_exact_one()
+    {
+        Gen.Select(Gen.Double[1, 600_000].Array[1, 400], Gen.Double[0, 1])
+            .Sample((values, quantile) =>
+            {
+                var sketch = new LatencySketch(Window, new FakeTimeProvider(DateTimeOffset.UnixEpoch));
+                foreach (var value in values)
+                {
+                    sketch.Record(value);
+                }
+
+                // Nearest rank: the smallest value with at least quantile x n values at or below it.
+                var sorted = values.Order().ToArray();
+                var exact = sorted[Math.Max(0, (int)Math.Ceiling(quantile * sorted.Length) - 1)];
+                var estimate = sketch.Quantile(quantile)!.Value;
+                return Math.Abs(estimate - exact) / exact <= sketch.RelativeError + 1e-9;
+            }, iter: 500);
+    }
+
+    [Fact]
+    public void Too_few_samples_give_no_quantile()
+    {
+        var sketch = new LatencySketch(Window, new FakeTimeProvider(DateTimeOffset.UnixEpoch));
+        sketch.Record(100);
+        sketch.Record(200);
+
+        Assert.Null(sketch.Quantile(0.5, minSamples: 3));
+        Assert.NotNull(sketch.Quantile(0.5, minSamples: 2));
+    }
+
+    [Fact]
+    public void Old_samples_fade_over_the_next_window_and_then_are_gone()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var sketch = new LatencySketch(Window, clock);
+        for (var i = 0; i < 100; i++)
+        {
+            sketch.Record(1000);
+        }
+
+        clock.Advance(Window * 1.25); // a quarter into the next window: three quarters of the old one still count
+        Assert.Equal(75, sketch.Count, precision: 6);
+        for (var i = 0; i < 100; i++)
+        {
+            sketch.Record(10);
+        }
+
+        // 100 fast samples weigh more than 75 slow ones: the median is fast now.
+        Assert.InRange(sketch.Quantile(0.5)!.Value, 10 / (1 + sketch.RelativeError), 10 * (1 + sketch.RelativeError));
+        clock.Advance(Window * 2);
+        Assert.Equal(0, sketch.Count);
+        Assert.Null(sketch.Quantile(0.5));
+    }
+
+    [Fact]
+    public void Concurrent_recording_loses_nothing_within_a_window()
+    {
+        var sketch = new LatencySketch(Window, new FakeTimeProvider(DateTimeOffset.UnixEpoch));
+        Parallel.For(0, 8, _ =>
+        {
+            for (var i = 0; i < 10_000; i++)
+            {
+                sketch.Record(i % 500 + 1);
+            }
+        });
+
+        Assert.Equal(80_000, sketch.Count);
+    }
+
+    [Fact]
+    public void The_first_token_deadline_follows_the_deployments_p99_within_its_bounds()
+    {
+        var options = new ResponseTimeOptions { MinSamples = 10 };
+        options.FirstToken.Multiplier = 3;
+        options.FirstToken.Floor = TimeSpan.FromSeconds(2);
+        options.FirstToken.Ceiling = TimeSpan.FromSeconds(20);
+        options.FirstToken.Default = TimeSpan.FromSeconds(10);
+        var latency = new DeploymentLatency(Window, new FakeTimeProvider(DateTimeOffset.UnixEpoch));
+        var attempt = TimeSpan.FromSeconds(30);
+
+        Assert.Equal(TimeSpan.FromSeconds(10), latency.FirstTokenDeadline(options, attempt)); // no history yet
+        Assert.Equal(TimeSpan.FromSeconds(4), latency.FirstTokenDeadline(options, TimeSpan.FromSeconds(4))); // never past the attempt timeout
+
+        for (var i = 0; i < 10; i++)
+        {
+            latency.TimeToFirstTokenMs.Record(1500);
+        }
+
+        var deadline = latency.FirstTokenDeadline(options, attempt).TotalMilliseconds;
+        Assert.InRange(deadline, 4500 / (1 + latency.TimeToFirstTokenMs.RelativeError), 4500 * (1 + latency.TimeToFirstTokenMs.RelativeError));
+
+        for (var i = 0; i < 1000; i++)
+        {
+            latency.TimeToFirstTokenMs.Record(50);
+        }
+
+        Assert.Equal(TimeSpan.FromSeconds(2), latency.FirstTokenDeadline(options, attempt)); // the floor
+        for (var i = 0; i < 2000; i++)
+        {
+            latency.TimeToFirstTokenMs.Record(60_000);
+        }
+
+        Assert.Equal(TimeSpan.FromSeconds(20), latency.FirstTokenDeadline(options, attempt)); // the ceiling
+    }
+
+    [Fact]
+    public void The_stall_limit_follows_the_gaps_between_updates_within_its_bounds()
+    {
+        var options = new ResponseTimeOptions { MinSamples = 5 };
+        options.Stall.Multiplier = 10;
+        options.Stall.Floor = TimeSpan.FromSeconds(1);
+        var latency = new DeploymentLatency(Window, new FakeTimeProvider(DateTimeOffset.UnixEpoch));
+        var ceiling = TimeSpan.FromSeconds(30);
+
+        Assert.Equal(ceiling, latency.StallTimeout(options, ceiling));
+        for (var i = 0; i < 5; i++)
+        {
+            latency.UpdateGapMs.Record(20);
+        }
+
+        Assert.Equal(TimeSpan.FromSeconds(1), latency.StallTimeout(options, ceiling));
+        for (var i = 0; i < 100; i++)
+        {
+            latency.UpdateGapMs.Record(400);
+        }
+
+        Assert.InRange(latency.StallTimeout(options, ceiling).TotalMilliseconds, 4000 / 1.03, 4000 * 1.03);
+    }
+}

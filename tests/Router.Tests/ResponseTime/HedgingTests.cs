@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Switchyard.Router.Telemetry;
+
+namespace Switchyard.Router.Tests.ResponseTime;
+
+/// <summary>
+/// Hedged requests against the real emulator: a first token later than us-east-1's p95 (about 0.1 s here)
+/// starts a hedge on us-east-2; the first to send a token serves, the other is cancelled and its capacity
+/// reservation settled as unused (its request stays counted against rpm, its tokens do not against tpm).
+/// </summary>
+[Collection(EmulatedRegionsCollection.Name)]
+public sealed class HedgingTests(EmulatedRegionsHost host) : IAsyncLifetime
+{
+    public async Task InitializeAsync()
+    {
+        await host.ResetAsync();
+        await host.WarmUpAsync(); // also saves up one hedge (20 x 5 %)
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task A_hedge_that_sends_its_first_token_first_serves_and_the_slow_attempt_is_cancelled_and_settled()
+    {
+        const int SlowMs = 3000;
+        await host.AddFaultAsync(new { kind = "latency", latencyMs = SlowMs, region = "us-east-1" });
+        var east1 = await host.CapacityWindowAsync("us-east-1");
+        var spans = new ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == RouterTelemetry.SourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        var watch = Stopwatch.StartNew();
+        using var response = await host.SendAsync(EmulatedRegionsHost.Group, stream: true);
+        var body = await response.Content.ReadAsStringAsync();
+        watch.Stop();
+
+        response.EnsureSuccessStatusCode();
+        Assert.EndsWith("data: [DONE]\n\n", body);
+        Assert.Equal(EmulatedRegionsHost.DeploymentIn("us-east-2"), response.Headers.GetValues("x-switchyard-deployment").Single());
+        Assert.Equal("2", response.Headers.GetValues("x-switchyard-attempts").Single());
+        Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(SlowMs / 2), $"took {watch.Elapsed}");
+        // The loser ended before the winner was handed over, and its reservation is settled as unused.
+        Assert.Equal(0, host.State("us-east-1").InFlight);
+        await SettledAsync("us-east-1", east1);
+        Assert.Contains("cancelled", await OutcomesAsync("us-east-1", outcomes => outcomes.Contains("cancelled")));
+
+        // On the trace: the hedge is a decision on the request span and an event on its own attempt span, both
+        // saying why; the slow attempt's span ended cancelled.
+        var trace = response.Headers.GetValues("x-switchyard-trace-id").Single();
+        List<Activity> ours = [];
+        await WaitAsync(() => (ours = [.. spans.Where(a => a.TraceId.ToHexString() == trace)]).Any(a => a.Kind == ActivityKind.Server));
+        var request = Assert.Single(ours, a => a.Kind == ActivityKind.Server);
+        var decision = Assert.Single(request.Events, e => e.Name == "switchyard.hedge");
+        Assert.Contains("sonnet-us-east-1", (string)decision.Tags.Single(t => t.Key == "switchyard.reason").Value!);
+        var hedge = Assert.Single(ours, a => a.Kind == ActivityKind.Client && (string?)a.GetTagItem("switchyard.deployment") == EmulatedRegionsHost.DeploymentIn("us-east-2"));
+        Assert.Contains(hedge.Events, e => e.Name == "switchyard.hedge");
+        Assert.Contains(hedge.Events, e => e.Name == "switchyard.first_token");
+        var slow = Assert.Single(ours, a => a.Kind == ActivityKind.Client && (string?)a.GetTagItem("switchyard.deployment") == EmulatedRegionsHost.DeploymentIn("us-east-1"));
+        Assert.Equal("cancelled", slow.GetTagItem("switchyard.outcome"));
+        Assert.Contains(slow.Events, e => e.Name == "switchyard.attempt_cancelled");
+        Assert.DoesNotContain(slow.Events, e => e.Name == "switchyard.first_token");
+    }
+
+    [Fact]
+    public async Task When_the_first_attempt_answers_first_the_hedge_is_cancelled_and_settled()
+    {
+        await host.AddFaultAsync(new { kind = "latency", latencyMs = 500, region = "us-east-1" });
+        await host.AddFaultAsync(new { kind = "latency", latencyMs = 5000, region = "us-east-2" });
+        await host.AddFaultAsync(new { kind = "latency", latencyMs = 5000, region = "us-west-2" });
+        var east2 = await host.CapacityWindowAsync("us-east-2");
+
+        var watch = Stopwatch.StartNew();
+        using var response = await host.SendAsync(EmulatedRegionsHost.Group, stream: false);
+        await response.Content.ReadAsStringAsync();
+        watch.Stop();
+
+        response.EnsureSuccessStatusCode();
+        Assert.Equal(EmulatedRegionsHost.DeploymentIn("us-east-1"), response.Headers.GetValues("x-switchyard-deployment").Single());
+        Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(2500), $"took {watch.Elapsed}");
+        Assert.Equal(0, host.State("us-east-2").InFlight);
+        await SettledAsync("us-east-2", east2); // the hedge did start (one request counted) and used no tokens
+        Assert.Contains("cancelled", await OutcomesAsync("us-east-2", outcomes => outcomes.Contains("cancelled")));
+    }
+
+    [Fact]
+    public async Task A_client_that_leaves_mid_race_cancels_both_attempts_and_both_are_settled()
+    {
+        foreach (var region in EmulatedRegionsHost.Regions)
+        {
+            await host.AddFaultAsync(new { kind = "latency", latencyMs = 5000, region });
+        }
+
+        var east1 = await host.CapacityWindowAsync("us-east-1");
+        var east2 = await host.CapacityWindowAsync("us-east-2");
+        using var leave = new CancellationTokenSource(TimeSpan.FromMilliseconds(700));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => host.SendAsync(EmulatedRegionsHost.Group, stream: true, leave.Token));
+
+        await SettledAsync("us-east-1", east1);
+        await SettledAsync("us-east-2", east2);
+        await WaitAsync(() => host.State("us-east-1").InFlight == 0 && host.State("us-east-2").InFlight == 0);
+    }
+
+    [Fact]
+    public async Task Hedges_stop_when_the_hedge_budget_is_spent()
+    {
+        // Every first token from us-east-1 is late (but within its deadline); us-east-2 answers in 0.1 s.
+        await host.AddFaultAsync(new { kind = "latency", latencyMs = 500, region = "us-east-1" });
+        const int Requests = 10;
+
+        var hedged = 0;
+        for (var i = 0; i < Requests; i++)
+        {
+            using var response = await host.SendAsync(EmulatedRegionsHost.Group, stream: true);
+            await response.Content.ReadAsStringAsync();
+            response.EnsureSuccessStatusCode();
+            hedged += response.Headers.GetValues("x-switchyard-deployment").Single() == EmulatedRegionsHost.DeploymentIn("us-east-2") ? 1 : 0;
+        }
+
+        // At most 5 hedges are ever saved up at 5 %, plus 0.5 deposited by these requests; at least the warm-up's one.
+        Assert.InRange(hedged, 1, 5);
+    }
+
+    private async Task SettledAsync(string region, (long Requests, long Tokens) before)
+    {
+        (long Requests, long Tokens) now = default;
+        await WaitAsync(async () =>
+        {
+            now = await host.CapacityWindowAsync(region);
+            return now.Requests == before.Requests + 1 && now.Tokens == before.Tokens;
+        });
+        Assert.Equal((before.Requests + 1, before.Tokens), now);
+    }
+
+    private async Task<IReadOnlyList<string>> OutcomesAsync(string region, Func<IReadOnlyList<string>, bool> done)
+    {
+        IReadOnlyList<string> outcomes = [];
+        await WaitAsync(async () => done(outcomes = await host.InvocationOutcomesAsync(region)));
+        return outcomes;
+    }
+
+    private static Task WaitAsync(Func<bool> done) => WaitAsync(() => Task.FromResult(done()));
+
+    private static async Task WaitAsync(Func<Task<bool>> done)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!await done() && DateTime.UtcNow < until)
+        {
+            await Task.Delay(50);
+        }
+    }
+}

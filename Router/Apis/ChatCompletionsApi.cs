@@ -1,3 +1,4 @@
+using Switchyard.Admission;
 using Switchyard.Router.OpenAI;
 using Switchyard.Router.Routing;
 using Switchyard.Router.Telemetry;
@@ -16,16 +17,28 @@ public static class ChatCompletionsApi
         {
             var api = app.MapGroup(prefix).WithTags("OpenAI");
             api.MapPost("/chat/completions", CreateChatCompletionAsync);
-            api.MapGet("/models", ListModels);
+            api.MapGet("/models", ListModelsAsync);
         }
 
         return app;
     }
 
-    private static ModelList ListModels(RoutingTableProvider tables) => new()
+    /// <summary>The model groups the caller's tenant may use (all of them when tenancy is off); the key is required like for a completion.</summary>
+    private static async Task<IResult> ListModelsAsync(HttpContext http, RoutingTableProvider tables, TenantGate tenants)
     {
-        Data = [.. tables.Current.Groups.Keys.Order(StringComparer.Ordinal).Select(name => new ModelEntry { Id = name })],
-    };
+        TenantDefinition? tenant;
+        try
+        {
+            tenant = await tenants.AuthenticateAsync(http);
+        }
+        catch (RoutingException refused)
+        {
+            return OpenAIErrorResult.From(refused);
+        }
+
+        var groups = tables.Current.Groups.Keys.Where(name => tenant?.AllowsModelGroup(name) ?? true).Order(StringComparer.Ordinal);
+        return TypedResults.Json(new ModelList { Data = [.. groups.Select(name => new ModelEntry { Id = name })] }, OpenAIJsonContext.Default.ModelList);
+    }
 
     private static async Task<IResult> CreateChatCompletionAsync(HttpContext http, ChatRouter router, RoutingTableProvider tables, TenantGate tenants, TimeProvider clock)
     {

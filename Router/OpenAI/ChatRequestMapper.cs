@@ -53,6 +53,8 @@ public static class ChatRequestMapper
         Check(request.Temperature is null or >= 0 and <= 2, "'temperature' must be between 0 and 2.", "temperature");
         Check(request.TopP is null or >= 0 and <= 1, "'top_p' must be between 0 and 1.", "top_p");
         Check(request.N is null or 1, "Only n = 1 is supported.", "n");
+        Check(request.FrequencyPenalty is null or >= -2 and <= 2, "'frequency_penalty' must be between -2 and 2.", "frequency_penalty");
+        Check(request.PresencePenalty is null or >= -2 and <= 2, "'presence_penalty' must be between -2 and 2.", "presence_penalty");
 
         var inputChars = 0L;
         var messages = new List<ChatMessage>(wireMessages.Count);
@@ -70,6 +72,10 @@ public static class ChatRequestMapper
             StopSequences = MapStop(request.Stop),
             Tools = MapTools(request.Tools),
             ToolMode = MapToolChoice(request.ToolChoice),
+            Seed = request.Seed,
+            FrequencyPenalty = request.FrequencyPenalty,
+            PresencePenalty = request.PresencePenalty,
+            AllowMultipleToolCalls = request.ParallelToolCalls,
         };
 
         // Known only now that the request is well formed: an unknown group is refused before admission,

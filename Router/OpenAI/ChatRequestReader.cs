@@ -9,7 +9,8 @@ namespace Switchyard.Router.OpenAI;
 /// Reads a Chat Completions request off the body in two steps, so that each refusal says what is wrong:
 /// the JSON itself (413 past the size limit; 400 <c>invalid_json</c> for a body that is not JSON or not an
 /// object), then the types of the known members (400 <c>invalid_type</c> whose <c>param</c> is the member at
-/// fault, e.g. <c>messages[0].content</c>, and whose message says what was expected).
+/// fault, e.g. <c>messages[0].content</c>, and whose message says what was expected). In between, the
+/// <see cref="ChatParameterPolicy"/> refuses parameters the Router does not support.
 /// </summary>
 public static class ChatRequestReader
 {
@@ -42,6 +43,8 @@ public static class ChatRequestReader
             {
                 throw RoutingException.InvalidRequest("The request body must be a JSON object.", null, "invalid_json");
             }
+
+            ChatParameterPolicy.Apply(document.RootElement, http.Response);
 
             try
             {

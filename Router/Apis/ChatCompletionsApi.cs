@@ -40,7 +40,7 @@ public static class ChatCompletionsApi
         return TypedResults.Json(new ModelList { Data = [.. groups.Select(name => new ModelEntry { Id = name })] }, OpenAIJsonContext.Default.ModelList);
     }
 
-    private static async Task<IResult> CreateChatCompletionAsync(HttpContext http, ChatRouter router, RoutingTableProvider tables, TenantGate tenants, TimeProvider clock)
+    private static async Task<IResult> CreateChatCompletionAsync(HttpContext http, ChatRouter router, RoutingTableProvider tables, TenantGate tenants, ImageUrlFetcher images, TimeProvider clock)
     {
         var started = clock.GetTimestamp();
         var table = tables.Current;
@@ -53,6 +53,7 @@ public static class ChatCompletionsApi
             wire = await ChatRequestReader.ReadAsync(http, table.Options.MaxRequestBodyBytes);
             // Every check that needs no store runs before admission: a refused request costs the tenant nothing.
             var mapped = ChatRequestMapper.Map(wire, group => table.Groups.TryGetValue(group, out var found) ? found.MaxOutputTokens : null);
+            mapped = await images.ResolveAsync(mapped, http.RequestAborted);
             (request, ticket) = await tenants.AdmitAsync(http, tenant, mapped);
         }
         catch (RoutingException refused)

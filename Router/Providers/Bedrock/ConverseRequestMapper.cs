@@ -55,6 +55,11 @@ internal static class ConverseRequestMapper
     private static ConverseContentBlock? MapContent(AIContent content) => content switch
     {
         TextContent { Text.Length: > 0 } text => new ConverseContentBlock { Text = text.Text },
+        // The front door has checked the bytes against the format; Converse names it without "image/".
+        DataContent image when image.HasTopLevelMediaType("image") => new ConverseContentBlock
+        {
+            Image = new ImageBlock { Format = image.MediaType[6..], Source = new ImageSource { Bytes = image.Data } },
+        },
         FunctionCallContent call => new ConverseContentBlock
         {
             ToolUse = new ToolUseBlock

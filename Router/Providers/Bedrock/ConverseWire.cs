@@ -36,6 +36,22 @@ internal sealed class ConverseContentBlock
     public ToolUseBlock? ToolUse { get; init; }
 
     public ToolResultBlock? ToolResult { get; init; }
+
+    public ImageBlock? Image { get; init; }
+}
+
+internal sealed class ImageBlock
+{
+    /// <summary>png, jpeg, gif or webp.</summary>
+    public required string Format { get; init; }
+
+    public required ImageSource Source { get; init; }
+}
+
+/// <summary>A union; the Router sends the bytes (base64 on the wire), never an S3 location.</summary>
+internal sealed class ImageSource
+{
+    public required ReadOnlyMemory<byte> Bytes { get; init; }
 }
 
 internal sealed class ToolUseBlock

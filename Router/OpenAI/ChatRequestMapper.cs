@@ -77,6 +77,7 @@ public static class ChatRequestMapper
             FrequencyPenalty = request.FrequencyPenalty,
             PresencePenalty = request.PresencePenalty,
             AllowMultipleToolCalls = request.ParallelToolCalls,
+            ResponseFormat = ResponseFormatReader.Read(request.ResponseFormat),
         };
 
         // Known only now that the request is well formed: an unknown group is refused before admission,

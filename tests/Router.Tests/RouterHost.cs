@@ -67,6 +67,7 @@ public sealed class RouterHost : WebApplicationFactory<Program>, IAsyncLifetime
 
         Upstream.Streams.Clear();
         Upstream.Answers.Clear();
+        Upstream.Received.Clear();
 
         using var client = CreateClient();
         using var reset = new HttpRequestMessage(HttpMethod.Post, "/admin/reset");

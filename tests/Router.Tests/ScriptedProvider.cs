@@ -25,6 +25,9 @@ public sealed class ScriptedProvider : IProvider
 
     public ConcurrentQueue<string> Calls { get; } = new();
 
+    /// <summary>What each non-scripted-stream call received, so a test can see what the front door passed on.</summary>
+    public ConcurrentQueue<(IReadOnlyList<ChatMessage> Messages, ChatOptions? Options)> Received { get; } = new();
+
     public string Name => "scripted";
 
     public string TelemetryName => "scripted";
@@ -43,6 +46,7 @@ public sealed class ScriptedProvider : IProvider
         public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
         {
             owner.Calls.Enqueue(model);
+            owner.Received.Enqueue(([.. messages], options));
             await Task.Yield();
             if (owner.Behaviour.TryGetValue(model, out var behaviour) && behaviour() is { } failure)
             {

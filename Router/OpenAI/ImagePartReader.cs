@@ -24,26 +24,36 @@ public static class ImagePartReader
 
     public static AIContent Read(JsonElement part, string partParam)
     {
-        var imageUrl = part.TryGetProperty("image_url", out var found) ? found : default;
+        var imageUrl = Member(part, "image_url", partParam);
         if (imageUrl.ValueKind != JsonValueKind.Object)
         {
             throw InvalidType($"{partParam}.image_url", "an object", imageUrl);
         }
 
         var urlParam = $"{partParam}.image_url.url";
-        var url = imageUrl.TryGetProperty("url", out var u) ? u : default;
+        var url = Member(imageUrl, "url", $"{partParam}.image_url");
         if (url.ValueKind != JsonValueKind.String)
         {
             throw InvalidType(urlParam, "a string", url);
         }
 
-        if (imageUrl.TryGetProperty("detail", out var detail) && detail.ValueKind != JsonValueKind.Null
-            && !(detail.ValueEquals("auto") || detail.ValueEquals("low") || detail.ValueEquals("high")))
+        var detail = Member(imageUrl, "detail", $"{partParam}.image_url");
+        if (detail.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null)
+            && !(detail.ValueKind == JsonValueKind.String && (detail.ValueEquals("auto") || detail.ValueEquals("low") || detail.ValueEquals("high"))))
         {
             throw RoutingException.InvalidRequest($"'{partParam}.image_url.detail' must be auto, low or high.", $"{partParam}.image_url.detail");
         }
 
-        var text = url.GetString()!;
+        string text;
+        try
+        {
+            text = url.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw RoutingException.InvalidRequest($"'{urlParam}' is not valid Unicode text.", urlParam);
+        }
+
         if (text.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
         {
             return ReadDataUrl(text, urlParam);
@@ -102,11 +112,24 @@ public static class ImagePartReader
         return new DataContent(image, format.MediaType);
     }
 
+    /// <summary>An object's member, Undefined when absent; a member name that is no text (an escaped lone surrogate) is the client's error.</summary>
+    private static JsonElement Member(JsonElement obj, string name, string param)
+    {
+        try
+        {
+            return obj.TryGetProperty(name, out var value) ? value : default;
+        }
+        catch (InvalidOperationException)
+        {
+            throw RoutingException.InvalidRequest($"'{param}' has a member name that is not valid Unicode text.", param);
+        }
+    }
+
     private static RoutingException TooLarge(string param) =>
         RoutingException.InvalidRequest($"'{param}' is larger than {MaxImageBytes} bytes, the most an image may have.", param, "image_too_large");
 
     private static RoutingException InvalidType(string param, string expected, JsonElement got) =>
-        RoutingException.InvalidRequest($"Invalid type for '{param}': expected {expected}.", param, "invalid_type");
+        RoutingException.InvalidRequest($"Invalid type for '{param}': expected {expected}, but got {(got.ValueKind == JsonValueKind.Undefined ? "nothing" : got.ValueKind.ToString().ToLowerInvariant())} instead.", param, "invalid_type");
 
     private static string Bounded(string text) => text.Length <= 64 ? text : string.Concat(text.AsSpan(0, 64), "…");
 }

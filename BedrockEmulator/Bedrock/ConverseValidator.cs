@@ -29,6 +29,25 @@ internal static partial class ConverseValidator
             return EmulatorError.Validation(toolError);
         }
 
+        // A null element where a structure belongs (fuzzed clients send them): Bedrock's null-member wording.
+        for (var i = 0; i < messages.Count; i++)
+        {
+            if (messages[i] is null)
+            {
+                return EmulatorError.Validation($"1 validation error detected: Value null at 'messages.{i + 1}.member' failed to satisfy constraint: Member must not be null");
+            }
+
+            if (NullIn(messages[i].Content) is { } block)
+            {
+                return EmulatorError.Validation($"1 validation error detected: Value null at 'messages.{i + 1}.member.content.{block + 1}.member' failed to satisfy constraint: Member must not be null");
+            }
+        }
+
+        if (NullIn(request.System) is { } system)
+        {
+            return EmulatorError.Validation($"1 validation error detected: Value null at 'system.{system + 1}.member' failed to satisfy constraint: Member must not be null");
+        }
+
         if (messages.Count == 0 || messages[0].Role != "user")
         {
             return EmulatorError.Validation("A conversation must start with a user message. Try again with a conversation that starts with a user message.");
@@ -114,7 +133,22 @@ internal static partial class ConverseValidator
             prompt.AddText(block.Text);
             foreach (var result in block.ToolResult?.Content ?? [])
             {
-                prompt.AddText(result.Text);
+                prompt.AddText(result?.Text);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The index of the first null element; null when there is none.</summary>
+    private static int? NullIn<T>(IReadOnlyList<T>? items)
+        where T : class
+    {
+        for (var i = 0; i < (items?.Count ?? 0); i++)
+        {
+            if (items![i] is null)
+            {
+                return i;
             }
         }
 

@@ -270,7 +270,7 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
     public async Task A_json_response_format_is_a_forced_tool_whose_input_is_the_answer()
     {
         _upstream.Handler = context => context.Response.WriteAsync("""
-            {"output":{"message":{"role":"assistant","content":[{"toolUse":{"toolUseId":"t1","name":"switchyard_json_response","input":{"city":"Paris","celsius":21}}}]}},
+            {"output":{"message":{"role":"assistant","content":[{"text":"Here it is:"},{"toolUse":{"toolUseId":"t1","name":"switchyard_json_response","input":{"city":"Paris","celsius":21}}}]}},
              "stopReason":"tool_use","usage":{"inputTokens":11,"outputTokens":9,"totalTokens":20}}
             """);
         var schema = JsonElement.Parse("""{"type":"object","properties":{"city":{"type":"string"},"celsius":{"type":"integer"}},"required":["city"]}""");

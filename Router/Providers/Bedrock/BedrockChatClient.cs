@@ -35,7 +35,10 @@ internal sealed class BedrockChatClient(HttpClient http, Uri regionEndpoint, str
             throw InvalidResponse((int)response.StatusCode, e);
         }
 
-        var contents = body.Output?.Message?.Content.Select(MapOutput).OfType<AIContent>().ToList() ?? [];
+        var blocks = body.Output?.Message?.Content ?? [];
+        // An answer through the response-format tool is the whole answer: text the model wrote around it would break the JSON.
+        var answeredByTool = blocks.Any(b => b.ToolUse?.Name == ConverseRequestMapper.ResponseToolName);
+        var contents = blocks.Where(b => !answeredByTool || b.Text is null).Select(MapOutput).OfType<AIContent>().ToList();
         var calledTools = contents.Any(c => c is FunctionCallContent);
         return new ChatResponse(new ChatMessage(ChatRole.Assistant, contents))
         {

@@ -8,6 +8,7 @@ builder.AddSwitchyardRouter();
 
 var app = builder.Build();
 
+app.UseRequestId(); // first, so that every answer carries it, errors too
 app.UseApiErrors();
 app.UseRouting(); // after the error handling, so that it covers endpoint matching too
 app.MapDefaultEndpoints();

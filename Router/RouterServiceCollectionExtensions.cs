@@ -60,6 +60,7 @@ public static class RouterServiceCollectionExtensions
         services.AddHostedService<RouterStartup>();
         services.AddOptions<RateLimitResponseOptions>().BindConfiguration(RateLimitResponseOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RateLimitResponseOptions>, RateLimitResponseOptionsValidator>();
+        services.AddImageUrlFetching();
         return builder;
     }
 

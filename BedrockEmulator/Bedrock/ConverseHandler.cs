@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Switchyard.BedrockEmulator.Catalog;
 using Switchyard.BedrockEmulator.Faults;
 using Switchyard.BedrockEmulator.Generation;
@@ -34,10 +35,12 @@ internal sealed class ConverseHandler(BedrockOperationRunner runner, BedrockEven
 
     public async Task RespondAsync(HttpContext context, Invocation invocation, ConverseRequest request, bool streaming)
     {
-        var answer = ModelAnswer.For(invocation, stopSequences: null);
+        var tool = ForcedTool(request);
+        var answer = tool is { } forced ? ModelAnswer.ForTool(invocation, forced.Schema) : ModelAnswer.For(invocation, stopSequences: null);
+        var toolUse = tool is { } named ? (Id: $"tooluse_{invocation.Completion.Seed:x16}", named.Name) : default((string Id, string Name)?);
         if (streaming)
         {
-            using var events = new ConverseStreamEvents(context.Response.BodyWriter, invocation, answer);
+            using var events = new ConverseStreamEvents(context.Response.BodyWriter, invocation, answer, toolUse);
             await streamer.StreamAsync(context, invocation, events);
             return;
         }
@@ -45,11 +48,25 @@ internal sealed class ConverseHandler(BedrockOperationRunner runner, BedrockEven
         await latency.WaitForAnswerAsync(invocation, context.RequestAborted);
         invocation.OutputTokensSent = answer.OutputTokens;
         var response = new ConverseResponse(
-            new ConverseOutput(new OutputMessage("assistant", [new OutputText(answer.Text)])),
+            new ConverseOutput(new OutputMessage("assistant", [toolUse is { } use
+                ? new OutputBlock(ToolUse: new OutputToolUse(use.Id, use.Name, JsonElement.Parse(answer.Text)))
+                : new OutputBlock(answer.Text)])),
             answer.StopReason,
             new TokenUsage(invocation.InputTokens, answer.OutputTokens, invocation.InputTokens + answer.OutputTokens),
             new ConverseMetrics(invocation.ElapsedMs));
         await context.Response.WriteAsJsonAsync(response, BedrockJsonContext.Default.ConverseResponse, "application/json", context.RequestAborted);
         pipeline.Finish(invocation, "success", StatusCodes.Status200OK);
+    }
+
+    /// <summary>The tool the request forces (toolChoice <c>tool</c>, or <c>any</c>: the first tool), with its input schema; null when the model may answer in text.</summary>
+    private static (string Name, JsonElement Schema)? ForcedTool(ConverseRequest request)
+    {
+        if (request.ToolConfig is not { Tools: { Count: > 0 } tools, ToolChoice: { } choice } || (choice.Tool is null && choice.Any is null))
+        {
+            return null;
+        }
+
+        var spec = choice.Tool is { } specific ? tools.First(t => t.ToolSpec!.Name == specific.Name).ToolSpec! : tools[0].ToolSpec!;
+        return (spec.Name!, spec.InputSchema!.Json!.Value);
     }
 }

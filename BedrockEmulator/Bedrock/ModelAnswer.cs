@@ -42,6 +42,20 @@ internal sealed record ModelAnswer(string Text, int OutputTokens, int Deltas, st
         return new(text[..cut], generated, (cut + DeltaChars - 1) / DeltaChars, "stop_sequence", stop);
     }
 
+    /// <summary>
+    /// The answer when a tool is forced (toolChoice <c>tool</c> or <c>any</c>): the tool's input, a value of its
+    /// schema whose strings come from the completion's text, as JSON (<see cref="Text"/>), with stop reason
+    /// <c>tool_use</c>. The invocation's completion is resized to that JSON, so latency and quota count it.
+    /// </summary>
+    public static ModelAnswer ForTool(Invocation invocation, System.Text.Json.JsonElement schema)
+    {
+        var completion = invocation.Completion;
+        var json = SchemaInstance.Write(schema, completion.Text());
+        var tokens = PromptMeter.TokensFor(json.Length);
+        invocation.Completion = completion with { OutputTokens = tokens, HitMaxTokens = false };
+        return new(json, tokens, (json.Length + DeltaChars - 1) / DeltaChars, "tool_use", null);
+    }
+
     /// <summary>An empty stop sequence (which would stop every answer before it starts) is invalid.</summary>
     public static EmulatorError? StopSequencesError(IReadOnlyList<string>? stopSequences, string pointer)
     {

@@ -10,6 +10,9 @@ internal struct PromptMeter()
 {
     public const int CharsPerToken = 4;
 
+    /// <summary>The most tokens an image counts as.</summary>
+    public const int ImageTokensCap = 1_600;
+
     private const ulong FnvOffset = 14695981039346656037;
     private const ulong FnvPrime = 1099511628211;
 
@@ -45,6 +48,20 @@ internal struct PromptMeter()
         foreach (var c in text)
         {
             _hash = (_hash ^ c) * FnvPrime;
+        }
+    }
+
+    /// <summary>
+    /// An image counts a token per 64 bytes, at most 1,600 (Claude's most for one image): without decoding it,
+    /// its size stands in for its pixels. Its length and first bytes go into the seed.
+    /// </summary>
+    public void AddImage(ReadOnlySpan<byte> image)
+    {
+        _messageChars += CharsPerToken * Math.Clamp(image.Length / 64, 1, ImageTokensCap);
+        _hash = (_hash ^ (ulong)image.Length) * FnvPrime;
+        foreach (var b in image[..Math.Min(image.Length, 64)])
+        {
+            _hash = (_hash ^ b) * FnvPrime;
         }
     }
 

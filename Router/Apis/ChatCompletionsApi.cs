@@ -1,3 +1,4 @@
+using Switchyard.Admission;
 using Switchyard.Router.OpenAI;
 using Switchyard.Router.Routing;
 using Switchyard.Router.Telemetry;
@@ -16,18 +17,30 @@ public static class ChatCompletionsApi
         {
             var api = app.MapGroup(prefix).WithTags("OpenAI");
             api.MapPost("/chat/completions", CreateChatCompletionAsync);
-            api.MapGet("/models", ListModels);
+            api.MapGet("/models", ListModelsAsync);
         }
 
         return app;
     }
 
-    private static ModelList ListModels(RoutingTableProvider tables) => new()
+    /// <summary>The model groups the caller's tenant may use (all of them when tenancy is off); the key is required like for a completion.</summary>
+    private static async Task<IResult> ListModelsAsync(HttpContext http, RoutingTableProvider tables, TenantGate tenants)
     {
-        Data = [.. tables.Current.Groups.Keys.Order(StringComparer.Ordinal).Select(name => new ModelEntry { Id = name })],
-    };
+        TenantDefinition? tenant;
+        try
+        {
+            tenant = await tenants.AuthenticateAsync(http);
+        }
+        catch (RoutingException refused)
+        {
+            return OpenAIErrorResult.From(refused);
+        }
 
-    private static async Task<IResult> CreateChatCompletionAsync(HttpContext http, ChatRouter router, RoutingTableProvider tables, TenantGate tenants, TimeProvider clock)
+        var groups = tables.Current.Groups.Keys.Where(name => tenant?.AllowsModelGroup(name) ?? true).Order(StringComparer.Ordinal);
+        return TypedResults.Json(new ModelList { Data = [.. groups.Select(name => new ModelEntry { Id = name })] }, OpenAIJsonContext.Default.ModelList);
+    }
+
+    private static async Task<IResult> CreateChatCompletionAsync(HttpContext http, ChatRouter router, RoutingTableProvider tables, TenantGate tenants, ImageUrlFetcher images, TimeProvider clock)
     {
         var started = clock.GetTimestamp();
         var table = tables.Current;
@@ -37,9 +50,10 @@ public static class ChatCompletionsApi
         try
         {
             var tenant = await tenants.AuthenticateAsync(http);
-            wire = await JsonRequestReader.ReadAsync(http, table.Options.MaxRequestBodyBytes, OpenAIJsonContext.Default.ChatCompletionRequest, "a chat completion request");
+            wire = await JsonRequestReader.ReadAsync(http, table.Options.MaxRequestBodyBytes, OpenAIJsonContext.Default.ChatCompletionRequest, "a chat completion request", ChatParameterPolicy.Apply);
             // Every check that needs no store runs before admission: a refused request costs the tenant nothing.
             var mapped = ChatRequestMapper.Map(wire, group => table.Groups.TryGetValue(group, out var found) ? found.MaxOutputTokens : null);
+            mapped = await images.ResolveAsync(mapped, http.RequestAborted);
             (request, ticket) = await tenants.AdmitAsync(http, tenant, mapped);
         }
         catch (RoutingException refused)

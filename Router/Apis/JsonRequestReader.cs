@@ -9,12 +9,15 @@ namespace Switchyard.Router.Apis;
 /// Reads a front door's JSON request (Chat Completions, Messages) off the body in two steps, so that each refusal says what is wrong:
 /// the JSON itself (413 past the size limit; 400 <c>invalid_json</c> for a body that is not JSON or not an
 /// object), then the types of the known members (400 <c>invalid_type</c> whose <c>param</c> is the member at
-/// fault, e.g. <c>messages[0].content</c>, and whose message says what was expected).
+/// fault, e.g. <c>messages[0].content</c>, and whose message says what was expected). In between, the
+/// door's own check of the top-level members runs (the OpenAI door's parameter policy refuses or notes
+/// parameters the Router does not support).
 /// </summary>
 public static class JsonRequestReader
 {
     /// <param name="shape">What the body should be, for the message when it is not: "a chat completion request".</param>
-    public static async Task<T> ReadAsync<T>(HttpContext http, int maxBytes, JsonTypeInfo<T> wire, string shape)
+    /// <param name="checkMembers">The door's check of the top-level members before they are typed; null for none.</param>
+    public static async Task<T> ReadAsync<T>(HttpContext http, int maxBytes, JsonTypeInfo<T> wire, string shape, Action<JsonElement, HttpResponse>? checkMembers = null)
     {
         if (http.Request.ContentLength > maxBytes)
         {
@@ -43,6 +46,8 @@ public static class JsonRequestReader
             {
                 throw RoutingException.InvalidRequest("The request body must be a JSON object.", null, "invalid_json");
             }
+
+            checkMembers?.Invoke(document.RootElement, http.Response);
 
             try
             {

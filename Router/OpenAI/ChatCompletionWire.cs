@@ -34,6 +34,17 @@ public sealed class ChatCompletionRequest
 
     public int? N { get; init; }
 
+    /// <summary>{"type":"text"}, {"type":"json_object"} or {"type":"json_schema","json_schema":{...}}.</summary>
+    public JsonElement? ResponseFormat { get; init; }
+
+    public long? Seed { get; init; }
+
+    public float? FrequencyPenalty { get; init; }
+
+    public float? PresencePenalty { get; init; }
+
+    public bool? ParallelToolCalls { get; init; }
+
     public string? User { get; init; }
 }
 

@@ -53,12 +53,15 @@ public static class ChatRequestMapper
         Check(request.Temperature is null or >= 0 and <= 2, "'temperature' must be between 0 and 2.", "temperature");
         Check(request.TopP is null or >= 0 and <= 1, "'top_p' must be between 0 and 1.", "top_p");
         Check(request.N is null or 1, "Only n = 1 is supported.", "n");
+        Check(request.FrequencyPenalty is null or >= -2 and <= 2, "'frequency_penalty' must be between -2 and 2.", "frequency_penalty");
+        Check(request.PresencePenalty is null or >= -2 and <= 2, "'presence_penalty' must be between -2 and 2.", "presence_penalty");
 
         var inputChars = 0L;
+        var images = 0;
         var messages = new List<ChatMessage>(wireMessages.Count);
         for (var i = 0; i < wireMessages.Count; i++)
         {
-            var (message, chars) = MapMessage(wireMessages[i], $"messages[{i}]");
+            var (message, chars) = MapMessage(wireMessages[i], $"messages[{i}]", ref images);
             inputChars += chars;
             messages.Add(message);
         }
@@ -70,6 +73,11 @@ public static class ChatRequestMapper
             StopSequences = MapStop(request.Stop),
             Tools = MapTools(request.Tools),
             ToolMode = MapToolChoice(request.ToolChoice),
+            Seed = request.Seed,
+            FrequencyPenalty = request.FrequencyPenalty,
+            PresencePenalty = request.PresencePenalty,
+            AllowMultipleToolCalls = request.ParallelToolCalls,
+            ResponseFormat = ResponseFormatReader.Read(request.ResponseFormat),
         };
 
         // Known only now that the request is well formed: an unknown group is refused before admission,
@@ -104,7 +112,7 @@ public static class ChatRequestMapper
         return new RouteRequest(request.Model, messages, options, (int)reserved);
     }
 
-    private static (ChatMessage Message, long Chars) MapMessage(ChatCompletionMessage? message, string param)
+    private static (ChatMessage Message, long Chars) MapMessage(ChatCompletionMessage? message, string param, ref int images)
     {
         if (message is null)
         {
@@ -117,8 +125,8 @@ public static class ChatRequestMapper
                 var system = ReadText(message.Content, param);
                 return (new ChatMessage(ChatRole.System, system), system.Length);
             case "user":
-                var user = ReadText(message.Content, param);
-                return (new ChatMessage(ChatRole.User, user), user.Length);
+                var parts = ReadParts(message.Content, param, ref images);
+                return (new ChatMessage(ChatRole.User, parts), parts.Sum(p => p is TextContent t ? t.Text.Length : ImageChars));
             case "assistant":
                 var contents = new List<AIContent>();
                 var chars = 0L;
@@ -165,13 +173,29 @@ public static class ChatRequestMapper
         return (new FunctionCallContent(call.Id!, call.Function.Name!, ParseArguments(arguments, $"{param}.function.arguments")), arguments?.Length ?? 0);
     }
 
+    /// <summary>Characters an image counts as in the token reservation (four a token).</summary>
+    private const int ImageChars = ImagePartReader.ReservedTokensPerImage * 4;
+
+    /// <summary>The text of a message that takes text only: a string, or text parts joined.</summary>
     private static string ReadText(JsonElement? content, string param)
+    {
+        var images = -1;
+        var parts = ReadParts(content, param, ref images);
+        return parts is [TextContent only] ? only.Text : string.Concat(parts.OfType<TextContent>().Select(t => t.Text));
+    }
+
+    /// <summary>
+    /// A message's content: a string, or an array of text parts and (when <paramref name="images"/> is not
+    /// negative: user messages) image parts, counted against the request's limit. Adjacent text parts are joined.
+    /// </summary>
+    private static List<AIContent> ReadParts(JsonElement? content, string param, ref int images)
     {
         switch (content)
         {
             case { ValueKind: JsonValueKind.String } text:
-                return Text(text, $"{param}.content");
+                return [new TextContent(Text(text, $"{param}.content"))];
             case { ValueKind: JsonValueKind.Array } parts:
+                var contents = new List<AIContent>();
                 var builder = new System.Text.StringBuilder();
                 var k = 0;
                 foreach (var part in parts.EnumerateArray())
@@ -188,19 +212,43 @@ public static class ChatRequestMapper
                         throw InvalidType($"{partParam}.type", "a string", type.ValueKind == JsonValueKind.Undefined ? "nothing" : Describe(type.ValueKind));
                     }
 
-                    Check(Text(type, $"{partParam}.type") == "text", "Only text content parts are supported.", $"{partParam}.type");
-                    var partText = Member(part, "text", partParam);
-                    if (partText.ValueKind != JsonValueKind.String)
+                    switch (Text(type, $"{partParam}.type"))
                     {
-                        throw InvalidType($"{partParam}.text", "a string", partText.ValueKind == JsonValueKind.Undefined ? "nothing" : Describe(partText.ValueKind));
-                    }
+                        case "text":
+                            var partText = Member(part, "text", partParam);
+                            if (partText.ValueKind != JsonValueKind.String)
+                            {
+                                throw InvalidType($"{partParam}.text", "a string", partText.ValueKind == JsonValueKind.Undefined ? "nothing" : Describe(partText.ValueKind));
+                            }
 
-                    builder.Append(Text(partText, $"{partParam}.text"));
+                            builder.Append(Text(partText, $"{partParam}.text"));
+                            break;
+                        case "image_url" when images >= 0:
+                            Check(++images <= ImagePartReader.MaxImagesPerRequest, $"A request may carry at most {ImagePartReader.MaxImagesPerRequest} images.", partParam);
+                            if (builder.Length > 0)
+                            {
+                                contents.Add(new TextContent(builder.ToString()));
+                                builder.Clear();
+                            }
+
+                            contents.Add(ImagePartReader.Read(part, partParam));
+                            break;
+                        case "image_url":
+                            throw RoutingException.InvalidRequest("Image parts are only allowed in user messages.", $"{partParam}.type");
+                        default:
+                            throw RoutingException.InvalidRequest(
+                                images >= 0 ? "Only text and image_url content parts are supported." : "Only text content parts are supported here.", $"{partParam}.type");
+                    }
                 }
 
-                return builder.ToString();
+                if (builder.Length > 0 || contents.Count == 0)
+                {
+                    contents.Add(new TextContent(builder.ToString()));
+                }
+
+                return contents;
             default:
-                throw RoutingException.InvalidRequest($"'{param}.content' must be a string or an array of text parts.", $"{param}.content");
+                throw RoutingException.InvalidRequest($"'{param}.content' must be a string or an array of content parts.", $"{param}.content");
         }
     }
 

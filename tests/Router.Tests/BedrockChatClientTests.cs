@@ -283,6 +283,73 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
         Assert.True(failure.IsRetryable);
     }
 
+    [Fact]
+    public async Task A_json_response_format_is_a_forced_tool_whose_input_is_the_answer()
+    {
+        _upstream.Handler = context => context.Response.WriteAsync("""
+            {"output":{"message":{"role":"assistant","content":[{"text":"Here it is:"},{"toolUse":{"toolUseId":"t1","name":"switchyard_json_response","input":{"city":"Paris","celsius":21}}}]}},
+             "stopReason":"tool_use","usage":{"inputTokens":11,"outputTokens":9,"totalTokens":20}}
+            """);
+        var schema = JsonElement.Parse("""{"type":"object","properties":{"city":{"type":"string"},"celsius":{"type":"integer"}},"required":["city"]}""");
+
+        var response = await CreateClient().GetResponseAsync([new ChatMessage(ChatRole.User, "weather?")],
+            new ChatOptions { ResponseFormat = ChatResponseFormat.ForJsonSchema(schema, "weather", "today's weather") });
+
+        var (_, _, body) = Assert.Single(_upstream.Requests);
+        var toolConfig = body.GetProperty("toolConfig");
+        var spec = Assert.Single(toolConfig.GetProperty("tools").EnumerateArray()).GetProperty("toolSpec");
+        Assert.Equal("switchyard_json_response", spec.GetProperty("name").GetString());
+        Assert.Equal(schema.GetRawText(), spec.GetProperty("inputSchema").GetProperty("json").GetRawText());
+        Assert.Contains("weather", spec.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Equal("switchyard_json_response", toolConfig.GetProperty("toolChoice").GetProperty("tool").GetProperty("name").GetString());
+
+        Assert.Equal("""{"city":"Paris","celsius":21}""", response.Text);
+        Assert.Equal(ChatFinishReason.Stop, response.FinishReason);
+        Assert.Empty(response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>());
+    }
+
+    [Fact]
+    public async Task With_client_tools_a_response_format_makes_the_model_call_some_tool()
+    {
+        _upstream.Handler = context => context.Response.WriteAsync("""
+            {"output":{"message":{"role":"assistant","content":[{"toolUse":{"toolUseId":"t1","name":"lookup","input":{"q":"x"}}}]}},"stopReason":"tool_use"}
+            """);
+        var lookup = AIFunctionFactory.CreateDeclaration("lookup", "looks up", JsonElement.Parse("""{"type":"object","properties":{"q":{"type":"string"}}}"""));
+
+        var response = await CreateClient().GetResponseAsync([new ChatMessage(ChatRole.User, "hi")],
+            new ChatOptions { Tools = [lookup], ResponseFormat = ChatResponseFormat.Json });
+
+        var toolConfig = Assert.Single(_upstream.Requests).Body.GetProperty("toolConfig");
+        Assert.Equal(["lookup", "switchyard_json_response"], toolConfig.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("toolSpec").GetProperty("name").GetString()));
+        Assert.True(toolConfig.GetProperty("toolChoice").TryGetProperty("any", out _));
+        Assert.Equal(ChatFinishReason.ToolCalls, response.FinishReason);
+        Assert.Equal("lookup", Assert.Single(response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>()).Name);
+    }
+
+    [Fact]
+    public async Task A_streamed_response_format_answer_arrives_as_text_as_its_input_comes()
+    {
+        _upstream.Handler = async context =>
+        {
+            context.Response.ContentType = "application/vnd.amazon.eventstream";
+            await WriteEventAsync(context, "messageStart", """{"role":"assistant"}""");
+            await WriteEventAsync(context, "contentBlockStart", """{"contentBlockIndex":0,"start":{"toolUse":{"toolUseId":"t1","name":"switchyard_json_response"}}}""");
+            foreach (var fragment in new[] { "{\"ci", "ty\":\"Pa", "ris\"}" })
+            {
+                await WriteEventAsync(context, "contentBlockDelta", """{"contentBlockIndex":0,"delta":{"toolUse":{"input":""" + JsonSerializer.Serialize(fragment) + "}}}");
+            }
+
+            await WriteEventAsync(context, "contentBlockStop", """{"contentBlockIndex":0}""");
+            await WriteEventAsync(context, "messageStop", """{"stopReason":"tool_use"}""");
+        };
+
+        var updates = await CreateClient().GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")], new ChatOptions { ResponseFormat = ChatResponseFormat.Json }).ToListAsync();
+
+        Assert.Equal(["{\"ci", "ty\":\"Pa", "ris\"}"], updates.Where(u => u.Text.Length > 0).Select(u => u.Text));
+        Assert.Empty(updates.SelectMany(u => u.Contents).OfType<FunctionCallContent>());
+        Assert.Equal(ChatFinishReason.Stop, updates.Last(u => u.FinishReason is not null).FinishReason);
+    }
+
     private IChatClient CreateClient(string? endpoint = null, TimeProvider? clock = null)
     {
         var address = endpoint ?? _upstream.Address;

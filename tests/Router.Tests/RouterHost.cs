@@ -67,14 +67,13 @@ public sealed class RouterHost : WebApplicationFactory<Program>, IAsyncLifetime
 
         Upstream.Streams.Clear();
         Upstream.Answers.Clear();
-        Upstream.Prompts.Clear();
+        Upstream.Received.Clear();
 
         using var client = CreateClient();
         using var reset = new HttpRequestMessage(HttpMethod.Post, "/admin/reset");
         reset.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminKey);
         (await client.SendAsync(reset)).EnsureSuccessStatusCode();
         Upstream.Calls.Clear();
-        Upstream.Prompts.Clear();
     }
 
     /// <summary>Clients send the "test" tenant's key unless a test sets another.</summary>

@@ -25,8 +25,8 @@ public sealed class ScriptedProvider : IProvider
 
     public ConcurrentQueue<string> Calls { get; } = new();
 
-    /// <summary>The conversation each non-streaming call was given, in call order.</summary>
-    public ConcurrentQueue<IReadOnlyList<ChatMessage>> Prompts { get; } = new();
+    /// <summary>What each non-scripted-stream call received, so a test can see what the front door passed on.</summary>
+    public ConcurrentQueue<(IReadOnlyList<ChatMessage> Messages, ChatOptions? Options)> Received { get; } = new();
 
     public string Name => "scripted";
 
@@ -49,7 +49,7 @@ public sealed class ScriptedProvider : IProvider
         public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
         {
             owner.Calls.Enqueue(model);
-            owner.Prompts.Enqueue([.. messages]);
+            owner.Received.Enqueue(([.. messages], options));
             await Task.Yield();
             if (owner.Behaviour.TryGetValue(model, out var behaviour) && behaviour() is { } failure)
             {

@@ -58,7 +58,7 @@ internal sealed class NovaFormat : IInvokeBodyFormat
     public Task WriteAnswerAsync(HttpResponse response, Invocation invocation, ModelAnswer answer, CancellationToken cancellationToken) =>
         response.WriteAsJsonAsync(
             new NovaResponse(
-                new ConverseOutput(new OutputMessage("assistant", [new OutputText(answer.Text)])),
+                new ConverseOutput(new OutputMessage("assistant", [new OutputBlock(answer.Text)])),
                 answer.StopReason,
                 new TokenUsage(invocation.InputTokens, answer.OutputTokens, invocation.InputTokens + answer.OutputTokens)),
             NovaJsonContext.Default.NovaResponse, InvokeMediaTypes.Json, cancellationToken);

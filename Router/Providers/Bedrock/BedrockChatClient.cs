@@ -35,11 +35,15 @@ internal sealed class BedrockChatClient(HttpClient http, Uri regionEndpoint, str
             throw InvalidResponse((int)response.StatusCode, e);
         }
 
-        var message = new ChatMessage(ChatRole.Assistant, body.Output?.Message?.Content.Select(MapOutput).OfType<AIContent>().ToList() ?? []);
-        return new ChatResponse(message)
+        var blocks = body.Output?.Message?.Content ?? [];
+        // An answer through the response-format tool is the whole answer: text the model wrote around it would break the JSON.
+        var answeredByTool = blocks.Any(b => b.ToolUse?.Name == ConverseRequestMapper.ResponseToolName);
+        var contents = blocks.Where(b => !answeredByTool || b.Text is null).Select(MapOutput).OfType<AIContent>().ToList();
+        var calledTools = contents.Any(c => c is FunctionCallContent);
+        return new ChatResponse(new ChatMessage(ChatRole.Assistant, contents))
         {
             ModelId = modelId,
-            FinishReason = ConverseRequestMapper.MapStopReason(body.StopReason),
+            FinishReason = MapStopReason(body.StopReason, calledTools),
             Usage = ConverseRequestMapper.MapUsage(body.Usage),
             CreatedAt = clock.GetUtcNow(),
         };
@@ -51,8 +55,7 @@ internal sealed class BedrockChatClient(HttpClient http, Uri regionEndpoint, str
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
         using var reader = new EventStreamReader(body);
 
-        // Tool-use input arrives as JSON fragments per content block; it is emitted whole at the block's end.
-        Dictionary<int, (string Id, string Name, StringBuilder Input)>? toolBlocks = null;
+        var state = new StreamState();
         while (await ReadFrameAsync(reader, cancellationToken) is { } frame)
         {
             var headers = frame.Headers;
@@ -67,7 +70,7 @@ internal sealed class BedrockChatClient(HttpClient http, Uri regionEndpoint, str
             ChatResponseUpdate? update;
             try
             {
-                update = ReadEvent(eventType, frame.Payload, ref toolBlocks);
+                update = ReadEvent(eventType, frame.Payload, state);
             }
             catch (JsonException e)
             {
@@ -82,21 +85,41 @@ internal sealed class BedrockChatClient(HttpClient http, Uri regionEndpoint, str
         }
     }
 
-    private static ChatResponseUpdate? ReadEvent(string eventType, byte[] payload, ref Dictionary<int, (string Id, string Name, StringBuilder Input)>? toolBlocks) =>
+    private static ChatResponseUpdate? ReadEvent(string eventType, byte[] payload, StreamState state) =>
         eventType switch
         {
-            "contentBlockDelta" => OnDelta(JsonSerializer.Deserialize(payload, ConverseJsonContext.Default.ContentBlockDeltaEvent), toolBlocks),
-            "contentBlockStart" => OnStart(JsonSerializer.Deserialize(payload, ConverseJsonContext.Default.ContentBlockStartEvent), ref toolBlocks),
-            "contentBlockStop" => OnStop(JsonSerializer.Deserialize(payload, ConverseJsonContext.Default.ContentBlockStopEvent), toolBlocks),
+            "contentBlockDelta" => OnDelta(JsonSerializer.Deserialize(payload, ConverseJsonContext.Default.ContentBlockDeltaEvent), state),
+            "contentBlockStart" => OnStart(JsonSerializer.Deserialize(payload, ConverseJsonContext.Default.ContentBlockStartEvent), state),
+            "contentBlockStop" => OnStop(JsonSerializer.Deserialize(payload, ConverseJsonContext.Default.ContentBlockStopEvent), state),
             "messageStop" => new ChatResponseUpdate(ChatRole.Assistant, (string?)null)
             {
-                FinishReason = ConverseRequestMapper.MapStopReason(JsonSerializer.Deserialize(payload, ConverseJsonContext.Default.MessageStopEvent)?.StopReason),
+                FinishReason = MapStopReason(JsonSerializer.Deserialize(payload, ConverseJsonContext.Default.MessageStopEvent)?.StopReason, state.CalledTools),
             },
             "metadata" => JsonSerializer.Deserialize(payload, ConverseJsonContext.Default.MetadataEvent)?.Usage is { } usage
                 ? new ChatResponseUpdate(ChatRole.Assistant, [new UsageContent(ConverseRequestMapper.MapUsage(usage)!)])
                 : null,
             _ => null, // messageStart carries only the role.
         };
+
+    /// <summary>
+    /// A model that answered through the response-format tool (and called no real tool) has finished its
+    /// answer, not asked for tools: the client sees "stop".
+    /// </summary>
+    private static ChatFinishReason? MapStopReason(string? stopReason, bool calledTools) =>
+        stopReason == "tool_use" && !calledTools ? ChatFinishReason.Stop : ConverseRequestMapper.MapStopReason(stopReason);
+
+    /// <summary>
+    /// What a stream has open: tool-use blocks, whose input arrives as JSON fragments and is emitted whole at
+    /// the block's end, and response-format blocks, whose input fragments are the answer's text as they come.
+    /// </summary>
+    private sealed class StreamState
+    {
+        public Dictionary<int, (string Id, string Name, StringBuilder Input)> ToolBlocks { get; } = [];
+
+        public HashSet<int> ResponseBlocks { get; } = [];
+
+        public bool CalledTools { get; set; }
+    }
 
     private static ProviderException InvalidResponse(int status, JsonException e) =>
         new(FailureKind.ServerError, status, "InvalidResponse", $"Bedrock answered JSON that does not read as Converse: {e.Message}", inner: e);
@@ -115,14 +138,24 @@ internal sealed class BedrockChatClient(HttpClient http, Uri regionEndpoint, str
         }
     }
 
-    private static ChatResponseUpdate? OnDelta(ContentBlockDeltaEvent? delta, Dictionary<int, (string Id, string Name, StringBuilder Input)>? toolBlocks)
+    private static ChatResponseUpdate? OnDelta(ContentBlockDeltaEvent? delta, StreamState state)
     {
         if (delta?.Delta?.Text is { } text)
         {
             return new ChatResponseUpdate(ChatRole.Assistant, text);
         }
 
-        if (delta?.Delta?.ToolUse?.Input is { } fragment && toolBlocks is not null && toolBlocks.TryGetValue(delta.ContentBlockIndex, out var block))
+        if (delta?.Delta?.ToolUse?.Input is not { } fragment)
+        {
+            return null;
+        }
+
+        if (state.ResponseBlocks.Contains(delta.ContentBlockIndex))
+        {
+            return fragment.Length > 0 ? new ChatResponseUpdate(ChatRole.Assistant, fragment) : null;
+        }
+
+        if (state.ToolBlocks.TryGetValue(delta.ContentBlockIndex, out var block))
         {
             block.Input.Append(fragment);
         }
@@ -130,23 +163,31 @@ internal sealed class BedrockChatClient(HttpClient http, Uri regionEndpoint, str
         return null;
     }
 
-    private static ChatResponseUpdate? OnStart(ContentBlockStartEvent? start, ref Dictionary<int, (string Id, string Name, StringBuilder Input)>? toolBlocks)
+    private static ChatResponseUpdate? OnStart(ContentBlockStartEvent? start, StreamState state)
     {
         if (start?.Start?.ToolUse is { } toolUse)
         {
-            (toolBlocks ??= [])[start.ContentBlockIndex] = (toolUse.ToolUseId, toolUse.Name, new StringBuilder());
+            if (toolUse.Name == ConverseRequestMapper.ResponseToolName)
+            {
+                state.ResponseBlocks.Add(start.ContentBlockIndex);
+            }
+            else
+            {
+                state.ToolBlocks[start.ContentBlockIndex] = (toolUse.ToolUseId, toolUse.Name, new StringBuilder());
+            }
         }
 
         return null;
     }
 
-    private static ChatResponseUpdate? OnStop(ContentBlockStopEvent? stop, Dictionary<int, (string Id, string Name, StringBuilder Input)>? toolBlocks)
+    private static ChatResponseUpdate? OnStop(ContentBlockStopEvent? stop, StreamState state)
     {
-        if (stop is null || toolBlocks is null || !toolBlocks.Remove(stop.ContentBlockIndex, out var block))
+        if (stop is null || !state.ToolBlocks.Remove(stop.ContentBlockIndex, out var block))
         {
             return null;
         }
 
+        state.CalledTools = true;
         var input = block.Input.Length == 0 ? "{}" : block.Input.ToString();
         return new ChatResponseUpdate(ChatRole.Assistant, [FunctionCallContent.CreateFromParsedArguments(input, block.Id, block.Name, ParseArguments)]);
     }
@@ -157,6 +198,7 @@ internal sealed class BedrockChatClient(HttpClient http, Uri regionEndpoint, str
     private static AIContent? MapOutput(ConverseContentBlock block) => block switch
     {
         { Text: { } text } => new TextContent(text),
+        { ToolUse: { Name: ConverseRequestMapper.ResponseToolName } response } => new TextContent(response.Input.GetRawText()),
         { ToolUse: { } toolUse } => new FunctionCallContent(toolUse.ToolUseId, toolUse.Name,
             toolUse.Input.ValueKind == JsonValueKind.Object ? toolUse.Input.Deserialize<Dictionary<string, object?>>(AIJsonUtilities.DefaultOptions) : null),
         _ => null,

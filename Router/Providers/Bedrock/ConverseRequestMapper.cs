@@ -117,16 +117,17 @@ internal static class ConverseRequestMapper
         _ => null,
     };
 
+    /// <summary>
+    /// The tool through which a JSON response format is honoured: Converse has no response format, so the
+    /// model is made to call this tool, whose input schema is the requested one, and the tool's input is
+    /// the answer's text (<see cref="BedrockChatClient"/> unwraps it).
+    /// </summary>
+    public const string ResponseToolName = "switchyard_json_response";
+
     private static ToolConfiguration? MapTools(ChatOptions? options)
     {
-        if (options?.Tools is not { Count: > 0 } tools || options.ToolMode is NoneChatToolMode)
-        {
-            return null;
-        }
-
-        return new ToolConfiguration
-        {
-            Tools = [.. tools.OfType<AIFunctionDeclaration>().Select(tool => new ToolDefinition
+        var clientTools = options?.Tools is { Count: > 0 } tools && options.ToolMode is not NoneChatToolMode
+            ? tools.OfType<AIFunctionDeclaration>().Select(tool => new ToolDefinition
             {
                 ToolSpec = new ToolSpecification
                 {
@@ -134,15 +135,44 @@ internal static class ConverseRequestMapper
                     Description = string.IsNullOrEmpty(tool.Description) ? null : tool.Description,
                     InputSchema = new ToolInputSchema { Json = tool.JsonSchema },
                 },
-            })],
-            ToolChoice = options.ToolMode switch
-            {
-                RequiredChatToolMode { RequiredFunctionName: { } name } => new ToolChoice { Tool = new SpecificToolChoice { Name = name } },
-                RequiredChatToolMode => new ToolChoice { Any = new EmptyObject() },
-                _ => null,
-            },
+            }).ToList()
+            : [];
+        var responseTool = options?.ResponseFormat is ChatResponseFormatJson json ? ResponseTool(json) : null;
+        if (clientTools.Count == 0 && responseTool is null)
+        {
+            return null;
+        }
+
+        var choice = options!.ToolMode switch
+        {
+            RequiredChatToolMode { RequiredFunctionName: { } name } when clientTools.Count > 0 => new ToolChoice { Tool = new SpecificToolChoice { Name = name } },
+            RequiredChatToolMode when clientTools.Count > 0 => new ToolChoice { Any = new EmptyObject() },
+            // With a response format the model answers through some tool: one of the client's, or the response tool.
+            _ when responseTool is not null && clientTools.Count > 0 => new ToolChoice { Any = new EmptyObject() },
+            _ when responseTool is not null => new ToolChoice { Tool = new SpecificToolChoice { Name = ResponseToolName } },
+            _ => null,
         };
+        if (responseTool is not null)
+        {
+            clientTools.Add(responseTool);
+        }
+
+        return new ToolConfiguration { Tools = clientTools, ToolChoice = choice };
     }
+
+    private static ToolDefinition ResponseTool(ChatResponseFormatJson format) => new()
+    {
+        ToolSpec = new ToolSpecification
+        {
+            Name = ResponseToolName,
+            Description = "Give your final answer by calling this tool: its input is the answer, as a JSON object"
+                + (format.SchemaName is { } name ? $" named {name}" : "")
+                + (format.SchemaDescription is { Length: > 0 } description ? $" ({description})." : "."),
+            InputSchema = new ToolInputSchema { Json = format.Schema ?? AnyObject },
+        },
+    };
+
+    private static readonly JsonElement AnyObject = JsonElement.Parse("""{"type":"object"}""");
 
     public static ChatFinishReason? MapStopReason(string? stopReason) => stopReason switch
     {

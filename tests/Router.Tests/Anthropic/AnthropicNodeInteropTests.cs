@@ -66,7 +66,7 @@ public sealed class AnthropicNodeInteropTests(RouterHost host) : IAsyncLifetime
         Assert.Equal("Sunny in Paris.", result.GetProperty("second").GetProperty("text").GetString());
 
         // The second call carried the whole conversation: the call as the assistant's, its result as the tool's.
-        var prompt = host.Upstream.Prompts.Last();
+        var prompt = host.Upstream.Received.Last().Messages;
         Assert.Equal([ChatRole.User, ChatRole.Assistant, ChatRole.Tool], prompt.Select(m => m.Role));
         Assert.Equal("toolu_01", Assert.IsType<FunctionCallContent>(prompt[1].Contents[1]).CallId);
         var toolResult = Assert.IsType<FunctionResultContent>(Assert.Single(prompt[2].Contents));

@@ -7,7 +7,7 @@ namespace Switchyard.Router.Tests.Fuzz;
 
 /// <summary>
 /// Generates Chat Completions requests for <see cref="RouterHost"/>: a well-formed request (any of its
-/// model groups or none, every role, text parts, tools, tool calls, streaming), then mutated as a
+/// model groups or none, every role, text and image parts, tools, tool calls, response formats, streaming), then mutated as a
 /// hostile or careless client would: members replaced by any JSON type, removed, duplicated or added,
 /// nulls in arrays, arrays grown huge, numbers at and past the int and long bounds, unicode and escaped
 /// lone surrogates, and about one body in eight corrupted byte-wise (truncated, invalid UTF-8, garbage).
@@ -27,7 +27,8 @@ public sealed class ChatRequestGen : Gen<FuzzCase>
     [
         "model", "messages", "role", "content", "type", "text", "tool_calls", "id", "function", "name", "arguments", "tools",
         "parameters", "description", "tool_choice", "stop", "stream", "stream_options", "include_usage", "max_tokens",
-        "max_completion_tokens", "temperature", "top_p", "n", "user", "tool_call_id", "image_url", "url", "",
+        "max_completion_tokens", "temperature", "top_p", "n", "user", "tool_call_id", "image_url", "url", "detail", "response_format",
+        "json_schema", "schema", "strict", "seed", "logprobs", "metadata", "frequency_penalty", "parallel_tool_calls", "",
         "\"\\ud800\"", "\"ty\\u0070e\"", "\"\\u0074ext\"", "\"model\\udfff\"",
     ];
 
@@ -138,6 +139,27 @@ public sealed class ChatRequestGen : Gen<FuzzCase>
             request.Add("user", Json.Value(pcg, depth: 2));
         }
 
+        if (Chance(pcg, 15))
+        {
+            request.Add("response_format", Between(pcg, 0, 5) switch
+            {
+                0 => new JsonObject([]).Add("type", JsonTree.String("text")),
+                1 => new JsonObject([]).Add("type", JsonTree.String("json_object")),
+                2 => new JsonObject([]).Add("type", JsonTree.String(Pick(pcg, ["yaml", "", "JSON_OBJECT"]))),
+                _ => new JsonObject([]).Add("type", JsonTree.String("json_schema")).Add("json_schema", new JsonObject([])
+                    .Add("name", JsonTree.String(Pick(pcg, ["answer", "a b", "", "x"])))
+                    .Add("strict", JsonTree.Raw("true"))
+                    .Add("schema", Chance(pcg, 75)
+                        ? new JsonObject([]).Add("type", JsonTree.String("object")).Add("properties", new JsonObject([]).Add("a", new JsonObject([]).Add("type", JsonTree.String("string"))))
+                        : Json.Value(pcg, depth: 2))),
+            });
+        }
+
+        if (Chance(pcg, 5))
+        {
+            request.Add(Pick(pcg, ["seed", "logprobs", "metadata", "frequency_penalty", "parallel_tool_calls", "logit_bias", "temprature"]), Json.Value(pcg, depth: 1));
+        }
+
         return request;
     }
 
@@ -156,6 +178,13 @@ public sealed class ChatRequestGen : Gen<FuzzCase>
             case "tool":
                 message.Add("tool_call_id", JsonTree.String("call_1")).Add("content", Text(pcg));
                 break;
+            case "user" when Chance(pcg, 15):
+                message.Add("content", new JsonArray([
+                    new JsonObject([]).Add("type", JsonTree.String("text")).Add("text", Text(pcg)),
+                    new JsonObject([]).Add("type", JsonTree.String("image_url")).Add("image_url", new JsonObject([])
+                        .Add("url", JsonTree.String(Pick(pcg, ImageUrls))).Add("detail", JsonTree.String(Pick(pcg, ["auto", "low", "ultra"])))),
+                ]));
+                break;
             default:
                 message.Add("content", Chance(pcg, 25)
                     ? new JsonArray([new JsonObject([]).Add("type", JsonTree.String("text")).Add("text", Text(pcg))])
@@ -165,6 +194,14 @@ public sealed class ChatRequestGen : Gen<FuzzCase>
 
         return message;
     }
+
+    /// <summary>A good png, bad base64, a type that lies, an unsupported type, and URLs the Router does not fetch (fetching is off).</summary>
+    private static readonly string[] ImageUrls =
+    [
+        "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgECAwQ=", "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgECAwQ=", "data:image/png;base64,%%%",
+        "data:image/jpeg;base64,iVBORw0KGgoAAAANSUhEUgECAwQ=", "data:image/bmp;base64,Qk0=", "data:,", "https://example.com/a.png",
+        "http://169.254.169.254/latest/meta-data", "file:///etc/passwd", "",
+    ];
 
     private static JsonTree Text(PCG pcg) => Between(pcg, 0, 19) switch
     {

@@ -46,7 +46,7 @@ public sealed class ChatMappingTests
     }
 
     [Theory]
-    [InlineData("""{"model":"g","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"x"}}]}]}""", "messages[0].content[0].type")]
+    [InlineData("""{"model":"g","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"x"}}]}]}""", "messages[0].content[0].image_url.url")]
     [InlineData("""{"model":"g","stop":["a","b","c","d","e"],"messages":[{"role":"user","content":"hi"}]}""", "stop")]
     [InlineData("""{"model":"g","n":2,"messages":[{"role":"user","content":"hi"}]}""", "n")]
     [InlineData("""{"model":"g","tool_choice":"sometimes","messages":[{"role":"user","content":"hi"}]}""", "tool_choice")]

@@ -13,6 +13,7 @@ app.UseOpenAIErrors();
 app.UseRouting(); // after the error handling, so that it covers endpoint matching too
 app.MapDefaultEndpoints();
 app.MapChatCompletionsApi();
+app.MapBedrockRuntimeApi();
 app.MapRouterAdminApi();
 
 app.Run();

@@ -91,7 +91,7 @@ public static class ChatCompletionsApi
         }
     }
 
-    private static void WriteRouteHeaders(HttpResponse response, RouteInfo route)
+    internal static void WriteRouteHeaders(HttpResponse response, RouteInfo route)
     {
         var headers = response.Headers;
         var deployment = route.Deployment;

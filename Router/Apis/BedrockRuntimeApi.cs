@@ -1,0 +1,86 @@
+using Switchyard.Router.BedrockRuntime;
+using Switchyard.Router.Providers.Bedrock;
+using Switchyard.Router.Routing;
+using Switchyard.Router.Telemetry;
+using Switchyard.Router.Tenancy;
+
+namespace Switchyard.Router.Apis;
+
+/// <summary>
+/// The Amazon Bedrock Runtime front door: POST /model/{modelId}/converse and /converse-stream, in Bedrock's
+/// wire format, reaching the same core as the OpenAI door (one admission, one routing decision, one trace,
+/// the same x-switchyard-* headers). <c>modelId</c> names a model group (<see cref="BedrockModelResolver"/>).
+/// </summary>
+public static class BedrockRuntimeApi
+{
+    public static IEndpointRouteBuilder MapBedrockRuntimeApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/model/{modelId}").WithTags("Bedrock Runtime");
+        api.MapPost("/converse", (HttpContext http, string modelId, ChatRouter router, RoutingTableProvider tables, TenantGate tenants, TimeProvider clock) =>
+            ConverseAsync(http, modelId, streaming: false, router, tables, tenants, clock));
+        api.MapPost("/converse-stream", (HttpContext http, string modelId, ChatRouter router, RoutingTableProvider tables, TenantGate tenants, TimeProvider clock) =>
+            ConverseAsync(http, modelId, streaming: true, router, tables, tenants, clock));
+        return app;
+    }
+
+    private static async Task<IResult> ConverseAsync(HttpContext http, string modelId, bool streaming, ChatRouter router, RoutingTableProvider tables, TenantGate tenants, TimeProvider clock)
+    {
+        var started = clock.GetTimestamp();
+        var table = tables.Current;
+        // Routing leaves %2F encoded in a route value (an ARN's slash); every other escape is decoded already.
+        modelId = modelId.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+        RouteRequest request;
+        TenantTicket? ticket;
+        try
+        {
+            var tenant = await tenants.AuthenticateAsync(http);
+            var wire = await ConverseRequestReader.ReadAsync(http, table.Options.MaxRequestBodyBytes);
+            // Every check that needs no store runs before admission: a refused request costs the tenant nothing.
+            if (BedrockModelResolver.Resolve(table, modelId) is not { } groupName)
+            {
+                throw new RoutingException(404, "invalid_request_error", "model_not_found",
+                    $"The model '{modelId}' is not a model group of this Router, nor a model or inference profile one of its groups serves.");
+            }
+
+            (request, ticket) = await tenants.AdmitAsync(http, tenant, ConverseRouteMapper.Map(wire, table.Groups[groupName]));
+        }
+        catch (RoutingException refused)
+        {
+            RouterTelemetry.RequestRefused(table, modelId, refused.Code, clock.GetElapsedTime(started));
+            return BedrockErrorResult.From(refused);
+        }
+
+        // From here the lifetime owns the request; disposal at the very end of the response ends it if no path below did.
+        var lifetime = router.Begin(request, ticket, streaming, started, http.RequestAborted);
+        http.Response.RegisterForDisposeAsync(lifetime);
+        if (lifetime.Span is { } span)
+        {
+            http.Response.Headers["x-switchyard-trace-id"] = span.TraceId.ToHexString();
+        }
+
+        try
+        {
+            if (!streaming)
+            {
+                var answer = await router.CompleteAsync(lifetime);
+                var converse = ConverseAnswerMapper.ToResponse(answer, (long)clock.GetElapsedTime(started).TotalMilliseconds);
+                ChatCompletionsApi.WriteRouteHeaders(http.Response, lifetime.Route!);
+                lifetime.Complete();
+                return TypedResults.Json(converse, ConverseJsonContext.Default.ConverseResponse);
+            }
+
+            var stream = await router.StreamAsync(lifetime);
+            ChatCompletionsApi.WriteRouteHeaders(http.Response, lifetime.Route!);
+            return new ConverseStreamResult(stream, lifetime, started);
+        }
+        catch (Exception failure)
+        {
+            return lifetime.Fail(failure) switch
+            {
+                // The client has gone: nobody reads an answer.
+                null => TypedResults.StatusCode(StatusCodes.Status499ClientClosedRequest),
+                var answer => BedrockErrorResult.From(answer),
+            };
+        }
+    }
+}

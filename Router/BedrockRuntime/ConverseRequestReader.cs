@@ -1,0 +1,45 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Switchyard.Router.Providers.Bedrock;
+using Switchyard.Router.Routing;
+
+namespace Switchyard.Router.BedrockRuntime;
+
+/// <summary>
+/// Reads a Converse / ConverseStream body (the same shape) into the Bedrock provider's wire types:
+/// ValidationException for a body that is not a JSON object or does not have Converse's shape (a
+/// missing required member, a member of the wrong type), 413 past the Router's body limit.
+/// </summary>
+internal static class ConverseRequestReader
+{
+    public static async Task<ConverseRequest> ReadAsync(HttpContext http, int maxBytes)
+    {
+        if (http.Request.ContentLength > maxBytes)
+        {
+            throw new RoutingException(413, "invalid_request_error", "request_too_large", $"The request body exceeds {maxBytes} bytes.");
+        }
+
+        // A body without Content-Length that grows past the limit makes Kestrel throw a 413 BadHttpRequestException.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = maxBytes;
+        }
+
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw RoutingException.InvalidRequest("The request body must be a JSON object.", null, "invalid_json");
+            }
+
+            return document.RootElement.Deserialize(ConverseJsonContext.Default.ConverseRequest)
+                ?? throw RoutingException.InvalidRequest("The request body must be a JSON object.", null, "invalid_json");
+        }
+        catch (JsonException e)
+        {
+            // STJ names the member at fault in its path ($.messages[0].content) and says what is wrong in its message.
+            throw RoutingException.InvalidRequest($"Malformed input request: {e.Message}", e.Path, "invalid_json");
+        }
+    }
+}

@@ -1,11 +1,13 @@
 using Switchyard.Router;
 using Switchyard.Router.Apis;
+using Switchyard.Router.Hosting;
 using Switchyard.Router.OpenAI;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddSwitchyardRouter();
+builder.ServeH2cPriorKnowledge();
 
 var app = builder.Build();
 

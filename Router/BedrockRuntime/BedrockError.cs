@@ -8,7 +8,15 @@ namespace Switchyard.Router.BedrockRuntime;
 /// </summary>
 internal readonly record struct BedrockError(int StatusCode, string ErrorType, string StreamEventType, string Message)
 {
-    public static BedrockError From(RoutingException error) => error.StatusCode switch
+    public static BedrockError From(RoutingException error) => (error.StatusCode, error.Code) switch
+    {
+        (403, "unrecognized_client") => new(403, "UnrecognizedClientException", "internalServerException", error.Message),
+        (403, "invalid_signature") => new(403, "InvalidSignatureException", "internalServerException", error.Message),
+        (403, "incomplete_signature") => new(400, "IncompleteSignatureException", "internalServerException", error.Message),
+        _ => FromStatus(error),
+    };
+
+    private static BedrockError FromStatus(RoutingException error) => error.StatusCode switch
     {
         400 or 413 => new(400, "ValidationException", "validationException", error.Message),
         401 or 403 => new(403, "AccessDeniedException", "internalServerException", error.Message),

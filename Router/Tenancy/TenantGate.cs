@@ -12,7 +12,7 @@ namespace Switchyard.Router.Tenancy;
 /// routing, and settlement of actual usage after the response has gone out. With tenancy turned off
 /// (<see cref="TenancyOptions.Enabled"/>) every request passes without a key or a ticket.
 /// </summary>
-public sealed class TenantGate(ITenantAdmission admission, RoutingTableProvider tables, IOptionsMonitor<TenancyOptions> options, ILogger<TenantGate> logger)
+public sealed class TenantGate(ITenantAdmission admission, SigV4Authenticator sigV4, RoutingTableProvider tables, IOptionsMonitor<TenancyOptions> options, ILogger<TenantGate> logger)
 {
     /// <summary>Share of a deployment's capacity batch-tier requests may fill, so they are shed before interactive ones.</summary>
     public const double BatchCapacityShare = 0.8;
@@ -26,6 +26,11 @@ public sealed class TenantGate(ITenantAdmission admission, RoutingTableProvider 
         }
 
         var authorization = http.Request.Headers.Authorization.ToString();
+        if (SigV4Authenticator.IsSigV4(authorization))
+        {
+            return await sigV4.AuthenticateAsync(http, authorization);
+        }
+
         if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || authorization.Length <= 7)
         {
             throw new RoutingException(401, "invalid_request_error", "missing_api_key",

@@ -66,4 +66,19 @@ for (let i = 0; i < 5; i++) {
   }
 }
 
+if (!bearer) {
+  // A wrong secret, and a revoked pair (REVOKED_ACCESS_KEY_ID with its once-valid secret).
+  const denied = async (credentials) => {
+    try {
+      await new BedrockRuntimeClient({ region: "us-east-1", endpoint: env("ROUTER_URL"), maxAttempts: 1, credentials })
+        .send(new ConverseCommand({ modelId, messages }));
+      return { name: "none" };
+    } catch (e) {
+      return failure(e);
+    }
+  };
+  result.badSecret = await denied({ accessKeyId: env("ACCESS_KEY_ID"), secretAccessKey: "not-the-secret" });
+  result.revoked = await denied({ accessKeyId: env("REVOKED_ACCESS_KEY_ID"), secretAccessKey: env("REVOKED_SECRET_ACCESS_KEY") });
+}
+
 console.log(JSON.stringify(result));

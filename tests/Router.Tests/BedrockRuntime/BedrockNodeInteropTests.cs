@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Switchyard.Admission;
 using Switchyard.Tests;
 
 namespace Switchyard.Router.Tests.BedrockRuntime;
@@ -26,6 +28,37 @@ public sealed class BedrockNodeInteropTests(RouterHost host) : IAsyncLifetime
         });
 
         AssertConversation(result);
+    }
+
+    [Theory]
+    [InlineData("http1")]
+    [InlineData("default")]
+    public async Task The_aws_sdk_with_SigV4_tenant_access_keys_converses_streams_and_is_refused_a_bad_or_revoked_key(string handler)
+    {
+        var keys = host.Services.GetRequiredService<AccessKeyStore>();
+        var pair = (await keys.IssueAsync("test"))!;
+        var throttled = (await keys.IssueAsync("noisy"))!;
+        var revoked = (await keys.IssueAsync("test"))!;
+        Assert.Equal(KeyRevocation.Revoked, await keys.RevokeAsync("test", revoked.AccessKeyId));
+
+        var result = await NodeScript.RunAsync("router-bedrock.mjs", new Dictionary<string, string>
+        {
+            ["ROUTER_URL"] = host.BaseAddress.ToString().TrimEnd('/'),
+            ["MODEL"] = "pair",
+            ["AUTH"] = "sigv4",
+            ["ACCESS_KEY_ID"] = pair.AccessKeyId,
+            ["SECRET_ACCESS_KEY"] = pair.SecretAccessKey,
+            ["THROTTLED_ACCESS_KEY_ID"] = throttled.AccessKeyId,
+            ["THROTTLED_SECRET_ACCESS_KEY"] = throttled.SecretAccessKey,
+            ["REVOKED_ACCESS_KEY_ID"] = revoked.AccessKeyId,
+            ["REVOKED_SECRET_ACCESS_KEY"] = revoked.SecretAccessKey,
+            ["HANDLER"] = handler,
+        });
+
+        AssertConversation(result);
+        Assert.Equal("InvalidSignatureException", result.GetProperty("badSecret").GetProperty("name").GetString());
+        Assert.Equal(403, result.GetProperty("badSecret").GetProperty("status").GetInt32());
+        Assert.Equal("UnrecognizedClientException", result.GetProperty("revoked").GetProperty("name").GetString());
     }
 
     internal static void AssertConversation(System.Text.Json.JsonElement result)

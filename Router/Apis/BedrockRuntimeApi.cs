@@ -20,6 +20,10 @@ public static class BedrockRuntimeApi
             ConverseAsync(http, modelId, streaming: false, router, tables, tenants, clock));
         api.MapPost("/converse-stream", (HttpContext http, string modelId, ChatRouter router, RoutingTableProvider tables, TenantGate tenants, TimeProvider clock) =>
             ConverseAsync(http, modelId, streaming: true, router, tables, tenants, clock));
+        // Anything else under /model (another operation, a model id with an unencoded '/', a wrong method) is
+        // answered as Bedrock answers an operation it does not have, so AWS SDKs parse it.
+        app.Map("/model/{**rest}", (HttpContext http) => new BedrockErrorResult(new BedrockError(404, "UnknownOperationException", "validationException",
+            $"{http.Request.Method} {http.Request.Path} is not an operation of this Bedrock door: it serves POST /model/{{modelId}}/converse and /converse-stream, with the model id URL-encoded.")));
         return app;
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Switchyard.Router.OpenAI;
@@ -26,7 +27,8 @@ internal static class ConverseRouteMapper
 
     public static RouteRequest Map(ConverseRequest request, ModelGroup group)
     {
-        Check(request.Messages.Count > 0, "messages must contain at least one message.");
+        // The wire types' required members may still be JSON null: every one is checked before use.
+        Check(request.Messages is { Count: > 0 }, "messages must contain at least one message.");
         Check(request.Messages.Count <= MaxMessages, $"messages has {request.Messages.Count} elements; at most {MaxMessages} are allowed.");
         var config = request.InferenceConfig;
         Check(config?.MaxTokens is null or >= 1, "inferenceConfig.maxTokens must be at least 1.");
@@ -41,7 +43,7 @@ internal static class ConverseRouteMapper
         var messages = new List<ChatMessage>(request.Messages.Count + (request.System?.Count ?? 0));
         foreach (var system in request.System ?? [])
         {
-            Check(system is not null, "system blocks must be objects with text.");
+            Check(system?.Text is not null, "system blocks must be objects with text.");
             messages.Add(new ChatMessage(ChatRole.System, system!.Text));
             inputChars = checked(inputChars + system.Text.Length);
         }
@@ -56,7 +58,7 @@ internal static class ConverseRouteMapper
                 "assistant" => ChatRole.Assistant,
                 _ => throw Invalid($"messages.{i}.role must be 'user' or 'assistant'."),
             };
-            Check(message.Content.Count > 0, $"messages.{i}.content must contain at least one content block.");
+            Check(message.Content is { Count: > 0 }, $"messages.{i}.content must contain at least one content block.");
             var contents = new List<AIContent>(message.Content.Count);
             for (var j = 0; j < message.Content.Count; j++)
             {
@@ -94,6 +96,7 @@ internal static class ConverseRouteMapper
             case { Text: { } text }:
                 return (new TextContent(text), text.Length);
             case { ToolUse: { } use }:
+                Check(use.ToolUseId is { Length: > 0 } && use.Name is { Length: > 0 }, $"{path}.toolUse needs a toolUseId and a name.");
                 Check(role == ChatRole.Assistant, $"{path}.toolUse may only appear in an assistant message.");
                 Check(use.Input.ValueKind is JsonValueKind.Object, $"{path}.toolUse.input must be a JSON object.");
                 var arguments = use.Input.Deserialize<Dictionary<string, object?>>(AIJsonUtilities.DefaultOptions);
@@ -101,6 +104,7 @@ internal static class ConverseRouteMapper
             default:
                 var result = block!.ToolResult!;
                 Check(role == ChatRole.User, $"{path}.toolResult may only appear in a user message.");
+                Check(result.ToolUseId is { Length: > 0 } && result.Content is not null, $"{path}.toolResult needs a toolUseId and content.");
                 Check(result.Status is null or "success" or "error", $"{path}.toolResult.status must be 'success' or 'error'.");
                 Check(result.Content.All(c => c?.Text is not null), $"{path}.toolResult.content: the Router forwards text results only.");
                 var texts = string.Concat(result.Content.Select(c => c.Text));
@@ -119,12 +123,12 @@ internal static class ConverseRouteMapper
             return;
         }
 
-        Check(config.Tools.Count is > 0 and <= MaxTools, $"toolConfig.tools must have 1 to {MaxTools} tools.");
+        Check(config.Tools is { Count: > 0 and <= MaxTools }, $"toolConfig.tools must have 1 to {MaxTools} tools.");
         var tools = new List<AITool>(config.Tools.Count);
         for (var i = 0; i < config.Tools.Count; i++)
         {
             var spec = config.Tools[i]?.ToolSpec;
-            Check(spec is not null && spec.Name.Length > 0, $"toolConfig.tools.{i}.toolSpec with a name is required.");
+            Check(spec is { Name.Length: > 0, InputSchema: not null }, $"toolConfig.tools.{i}.toolSpec with a name is required.");
             Check(spec!.InputSchema.Json.ValueKind == JsonValueKind.Object, $"toolConfig.tools.{i}.toolSpec.inputSchema.json must be a JSON object.");
             tools.Add(AIFunctionFactory.CreateDeclaration(spec.Name, spec.Description, spec.InputSchema.Json.Clone()));
         }
@@ -138,7 +142,7 @@ internal static class ConverseRouteMapper
 
         var set = (choice.Auto is null ? 0 : 1) + (choice.Any is null ? 0 : 1) + (choice.Tool is null ? 0 : 1);
         Check(set == 1, "toolConfig.toolChoice must be exactly one of auto, any or tool.");
-        Check(choice.Tool is null || tools.Any(t => t.Name == choice.Tool.Name), $"toolConfig.toolChoice.tool names '{choice.Tool?.Name}', which is not among the tools.");
+        Check(choice.Tool is null || choice.Tool.Name is not null && tools.Any(t => t.Name == choice.Tool.Name), $"toolConfig.toolChoice.tool names '{choice.Tool?.Name}', which is not among the tools.");
         options.ToolMode = choice switch
         {
             { Tool: { } tool } => ChatToolMode.RequireSpecific(tool.Name),
@@ -147,7 +151,7 @@ internal static class ConverseRouteMapper
         };
     }
 
-    private static void Check(bool condition, string message)
+    private static void Check([DoesNotReturnIf(false)] bool condition, string message)
     {
         if (!condition)
         {

@@ -154,6 +154,7 @@ public sealed class ConverseDoorTests(RouterHost host) : IAsyncLifetime
     [InlineData("/model/pair/converse", """{"messages":[{"role":"user","content":[{"image":{"format":"png"}}]}]}""", "test-key", 400, "ValidationException")]
     [InlineData("/model/pair/converse", """{"messages":[{"role":"user","content":[{"text":"x"}]}],"inferenceConfig":{"maxTokens":9000}}""", "test-key", 400, "ValidationException")]
     [InlineData("/model/pair/converse-stream", """{"messages":[{"role":"user","content":[{"text":1}]}]}""", "test-key", 400, "ValidationException")]
+    [InlineData("/model/pair/converse", """{"messages":[{"role":"assistant","content":[{"toolUse":{"toolUseId":"t1","name":"x","input":{"c\udfff":1}}}]}]}""", "test-key", 400, "ValidationException")]
     [InlineData("/model/pair/converse", Body, "", 403, "AccessDeniedException")]
     [InlineData("/model/pair/converse", Body, "unknown-key", 403, "AccessDeniedException")]
     [InlineData("/model/pair/converse", Body, "closed-key", 403, "AccessDeniedException")]

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.Features;
+using Switchyard.Router.Apis;
 using Switchyard.Router.Providers.Bedrock;
 using Switchyard.Router.Routing;
 
@@ -14,25 +14,9 @@ internal static class ConverseRequestReader
 {
     public static async Task<ConverseRequest> ReadAsync(HttpContext http, int maxBytes)
     {
-        if (http.Request.ContentLength > maxBytes)
-        {
-            throw new RoutingException(413, "invalid_request_error", "request_too_large", $"The request body exceeds {maxBytes} bytes.");
-        }
-
-        // A body without Content-Length that grows past the limit makes Kestrel throw a 413 BadHttpRequestException.
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = maxBytes;
-        }
-
+        using var document = await JsonRequestBody.ReadObjectAsync(http, maxBytes);
         try
         {
-            using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                throw RoutingException.InvalidRequest("The request body must be a JSON object.", null, "invalid_json");
-            }
-
             // Free-form members (tool input, input schemas) are copied as they are: what is no text must not get past here.
             if (!IsText(document.RootElement))
             {

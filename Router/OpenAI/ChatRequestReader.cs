@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Microsoft.AspNetCore.Http.Features;
+using Switchyard.Router.Apis;
 using Switchyard.Router.Routing;
 
 namespace Switchyard.Router.OpenAI;
@@ -15,43 +15,15 @@ public static class ChatRequestReader
 {
     public static async Task<ChatCompletionRequest> ReadAsync(HttpContext http, int maxBytes)
     {
-        if (http.Request.ContentLength > maxBytes)
-        {
-            throw new RoutingException(413, "invalid_request_error", "request_too_large", $"The request body exceeds {maxBytes} bytes.");
-        }
-
-        // A body without Content-Length that grows past the limit makes Kestrel throw a 413, which OpenAIExceptionHandler answers.
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = maxBytes;
-        }
-
-        JsonDocument document;
+        using var document = await JsonRequestBody.ReadObjectAsync(http, maxBytes);
         try
         {
-            document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+            // JsonElement members (content, stop, tool_choice, parameters) are copied out of the document.
+            return document.RootElement.Deserialize(OpenAIJsonContext.Default.ChatCompletionRequest)!;
         }
         catch (JsonException e)
         {
-            throw RoutingException.InvalidRequest($"The request body is not valid JSON: {e.Message}", null, "invalid_json");
-        }
-
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                throw RoutingException.InvalidRequest("The request body must be a JSON object.", null, "invalid_json");
-            }
-
-            try
-            {
-                // JsonElement members (content, stop, tool_choice, parameters) are copied out of the document.
-                return document.RootElement.Deserialize(OpenAIJsonContext.Default.ChatCompletionRequest)!;
-            }
-            catch (JsonException e)
-            {
-                throw InvalidType(e.Path);
-            }
+            throw InvalidType(e.Path);
         }
     }
 

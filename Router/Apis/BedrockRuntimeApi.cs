@@ -11,7 +11,7 @@ namespace Switchyard.Router.Apis;
 /// wire format, reaching the same core as the OpenAI door (one admission, one routing decision, one trace,
 /// the same x-switchyard-* headers). <c>modelId</c> names a model group (<see cref="BedrockModelResolver"/>).
 /// </summary>
-public static class BedrockRuntimeApi
+public static partial class BedrockRuntimeApi
 {
     public static IEndpointRouteBuilder MapBedrockRuntimeApi(this IEndpointRouteBuilder app)
     {
@@ -79,12 +79,18 @@ public static class BedrockRuntimeApi
         }
         catch (Exception failure)
         {
-            return lifetime.Fail(failure) switch
+            var answer = lifetime.Fail(failure);
+            if (answer is { StatusCode: 500 } && failure is not RoutingException)
             {
-                // The client has gone: nobody reads an answer.
-                null => TypedResults.StatusCode(StatusCodes.Status499ClientClosedRequest),
-                var answer => BedrockErrorResult.From(answer),
-            };
+                // The OpenAI door leaves this to the exception handler, whose answer is OpenAI's shape: here it is logged and answered in Bedrock's.
+                LogUnexpected(http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(BedrockRuntimeApi).FullName!), request.ModelGroup, failure);
+            }
+
+            // No answer: the client has gone, and nobody reads one.
+            return answer is null ? TypedResults.StatusCode(StatusCodes.Status499ClientClosedRequest) : BedrockErrorResult.From(answer);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A Bedrock door request for {ModelGroup} failed unexpectedly")]
+    private static partial void LogUnexpected(ILogger logger, string modelGroup, Exception exception);
 }

@@ -7,4 +7,5 @@ namespace Switchyard.Admission;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(TenantRecord))]
+[JsonSerializable(typeof(AccessKeyPair))]
 internal sealed partial class AdmissionJsonContext : JsonSerializerContext;

@@ -24,6 +24,7 @@ public static class AdmissionServiceCollectionExtensions
         services.TryAddSingleton<LocalAdmissionReconciler>();
         services.TryAddSingleton<ITenantAdmission, RedisTenantAdmission>();
         services.TryAddSingleton<TenantStore>();
+        services.TryAddSingleton<AccessKeyStore>();
         services.AddHostedService<AdmissionStartup>();
         return services;
     }

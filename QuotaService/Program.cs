@@ -12,6 +12,7 @@ app.UseExceptionHandler();
 app.UseApiStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapTenantsApi();
+app.MapAccessKeysApi();
 app.MapAdmissionApi();
 
 app.Run();

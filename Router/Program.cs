@@ -1,10 +1,12 @@
 using Switchyard.Router;
 using Switchyard.Router.Apis;
+using Switchyard.Router.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddSwitchyardRouter();
+builder.ServeH2cPriorKnowledge();
 
 var app = builder.Build();
 
@@ -14,6 +16,7 @@ app.UseRouting(); // after the error handling, so that it covers endpoint matchi
 app.MapDefaultEndpoints();
 app.MapChatCompletionsApi();
 app.MapMessagesApi();
+app.MapBedrockRuntimeApi();
 app.MapRouterAdminApi();
 
 app.Run();

@@ -56,6 +56,7 @@ public static class RouterServiceCollectionExtensions
         services.AddSingleton<ChatRouter>();
         services.AddTenantAdmission(builder.Configuration);
         services.AddOptions<TenancyOptions>().BindConfiguration(TenancyOptions.SectionName);
+        services.AddSingleton<SigV4Authenticator>();
         services.AddSingleton<TenantGate>();
         services.AddHostedService<RouterStartup>();
         services.AddOptions<RateLimitResponseOptions>().BindConfiguration(RateLimitResponseOptions.SectionName).ValidateOnStart();

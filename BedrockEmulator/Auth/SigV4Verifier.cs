@@ -7,6 +7,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using Switchyard.BedrockEmulator.Faults;
 using Switchyard.BedrockEmulator.World;
+using Switchyard.ServiceDefaults.Auth;
 
 namespace Switchyard.BedrockEmulator.Auth;
 
@@ -20,16 +21,10 @@ internal sealed class SigV4Verifier(AccountRegistry accounts, SessionCredentialR
 {
     /// <summary>The signing name of Bedrock Runtime.</summary>
     public const string Service = "bedrock";
-    public const string Algorithm = "AWS4-HMAC-SHA256";
+    public const string Algorithm = SigV4Canonical.Algorithm;
     public const string SecurityTokenHeader = "x-amz-security-token";
 
-    /// <summary>HTTP/2's Host, which Kestrel gives the application as the Host header.</summary>
-    private const string AuthorityPseudoHeader = ":authority";
-
     private static readonly TimeSpan MaxSkew = TimeSpan.FromMinutes(5);
-
-    [ThreadStatic]
-    private static StringBuilder? t_builder;
 
     /// <summary>Signing keys of the configured accounts (session secrets are short-lived and not cached).</summary>
     private readonly ConcurrentDictionary<(string Secret, string Date, string Region, string Service), byte[]> _signingKeys = new();
@@ -64,7 +59,7 @@ internal sealed class SigV4Verifier(AccountRegistry accounts, SessionCredentialR
             return false;
         }
 
-        if (!TryParse(authorization, out var credential, out var signedHeaders, out var signature))
+        if (!SigV4Canonical.TryParse(authorization, out var credential, out var signedHeaders, out var signature))
         {
             error = new EmulatorError(ErrorKind.IncompleteSignature,
                 "Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter.");
@@ -99,7 +94,7 @@ internal sealed class SigV4Verifier(AccountRegistry accounts, SessionCredentialR
 
         var key = SigningKey(secret, scope[1], region, service, cacheable);
         var expected = Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(
-            StringToSign(context, amzDate, credential[(scope[0].Length + 1)..], signedHeaders, body))));
+            SigV4Canonical.StringToSign(context, amzDate, credential[(scope[0].Length + 1)..], signedHeaders, body))));
         if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(signature)))
         {
             error = new EmulatorError(ErrorKind.InvalidSignature,
@@ -114,7 +109,7 @@ internal sealed class SigV4Verifier(AccountRegistry accounts, SessionCredentialR
     /// <summary>The service named by a SigV4 <c>Authorization</c> header's credential scope, or null when there is none.</summary>
     public static string? ScopeService(string authorization)
     {
-        if (!TryParse(authorization, out var credential, out _, out _))
+        if (!SigV4Canonical.TryParse(authorization, out var credential, out _, out _))
         {
             return null;
         }
@@ -159,54 +154,6 @@ internal sealed class SigV4Verifier(AccountRegistry accounts, SessionCredentialR
         return true;
     }
 
-    /// <summary>AWS URI encoding: unreserved characters as they are, every other UTF-8 byte as %XX.</summary>
-    public static void UriEncode(StringBuilder builder, ReadOnlySpan<char> value)
-    {
-        Span<byte> utf8 = stackalloc byte[4];
-        foreach (var rune in value.EnumerateRunes())
-        {
-            if (rune.IsAscii && (char.IsAsciiLetterOrDigit((char)rune.Value) || rune.Value is '-' or '_' or '.' or '~'))
-            {
-                builder.Append((char)rune.Value);
-                continue;
-            }
-
-            var length = rune.EncodeToUtf8(utf8);
-            foreach (var b in utf8[..length])
-            {
-                builder.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
-            }
-        }
-    }
-
-    private static bool TryParse(string authorization, out string credential, out string signedHeaders, out string signature)
-    {
-        credential = signedHeaders = signature = "";
-        if (!authorization.StartsWith(Algorithm + " ", StringComparison.Ordinal))
-        {
-            return false;
-        }
-
-        foreach (var part in authorization.AsSpan(Algorithm.Length + 1).ToString().Split(',', StringSplitOptions.TrimEntries))
-        {
-            var equals = part.IndexOf('=');
-            if (equals <= 0)
-            {
-                continue;
-            }
-
-            var value = part[(equals + 1)..];
-            switch (part[..equals])
-            {
-                case "Credential": credential = value; break;
-                case "SignedHeaders": signedHeaders = value; break;
-                case "Signature": signature = value; break;
-            }
-        }
-
-        return credential.Length > 0 && signedHeaders.Length > 0 && signature.Length > 0;
-    }
-
     private static string? ScopeError(string[] scope, string amzDate, string region, string service, string signedHeaders)
     {
         if (scope[1] != amzDate[..8])
@@ -230,7 +177,7 @@ internal sealed class SigV4Verifier(AccountRegistry accounts, SessionCredentialR
         }
 
         // Over HTTP/2 the SDKs sign the :authority pseudo-header, HTTP/2's Host.
-        return signedHeaders.Split(';').Any(h => h is "host" or AuthorityPseudoHeader) ? null : "'Host' must be a 'SignedHeader' in the AWS Authorization.";
+        return signedHeaders.Split(';').Any(h => h is "host" or SigV4Canonical.AuthorityPseudoHeader) ? null : "'Host' must be a 'SignedHeader' in the AWS Authorization.";
     }
 
     private string? SkewError(string amzDate, DateTimeOffset signedAt)
@@ -246,104 +193,8 @@ internal sealed class SigV4Verifier(AccountRegistry accounts, SessionCredentialR
         static string Stamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
     }
 
-    private static string StringToSign(HttpContext context, string amzDate, string scope, string signedHeaders, ReadOnlySpan<byte> body)
-    {
-        var canonical = t_builder ??= new StringBuilder(1024);
-        canonical.Clear();
-        var request = context.Request;
-        canonical.Append(request.Method).Append('\n');
-
-        var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw && raw[0] == '/'
-            ? raw
-            : request.Path.ToUriComponent() + request.QueryString.ToUriComponent();
-        var queryStart = rawTarget.IndexOf('?');
-        var path = queryStart < 0 ? rawTarget.AsSpan() : rawTarget.AsSpan(0, queryStart);
-        AppendCanonicalPath(canonical, path);
-        canonical.Append('\n');
-        AppendCanonicalQuery(canonical, queryStart < 0 ? "" : rawTarget[(queryStart + 1)..]);
-        canonical.Append('\n');
-
-        foreach (var name in signedHeaders.Split(';'))
-        {
-            canonical.Append(name).Append(':');
-            AppendCanonicalHeaderValue(canonical, name == AuthorityPseudoHeader ? request.Headers.Host : request.Headers[name]);
-            canonical.Append('\n');
-        }
-
-        canonical.Append('\n').Append(signedHeaders).Append('\n');
-        canonical.Append(Convert.ToHexStringLower(SHA256.HashData(body)));
-
-        var canonicalHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())));
-        canonical.Clear();
-        return $"{Algorithm}\n{amzDate}\n{scope}\n{canonicalHash}";
-    }
-
-    /// <summary>Each segment of the path as sent (already encoded once) is encoded again: SigV4 double-encodes for every service but S3.</summary>
-    private static void AppendCanonicalPath(StringBuilder builder, ReadOnlySpan<char> path)
-    {
-        var first = true;
-        foreach (var segment in path.Split('/'))
-        {
-            if (!first)
-            {
-                builder.Append('/');
-            }
-
-            first = false;
-            UriEncode(builder, path[segment]);
-        }
-    }
-
-    private static void AppendCanonicalQuery(StringBuilder builder, string query)
-    {
-        var pairs = query.Split('&', StringSplitOptions.RemoveEmptyEntries)
-            .Select(p => p.Split('=', 2))
-            .Select(p => (Name: Encode(p[0]), Value: Encode(p.Length > 1 ? p[1] : "")))
-            .OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Value, StringComparer.Ordinal);
-        builder.AppendJoin('&', pairs.Select(p => $"{p.Name}={p.Value}"));
-
-        static string Encode(string component)
-        {
-            var encoded = new StringBuilder();
-            UriEncode(encoded, Uri.UnescapeDataString(component));
-            return encoded.ToString();
-        }
-    }
-
-    /// <summary>Values trimmed, inner runs of spaces collapsed, repeated headers joined by commas.</summary>
-    private static void AppendCanonicalHeaderValue(StringBuilder builder, Microsoft.Extensions.Primitives.StringValues values)
-    {
-        for (var i = 0; i < values.Count; i++)
-        {
-            if (i > 0)
-            {
-                builder.Append(',');
-            }
-
-            var previousSpace = false;
-            foreach (var c in (values[i] ?? "").AsSpan().Trim())
-            {
-                var space = c == ' ';
-                if (!(space && previousSpace))
-                {
-                    builder.Append(c);
-                }
-
-                previousSpace = space;
-            }
-        }
-    }
-
-    private byte[] SigningKey(string secret, string date, string region, string service, bool cacheable)
-    {
-        return cacheable ? _signingKeys.GetOrAdd((secret, date, region, service), Derive) : Derive((secret, date, region, service));
-
-        static byte[] Derive((string Secret, string Date, string Region, string Service) k)
-        {
-            var dateKey = HMACSHA256.HashData(Encoding.UTF8.GetBytes("AWS4" + k.Secret), Encoding.UTF8.GetBytes(k.Date));
-            var regionKey = HMACSHA256.HashData(dateKey, Encoding.UTF8.GetBytes(k.Region));
-            var serviceKey = HMACSHA256.HashData(regionKey, Encoding.UTF8.GetBytes(k.Service));
-            return HMACSHA256.HashData(serviceKey, "aws4_request"u8);
-        }
-    }
+    private byte[] SigningKey(string secret, string date, string region, string service, bool cacheable) =>
+        cacheable
+            ? _signingKeys.GetOrAdd((secret, date, region, service), static k => SigV4Canonical.SigningKey(k.Secret, k.Date, k.Region, k.Service))
+            : SigV4Canonical.SigningKey(secret, date, region, service);
 }

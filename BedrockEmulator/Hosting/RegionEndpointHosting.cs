@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Switchyard.BedrockEmulator.World;
+using Switchyard.ServiceDefaults.Hosting;
 
 namespace Switchyard.BedrockEmulator.Hosting;
 

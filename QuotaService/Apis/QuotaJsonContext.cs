@@ -12,6 +12,8 @@ namespace Switchyard.QuotaService.Apis;
 [JsonSerializable(typeof(List<TenantView>))]
 [JsonSerializable(typeof(CreatedTenant))]
 [JsonSerializable(typeof(IssuedKey))]
+[JsonSerializable(typeof(IssuedAccessKey))]
+[JsonSerializable(typeof(List<AccessKeyView>))]
 [JsonSerializable(typeof(TenantUsage))]
 [JsonSerializable(typeof(AdmitRequest))]
 [JsonSerializable(typeof(AdmitResponse))]

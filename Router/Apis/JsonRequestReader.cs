@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Microsoft.AspNetCore.Http.Features;
 using Switchyard.Router.Routing;
 
 namespace Switchyard.Router.Apis;
@@ -19,45 +18,16 @@ public static class JsonRequestReader
     /// <param name="checkMembers">The door's check of the top-level members before they are typed; null for none.</param>
     public static async Task<T> ReadAsync<T>(HttpContext http, int maxBytes, JsonTypeInfo<T> wire, string shape, Action<JsonElement, HttpResponse>? checkMembers = null)
     {
-        if (http.Request.ContentLength > maxBytes)
-        {
-            throw new RoutingException(413, "invalid_request_error", "request_too_large", $"The request body exceeds {maxBytes} bytes.");
-        }
-
-        // A body without Content-Length that grows past the limit makes Kestrel throw a 413, which ApiExceptionHandler answers.
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = maxBytes;
-        }
-
-        JsonDocument document;
+        using var document = await JsonRequestBody.ReadObjectAsync(http, maxBytes);
+        checkMembers?.Invoke(document.RootElement, http.Response);
         try
         {
-            document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+            // JsonElement members (content, stop, tool_choice, parameters) are copied out of the document.
+            return document.RootElement.Deserialize(wire)!;
         }
         catch (JsonException e)
         {
-            throw RoutingException.InvalidRequest($"The request body is not valid JSON: {e.Message}", null, "invalid_json");
-        }
-
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                throw RoutingException.InvalidRequest("The request body must be a JSON object.", null, "invalid_json");
-            }
-
-            checkMembers?.Invoke(document.RootElement, http.Response);
-
-            try
-            {
-                // JsonElement members (content, stop, tool_choice, parameters) are copied out of the document.
-                return document.RootElement.Deserialize(wire)!;
-            }
-            catch (JsonException e)
-            {
-                throw InvalidType(e.Path, wire, shape);
-            }
+            throw InvalidType(e.Path, wire, shape);
         }
     }
 

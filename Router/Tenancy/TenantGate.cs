@@ -12,7 +12,7 @@ namespace Switchyard.Router.Tenancy;
 /// routing, and settlement of actual usage after the response has gone out. With tenancy turned off
 /// (<see cref="TenancyOptions.Enabled"/>) every request passes without a key or a ticket.
 /// </summary>
-public sealed class TenantGate(ITenantAdmission admission, RoutingTableProvider tables, IOptionsMonitor<TenancyOptions> options, ILogger<TenantGate> logger)
+public sealed class TenantGate(ITenantAdmission admission, SigV4Authenticator sigV4, RoutingTableProvider tables, IOptionsMonitor<TenancyOptions> options, ILogger<TenantGate> logger)
 {
     /// <summary>Share of a deployment's capacity batch-tier requests may fill, so they are shed before interactive ones.</summary>
     public const double BatchCapacityShare = 0.8;
@@ -27,6 +27,11 @@ public sealed class TenantGate(ITenantAdmission admission, RoutingTableProvider 
 
         // Anthropic's clients send the key as x-api-key (ANTHROPIC_API_KEY) or as a bearer token (ANTHROPIC_AUTH_TOKEN).
         var authorization = http.Request.Headers.Authorization.ToString();
+        if (SigV4Authenticator.IsSigV4(authorization))
+        {
+            return await sigV4.AuthenticateAsync(http, authorization);
+        }
+
         var key = authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization[7..].Trim() : http.Request.Headers["x-api-key"].ToString().Trim();
         if (key.Length == 0)
         {

@@ -154,6 +154,13 @@ internal sealed class ConverseResponse
     public string? StopReason { get; init; }
 
     public TokenUsage? Usage { get; init; }
+
+    public ConverseMetrics? Metrics { get; init; }
+}
+
+internal sealed class ConverseMetrics
+{
+    public long LatencyMs { get; init; }
 }
 
 internal sealed class ConverseOutput
@@ -222,9 +229,16 @@ internal sealed class MessageStopEvent
     public string? StopReason { get; init; }
 }
 
+internal sealed class MessageStartEvent
+{
+    public required string Role { get; init; }
+}
+
 internal sealed class MetadataEvent
 {
     public TokenUsage? Usage { get; init; }
+
+    public ConverseMetrics? Metrics { get; init; }
 }
 
 /// <summary>Body of an error answer: AWS uses "message" or "Message".</summary>
@@ -242,6 +256,7 @@ internal sealed class AwsErrorBody
     PropertyNameCaseInsensitive = false)]
 [JsonSerializable(typeof(ConverseRequest))]
 [JsonSerializable(typeof(ConverseResponse))]
+[JsonSerializable(typeof(MessageStartEvent))]
 [JsonSerializable(typeof(ContentBlockStartEvent))]
 [JsonSerializable(typeof(ContentBlockDeltaEvent))]
 [JsonSerializable(typeof(ContentBlockStopEvent))]

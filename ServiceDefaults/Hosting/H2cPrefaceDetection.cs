@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
-namespace Switchyard.BedrockEmulator.Hosting;
+namespace Switchyard.ServiceDefaults.Hosting;
 
 /// <summary>
 /// A connection middleware that lets one cleartext endpoint speak HTTP/1.1 and HTTP/2 with prior
@@ -12,7 +12,7 @@ namespace Switchyard.BedrockEmulator.Hosting;
 /// peeks at the first bytes without consuming them, and when they are the HTTP/2 connection preface marks
 /// the connection with <see cref="H2cPriorKnowledgeFeature"/>, which makes Kestrel pick HTTP/2 for it.
 /// </summary>
-internal static class H2cPrefaceDetection
+public static class H2cPrefaceDetection
 {
     private static ReadOnlySpan<byte> Preface => "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8;
 
@@ -23,7 +23,8 @@ internal static class H2cPrefaceDetection
         var wait = listen.KestrelServerOptions.Limits.KeepAliveTimeout;
         listen.Use(next => async connection =>
         {
-            if (await StartsWithPrefaceAsync(connection.Transport.Input, wait))
+            // Behind TLS, ALPN already chose the protocol: only a cleartext connection is looked at.
+            if (connection.Features.Get<ITlsConnectionFeature>() is null && await StartsWithPrefaceAsync(connection.Transport.Input, wait))
             {
                 var feature = new H2cPriorKnowledgeFeature();
                 connection.Features.Set<ITlsConnectionFeature>(feature);

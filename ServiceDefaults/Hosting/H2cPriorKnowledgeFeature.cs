@@ -2,7 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace Switchyard.BedrockEmulator.Hosting;
+namespace Switchyard.ServiceDefaults.Hosting;
 
 /// <summary>
 /// Set on a cleartext connection that opened with the HTTP/2 preface, so that Kestrel serves it as HTTP/2.
@@ -14,7 +14,7 @@ namespace Switchyard.BedrockEmulator.Hosting;
 /// feature is given the https scheme, so the server allows the request's <c>:scheme</c> (http) to stand
 /// (KestrelServerOptions.AllowAlternateSchemes).
 /// </summary>
-internal sealed class H2cPriorKnowledgeFeature : ITlsConnectionFeature, ITlsApplicationProtocolFeature
+public sealed class H2cPriorKnowledgeFeature : ITlsConnectionFeature, ITlsApplicationProtocolFeature
 {
     private static readonly ReadOnlyMemory<byte> Http2 = "h2"u8.ToArray();
 

@@ -1,0 +1,95 @@
+using Switchyard.Router.BedrockRuntime;
+using Switchyard.Router.Providers.Bedrock;
+using Switchyard.Router.Routing;
+using Switchyard.Router.Telemetry;
+using Switchyard.Router.Tenancy;
+
+namespace Switchyard.Router.Apis;
+
+/// <summary>
+/// The Amazon Bedrock Runtime front door: POST /model/{modelId}/converse and /converse-stream, in Bedrock's
+/// wire format, reaching the same core as the OpenAI door (one admission, one routing decision, one trace,
+/// the same x-switchyard-* headers). <c>modelId</c> names a model group (<see cref="BedrockModelResolver"/>).
+/// </summary>
+public static class BedrockRuntimeApi
+{
+    public static IEndpointRouteBuilder MapBedrockRuntimeApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/model/{modelId}").WithTags("Bedrock Runtime");
+        api.MapPost("/converse", (HttpContext http, string modelId, ChatRouter router, RoutingTableProvider tables, TenantGate tenants, TimeProvider clock) =>
+            ConverseAsync(http, modelId, streaming: false, router, tables, tenants, clock));
+        api.MapPost("/converse-stream", (HttpContext http, string modelId, ChatRouter router, RoutingTableProvider tables, TenantGate tenants, TimeProvider clock) =>
+            ConverseAsync(http, modelId, streaming: true, router, tables, tenants, clock));
+        // Anything else under /model (another operation, a model id with an unencoded '/', a wrong method) is
+        // answered as Bedrock answers an operation it does not have, so AWS SDKs parse it.
+        app.Map("/model/{**rest}", (HttpContext http) => new BedrockErrorResult(new BedrockError(404, "UnknownOperationException", "validationException",
+            $"{http.Request.Method} {http.Request.Path} is not an operation of this Bedrock door: it serves POST /model/{{modelId}}/converse and /converse-stream, with the model id URL-encoded.")));
+        return app;
+    }
+
+    private static async Task<IResult> ConverseAsync(HttpContext http, string modelId, bool streaming, ChatRouter router, RoutingTableProvider tables, TenantGate tenants, TimeProvider clock)
+    {
+        var started = clock.GetTimestamp();
+        var table = tables.Current;
+        // Routing leaves %2F encoded in a route value (an ARN's slash); every other escape is decoded already.
+        modelId = modelId.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+        RouteRequest request;
+        TenantTicket? ticket;
+        try
+        {
+            var tenant = await tenants.AuthenticateAsync(http);
+            var wire = await ConverseRequestReader.ReadAsync(http, table.Options.MaxRequestBodyBytes);
+            // Every check that needs no store runs before admission: a refused request costs the tenant nothing.
+            if (BedrockModelResolver.Resolve(table, modelId) is not { } groupName)
+            {
+                throw new RoutingException(404, "invalid_request_error", "model_not_found",
+                    $"The model '{modelId}' is not a model group of this Router, nor a model or inference profile one of its groups serves.");
+            }
+
+            (request, ticket) = await tenants.AdmitAsync(http, tenant, ConverseRouteMapper.Map(wire, table.Groups[groupName]));
+        }
+        catch (RoutingException refused)
+        {
+            RouterTelemetry.RequestRefused(table, modelId, refused.Code, clock.GetElapsedTime(started));
+            return BedrockErrorResult.From(refused);
+        }
+
+        // From here the lifetime owns the request; disposal at the very end of the response ends it if no path below did.
+        var lifetime = router.Begin(request, ticket, streaming, started, http.RequestAborted);
+        http.Response.RegisterForDisposeAsync(lifetime);
+        RouteHeaders.WriteTraceId(http.Response, lifetime);
+
+        try
+        {
+            if (!streaming)
+            {
+                var answer = await router.CompleteAsync(lifetime);
+                var converse = ConverseAnswerMapper.ToResponse(answer, (long)clock.GetElapsedTime(started).TotalMilliseconds);
+                RouteHeaders.Write(http.Response, lifetime.Route!);
+                lifetime.Complete();
+                return TypedResults.Json(converse, ConverseJsonContext.Default.ConverseResponse);
+            }
+
+            var stream = await router.StreamAsync(lifetime);
+            RouteHeaders.Write(http.Response, lifetime.Route!);
+            return new ConverseStreamResult(stream, lifetime, started);
+        }
+        catch (Exception failure)
+        {
+            switch (lifetime.Fail(failure))
+            {
+                case null:
+                    // The client has gone: nobody reads an answer.
+                    return TypedResults.StatusCode(StatusCodes.Status499ClientClosedRequest);
+                case { StatusCode: 500 } when failure is not RoutingException:
+                    // ApiExceptionHandler logs it and answers the generic 500 in this door's shape; the lifetime has already ended.
+                    throw;
+                case var answer:
+                    return BedrockErrorResult.From(answer);
+            }
+        }
+    }
+
+    /// <summary>Whether a path is this door's, so errors outside its endpoints (unhandled exceptions) take Bedrock's shape.</summary>
+    public static bool Owns(PathString path) => path.StartsWithSegments("/model", StringComparison.OrdinalIgnoreCase);
+}

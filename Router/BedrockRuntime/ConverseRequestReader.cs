@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Switchyard.Router.Apis;
+using Switchyard.Router.Providers.Bedrock;
+using Switchyard.Router.Routing;
+
+namespace Switchyard.Router.BedrockRuntime;
+
+/// <summary>
+/// Reads a Converse / ConverseStream body (the same shape) into the Bedrock provider's wire types:
+/// ValidationException for a body that is not a JSON object or does not have Converse's shape (a
+/// missing required member, a member of the wrong type), 413 past the Router's body limit.
+/// </summary>
+internal static class ConverseRequestReader
+{
+    public static async Task<ConverseRequest> ReadAsync(HttpContext http, int maxBytes)
+    {
+        using var document = await JsonRequestBody.ReadObjectAsync(http, maxBytes);
+        try
+        {
+            // Free-form members (tool input, input schemas) are copied as they are: what is no text must not get past here.
+            if (!IsText(document.RootElement))
+            {
+                throw RoutingException.InvalidRequest("The request body has a string or member name that is not valid Unicode text (an escaped lone surrogate).", null, "invalid_json");
+            }
+
+            return document.RootElement.Deserialize(ConverseJsonContext.Default.ConverseRequest)
+                ?? throw RoutingException.InvalidRequest("The request body must be a JSON object.", null, "invalid_json");
+        }
+        catch (JsonException e)
+        {
+            // STJ names the member at fault in its path ($.messages[0].content) and says what is wrong in its message.
+            throw RoutingException.InvalidRequest($"Malformed input request: {e.Message}", e.Path, "invalid_json");
+        }
+    }
+
+    /// <summary>Whether every string and member name decodes (JsonDocument's depth limit bounds the recursion).</summary>
+    private static bool IsText(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    return true;
+                case JsonValueKind.Array:
+                    return element.EnumerateArray().All(IsText);
+                case JsonValueKind.Object:
+                    return element.EnumerateObject().All(member => member.Name is not null && IsText(member.Value));
+                default:
+                    return true;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,5 +1,6 @@
 // The @anthropic-ai/sdk npm client against the Switchyard Router's Messages door, changing nothing but its
-// base URL. Env: ROUTER_URL, MODEL, API_KEY, SCENARIO (basics | tools | rate-limit | cut | failover).
+// base URL. Env: ROUTER_URL, MODEL, API_KEY, SCENARIO (basics | tools | rate-limit | cut | failover); FORCE_TOOL=1
+// makes the tools scenario's first call name its tool in tool_choice (a model that answers tools only when told to).
 // Prints one JSON document with what the client parsed.
 import Anthropic from "@anthropic-ai/sdk";
 
@@ -28,7 +29,8 @@ async function basics() {
 
 async function tools() {
   const weather = { name: "weather", description: "Weather by city", input_schema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } };
-  const first = await client.messages.create({ model, max_tokens: 64, tools: [weather], messages: [{ role: "user", content: "Weather in Paris?" }] });
+  const tool_choice = process.env.FORCE_TOOL === "1" ? { type: "tool", name: weather.name } : undefined;
+  const first = await client.messages.create({ model, max_tokens: 64, tools: [weather], tool_choice, messages: [{ role: "user", content: "Weather in Paris?" }] });
   const call = first.content.find((b) => b.type === "tool_use");
   const second = await client.messages.create({
     model, max_tokens: 64, tools: [weather],

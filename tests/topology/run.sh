@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Starts the whole topology once, as a user does (dotnet run --project AppHost), waits until it is healthy, then
 # runs against it: the reference sample's five demo scripts re-told in node (tests/interop/seed, on the fresh
-# topology, one at a time, in the order the sample's README runs them) and the browser test of the chat
-# (tests/browser). Stops the AppHost with its whole process group. Exit code: non-zero if any suite failed.
+# topology, one at a time, in the order the sample's README runs them), real clients through each of the
+# Router's front doors (tests/interop/doors) and the browser test of the chat (tests/browser). Stops the AppHost
+# with its whole process group. Exit code: non-zero if any suite failed.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -15,9 +16,12 @@ npm ci --prefix tests/browser --no-audit --no-fund >/dev/null || exit 1
 npm ci --prefix tests/interop --no-audit --no-fund >/dev/null || exit 1
 
 log=$(mktemp)
+# The admin key (AppHost parameter quota-admin-key) set for this run rather than generated into user secrets, so
+# that the front-door suite can create tenants and issue SigV4 access keys through the QuotaService's admin API.
+export SWITCHYARD_ADMIN_KEY=${SWITCHYARD_ADMIN_KEY:-$(node -e 'process.stdout.write(require("crypto").randomBytes(24).toString("hex"))')}
 # A process group of its own, so that stopping it stops every service the AppHost started. SIGTERM, not SIGINT:
 # a process started in the background by a script ignores SIGINT.
-setsid dotnet run --project "$root/AppHost" --launch-profile http >"$log" 2>&1 &
+setsid env "Parameters__quota-admin-key=$SWITCHYARD_ADMIN_KEY" dotnet run --project "$root/AppHost" --launch-profile http >"$log" 2>&1 &
 apphost=$!
 stop() {
   kill -TERM -- "-$apphost" 2>/dev/null || true
@@ -40,6 +44,11 @@ echo "== the reference sample's five demo scripts (tests/interop/seed)"
 # node --test sorts the files it is given: their numbers are the README's order.
 (cd tests/interop && node --test --test-concurrency=1 seed/1-cris.test.mjs seed/2-sharding.test.mjs \
   seed/3-fallback.test.mjs seed/4-loadbalance.test.mjs seed/5-quota.test.mjs) || status=1
+
+# After the seeds, which need a fresh topology; the suite makes its own tenants and removes every fault it adds.
+echo "== real clients through the Router's front doors (tests/interop/doors)"
+(cd tests/interop && node --test --test-concurrency=1 doors/1-openai.test.mjs doors/2-anthropic.test.mjs \
+  doors/3-bedrock.test.mjs) || status=1
 
 echo "== the chat in a real browser (tests/browser)"
 (cd tests/browser && BASE_URL="$base_url" node --test chat.test.mjs) || status=1

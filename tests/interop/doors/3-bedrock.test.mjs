@@ -1,0 +1,88 @@
+// The Bedrock Runtime door through the running topology with @aws-sdk/client-bedrock-runtime (router-bedrock.mjs):
+// Converse and ConverseStream with a bearer tenant key (AWS_BEARER_TOKEN_BEDROCK) and with SigV4 access key pairs
+// the QuotaService's admin API issues (a wrong secret and a revoked pair refused), a tenant over its limit
+// (ThrottlingException), and failover when the group's first Regions are out.
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { BedrockRuntimeClient, ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
+import {
+  createTenant, deleteTenant, demoKey, failover, issueAccessKey, multiRegionGroup, revokeAccessKey, routerUrl, runScript, summary,
+} from "./topology.mjs";
+
+const tenants = [];
+after(() => Promise.all(tenants.map(deleteTenant)));
+
+/** Converse and ConverseStream answered; the unknown model's 404; 3 of the limited tenant's 5 calls, then 429 ThrottlingException. */
+function assertConversation(door, result) {
+  const throttled = result.throttled.filter((t) => t.name === "ThrottlingException" && t.isThrottling && t.status === 429);
+  summary(door, `Converse → "${result.converse.text.slice(0, 40)}…" (${result.converse.stopReason}), ConverseStream → ${result.stream.events.length} events (${result.stream.stopReason}), unknown model → ${result.unknownModel.name} ${result.unknownModel.status}, limited tenant → ${result.throttled.filter((t) => t.name === "none").length} ok + ${throttled.length} ThrottlingException 429`);
+  assert.ok(result.converse.text.length > 0, JSON.stringify(result));
+  assert.equal(result.converse.stopReason, "end_turn");
+  assert.ok(result.converse.usage.totalTokens > 0);
+  assert.ok(result.stream.text.length > 0);
+  assert.equal(result.stream.events[0], "messageStart");
+  assert.deepEqual(result.stream.events.slice(-3), ["contentBlockStop", "messageStop", "metadata"]);
+  assert.ok(result.stream.usage.totalTokens > 0);
+  assert.equal(result.unknownModel.name, "ResourceNotFoundException");
+  assert.equal(result.unknownModel.status, 404);
+  assert.equal(result.throttled.filter((t) => t.name === "none").length, 3, JSON.stringify(result.throttled));
+  assert.equal(throttled.length, 2, JSON.stringify(result.throttled));
+}
+
+test("AWS SDK with a bearer tenant key: Converse, ConverseStream, ResourceNotFoundException, ThrottlingException", async () => {
+  const limited = await createTenant("bedrock-bearer", 3);
+  tenants.push(limited.id);
+  const result = await runScript("router-bedrock.mjs", {
+    ROUTER_URL: routerUrl, MODEL: "claude-sonnet-cris", AUTH: "bearer", AWS_BEARER_TOKEN_BEDROCK: demoKey, THROTTLED_TOKEN: limited.apiKey,
+  });
+
+  assertConversation("bedrock bearer", result);
+});
+
+test("AWS SDK with SigV4 tenant access keys from the QuotaService: the same, and a wrong secret and a revoked pair refused", async () => {
+  const tenant = await createTenant("bedrock-sigv4", 600);
+  const limited = await createTenant("bedrock-sigv4-limited", 3);
+  tenants.push(tenant.id, limited.id);
+  const pair = await issueAccessKey(tenant.id);
+  const throttled = await issueAccessKey(limited.id);
+  const revoked = await issueAccessKey(tenant.id);
+  await revokeAccessKey(tenant.id, revoked.accessKeyId);
+
+  const result = await runScript("router-bedrock.mjs", {
+    ROUTER_URL: routerUrl, MODEL: "claude-sonnet-cris", AUTH: "sigv4",
+    ACCESS_KEY_ID: pair.accessKeyId, SECRET_ACCESS_KEY: pair.secretAccessKey,
+    THROTTLED_ACCESS_KEY_ID: throttled.accessKeyId, THROTTLED_SECRET_ACCESS_KEY: throttled.secretAccessKey,
+    REVOKED_ACCESS_KEY_ID: revoked.accessKeyId, REVOKED_SECRET_ACCESS_KEY: revoked.secretAccessKey,
+  });
+
+  assertConversation("bedrock sigv4", result);
+  summary("bedrock sigv4", `wrong secret → ${result.badSecret.name} ${result.badSecret.status}, revoked pair → ${result.revoked.name} ${result.revoked.status}`);
+  assert.equal(result.badSecret.name, "InvalidSignatureException");
+  assert.equal(result.badSecret.status, 403);
+  assert.equal(result.revoked.name, "UnrecognizedClientException");
+  assert.equal(result.revoked.status, 403);
+});
+
+test("AWS SDK: the group's first Regions out, Converse succeeds by failover", async () => {
+  const bedrock = new BedrockRuntimeClient({
+    region: "us-east-1", endpoint: routerUrl, maxAttempts: 1, token: { token: demoKey }, authSchemePreference: ["httpBearerAuth"],
+  });
+  let headers = {};
+  // The SDK keeps the raw answer's headers below its deserializer; the Router's routing headers are there.
+  bedrock.middlewareStack.add((next) => async (args) => {
+    const result = await next(args);
+    headers = result.response.headers;
+    return result;
+  }, { step: "deserialize", name: "switchyardHeaders" });
+
+  const outcomes = await failover(async () => {
+    const answer = await bedrock.send(new ConverseCommand({
+      modelId: multiRegionGroup, messages: [{ role: "user", content: [{ text: "Hello through a Region outage" }] }], inferenceConfig: { maxTokens: 16 },
+    }));
+    assert.ok(answer.output.message.content[0].text.length > 0);
+    return { region: headers["x-switchyard-region"], attempts: headers["x-switchyard-attempts"] };
+  });
+
+  summary("bedrock", `failover: ${outcomes.map((o) => `${o.region} after ${o.attempts} attempt(s)`).join(", ")}`);
+  assert.ok(Number(outcomes.at(-1).attempts) > 1, JSON.stringify(outcomes));
+});

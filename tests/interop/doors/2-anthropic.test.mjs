@@ -38,7 +38,9 @@ test("anthropic SDK: a tool call, then the tool-result turn", async () => {
   assert.equal(result.first.stopReason, "tool_use");
   assert.equal(result.first.call.name, "weather");
   assert.equal(typeof result.first.call.input.city, "string");
-  assert.equal(result.second.stopReason, "end_turn");
+  // After the tool's result the model answers in text (the emulator's answers run to max_tokens 64 or end there).
+  assert.ok(["end_turn", "max_tokens"].includes(result.second.stopReason), JSON.stringify(result.second));
+  assert.deepEqual(result.second.blocks, ["text"]);
   assert.ok(result.second.text.length > 0);
 });
 

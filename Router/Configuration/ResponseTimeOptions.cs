@@ -36,11 +36,11 @@ public sealed class ResponseTimeOptions
 public sealed class FirstTokenDeadlineOptions
 {
     [Range(1.0, 100.0)]
-    public double Multiplier { get; set; } = 3;
+    public double Multiplier { get; set; } = 1.25;
 
     /// <summary>Never sooner: a deployment that is fast every time still gets this long.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
-    public TimeSpan Floor { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan Floor { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Never later (nor later than Routing:Timeouts:AttemptSeconds).</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
@@ -76,7 +76,7 @@ public sealed class HedgingOptions
 
     /// <summary>The first-token quantile of the deployment after which a hedge starts.</summary>
     [Range(0.5, 0.9999)]
-    public double Quantile { get; set; } = 0.95;
+    public double Quantile { get; set; } = 0.99;
 
     /// <summary>Hedges allowed as a share of requests (a token bucket, as the retry budget): the extra load never exceeds it.</summary>
     [Range(0.0, 1.0)]

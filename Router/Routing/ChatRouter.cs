@@ -83,7 +83,7 @@ public sealed partial class ChatRouter(
     /// within the deployment's first-token deadline (k x its p99, within bounds), the rest within the attempt deadline
     /// (at most what is left of the overall one). A missed deadline is a timeout; an exception of a type no provider
     /// should throw is a retryable server error; both count on the breaker. When hedging is on for the group and the
-    /// first token is later than the deployment's p95, a hedge starts on another deployment (another Region or
+    /// first token is later than the deployment's Hedging:Quantile (p99), a hedge starts on another deployment (another Region or
     /// account, breaker not open, capacity reserved, paid from the hedge budget); the first attempt to send a token
     /// wins, the other is abandoned (not counted on its breaker) and its reservation settled as unused.</item>
     /// <item>Served: the winner's route and its reservation pass to the lifetime; done.</item>

@@ -13,8 +13,8 @@ namespace Switchyard.Bench.Scenarios;
 /// first token 3 s late. Then, on a second Router whose breakers never open (so the cut Region stays in
 /// rotation), streams cut after their first tokens in us-east-1, compared with uncut answers to the same prompts.
 /// Upstream calls are counted in the emulator's invocation log: every call beyond one per client request is a
-/// hedge or a retry. The phase length and the Router settings that switch hedging and continuation on are
-/// knobs (<see cref="ResponseTimeSettings"/>), because the Router had no such settings when this was written.
+/// hedge or a retry. Hedging and adaptive deadlines are the Router's defaults; the continuation phase opts the
+/// group in to continuation. The phase length and extra Router settings are knobs (<see cref="ResponseTimeSettings"/>).
 /// </summary>
 public sealed class ResponseTimeScenario : IScenario
 {
@@ -88,11 +88,10 @@ public sealed class ResponseTimeScenario : IScenario
         var nonStreamed = new ChatTarget("response-time-non-streamed", [router.ChatUri], Group, false, ChatTarget.Bearer(tenantKey));
         var plan = new LoadPlan(64, 100_000, settings.Phase) { RatePerSecond = Rate, RequestTimeout = TimeSpan.FromSeconds(90) };
 
-        // Unmeasured: a just-started Router runs unoptimised code, and a latency model (where there is one) needs history.
-        await RunPhaseAsync(context, router, "warm-up", streamed, nonStreamed, plan with { Duration = context.Options.Duration(10, 1) }, null);
-        var healthy = await RunPhaseAsync(context, router, "healthy", streamed, nonStreamed, plan, null);
-        var hung = await RunPhaseAsync(context, router, $"{FaultRegion} hung", streamed, nonStreamed, plan, new EmulatorFault("hang", Region: FaultRegion));
-        var slow = await RunPhaseAsync(context, router, $"{FaultRegion} first token +{FirstTokenDelayMs / 1000} s", streamed, nonStreamed, plan,
+        var warmUp = plan with { Duration = context.Options.Duration(10, 1) };
+        var healthy = await RunPhaseAsync(context, router, "healthy", streamed, nonStreamed, plan, warmUp, null);
+        var hung = await RunPhaseAsync(context, router, $"{FaultRegion} hung", streamed, nonStreamed, plan, warmUp, new EmulatorFault("hang", Region: FaultRegion));
+        var slow = await RunPhaseAsync(context, router, $"{FaultRegion} first token +{FirstTokenDelayMs / 1000} s", streamed, nonStreamed, plan, warmUp,
             new EmulatorFault("latency", Region: FaultRegion, LatencyMs: FirstTokenDelayMs));
         Phase[] phases = [healthy, hung, slow];
 
@@ -135,12 +134,19 @@ public sealed class ResponseTimeScenario : IScenario
         }
     }
 
-    /// <summary>One phase: both kinds of traffic at once from a reset Router, with <paramref name="fault"/> in force throughout.</summary>
-    private static async Task<Phase> RunPhaseAsync(BenchContext context, RouterProcess router, string name, ChatTarget streamed, ChatTarget nonStreamed, LoadPlan plan, EmulatorFault? fault)
+    /// <summary>
+    /// One phase: both kinds of traffic at once from a reset Router, with <paramref name="fault"/> in force throughout.
+    /// The reset also forgets the deployments' latency history, so an unmeasured healthy <paramref name="warmUp"/> rebuilds
+    /// it first: the fault strikes a Router under steady load, not one that just started (and a just-started
+    /// Router also runs unoptimised code).
+    /// </summary>
+    private static async Task<Phase> RunPhaseAsync(BenchContext context, RouterProcess router, string name, ChatTarget streamed, ChatTarget nonStreamed,
+        LoadPlan plan, LoadPlan warmUp, EmulatorFault? fault)
     {
         var emulator = context.Stack.EmulatorAdmin;
         await emulator.ClearFaultsAsync();
         await router.ResetAsync();
+        await Task.WhenAll(context.Load.RunAsync(streamed, warmUp), context.Load.RunAsync(nonStreamed, warmUp));
         var since = DateTimeOffset.UtcNow.AddMilliseconds(-1);
         if (fault is not null)
         {
@@ -186,7 +192,8 @@ public sealed class ResponseTimeScenario : IScenario
         await Task.Delay(SettleTime);
         var upstreamCuts = (await emulator.InvocationsAsync(since)).Count(e => e.Outcome == "stream-cut");
 
-        // x-switchyard-region names the deployment that started the stream: in the cut Region, every one was cut.
+        // x-switchyard-region names the deployment that started the stream, continued or not (headers are out before
+        // the cut): in the cut Region, every one was cut.
         var cut = streams.Where(s => s.Transcript.Region == FaultRegion).ToArray();
         var elsewhere = streams.Where(s => s.Transcript.Region != FaultRegion).ToArray();
         double Whole((int Prompt, StreamTranscript Transcript)[] set) =>

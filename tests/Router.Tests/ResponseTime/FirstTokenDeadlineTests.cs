@@ -37,7 +37,7 @@ public sealed class FirstTokenDeadlineTests(EmulatedRegionsHost host) : IAsyncLi
         Assert.Equal(EmulatedRegionsHost.DeploymentIn("us-east-2"), response.Headers.GetValues("x-switchyard-deployment").Single());
         Assert.Equal("2", response.Headers.GetValues("x-switchyard-attempts").Single());
         // The deadline came from the history (a healthy first token takes ~0.1 s here, more on a busy machine:
-        // 3 x its p99, at least the 1 s floor), and the whole request took about that plus one healthy answer:
+        // FirstToken:Multiplier x its p99, at least the 1 s floor), and the whole request took about that plus one healthy answer:
         // a small share of the attempt timeout.
         Assert.InRange(deadline, TimeSpan.FromSeconds(1), AttemptTimeout / 8);
         Assert.True(watch.Elapsed >= deadline, $"took {watch.Elapsed}, before the deadline {deadline}");

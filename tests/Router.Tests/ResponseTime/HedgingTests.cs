@@ -5,7 +5,7 @@ using Switchyard.Router.Telemetry;
 namespace Switchyard.Router.Tests.ResponseTime;
 
 /// <summary>
-/// Hedged requests against the real emulator: a first token later than us-east-1's p95 (about 0.1 s here)
+/// Hedged requests against the real emulator: a first token later than us-east-1's p99 (about 0.1 s here)
 /// starts a hedge on us-east-2; the first to send a token serves, the other is cancelled and its capacity
 /// reservation settled as unused (its request stays counted against rpm, its tokens do not against tpm).
 /// </summary>

@@ -3,9 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 using Switchyard.Admission;
@@ -34,7 +32,8 @@ public sealed class StreamContinuationTests : IClassFixture<EmulatedBedrock>, IA
     {
         _host = host;
         _bedrock = bedrock;
-        var settings = new Dictionary<string, string?>(bedrock.RouterSettings())
+        var settings = new Dictionary<string, string?>(
+            [.. bedrock.RouterSettings(), .. EmulatedBedrock.Deployment("haiku-east", "us-east-1", Model), .. EmulatedBedrock.Deployment("haiku-west", "us-west-2", Model)])
         {
             ["Routing:ModelGroups:continued:Deployments:0"] = "haiku-east",
             ["Routing:ModelGroups:continued:Deployments:1"] = "haiku-west",
@@ -44,18 +43,14 @@ public sealed class StreamContinuationTests : IClassFixture<EmulatedBedrock>, IA
             ["Routing:ModelGroups:alone:Deployments:0"] = "haiku-east",
             ["Routing:ModelGroups:alone:ContinueStreams"] = "true",
         };
-        foreach (var (name, region) in new[] { ("haiku-east", "us-east-1"), ("haiku-west", "us-west-2") })
+        foreach (var name in new[] { "haiku-east", "haiku-west" })
         {
-            settings[$"Routing:Deployments:{name}:Provider"] = "bedrock";
-            settings[$"Routing:Deployments:{name}:Account"] = "primary";
-            settings[$"Routing:Deployments:{name}:Region"] = region;
-            settings[$"Routing:Deployments:{name}:Model"] = Model;
             // Limits far away, so that capacity is counted (and its settlement visible) but never in the way.
             settings[$"Routing:Deployments:{name}:Rpm"] = "100000";
             settings[$"Routing:Deployments:{name}:Tpm"] = "100000000";
         }
 
-        _router = host.WithWebHostBuilder(builder => builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings)));
+        _router = host.WithSettings(settings);
         _listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name == RouterTelemetry.SourceName,

@@ -57,7 +57,7 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
     {
         var upstreamCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         const string sent = "0123456789abcdefghij0123456789abcdefghij"; // 40 characters: 10 tokens at 4 a token
-        _host.Upstream.Streams["model-primary"] = cancellation => Stall(sent, upstreamCancelled, cancellation);
+        _host.Upstream.Streams["model-primary"] = cancellation => ScriptedProvider.Stall(sent, upstreamCancelled, cancellation);
 
         // A real socket, so that closing it is what Kestrel sees.
         using var client = new HttpClient { BaseAddress = _host.BaseAddress };
@@ -79,10 +79,10 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
         Assert.Equal(true, span.GetTagItem("switchyard.usage_estimated"));
 
         var store = _host.Services.GetRequiredService<TenantStore>();
-        var usage = await Eventually(() => store.GetUsageAsync("test"), u => u?.TokensLastMinute == 11 && u.ActiveLeases == 0);
+        var usage = await Eventually.ReadAsync(() => store.GetUsageAsync("test"), u => u?.TokensLastMinute == 11 && u.ActiveLeases == 0);
         Assert.Equal((1, 11), (usage!.RequestsLastMinute, usage.TokensToday));
         // The deployment's window held the reservation (50 max tokens + 1 for the prompt): settled to the 11 used.
-        Assert.Equal((1, 11), await Eventually(() => CapacityAsync("primary-1"), window => window == (1, 11)));
+        Assert.Equal((1, 11), await Eventually.ReadAsync(() => CapacityWindow.ReadAsync(_host.Services, "primary-1"), window => window == (1, 11)));
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
     public async Task The_overall_deadline_before_the_first_token_is_a_504_and_settles_what_the_attempt_reserved()
     {
         var upstreamCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _host.Upstream.Streams["model-primary"] = cancellation => Stall(null, upstreamCancelled, cancellation);
+        _host.Upstream.Streams["model-primary"] = cancellation => ScriptedProvider.Stall(null, upstreamCancelled, cancellation);
         await using var app = await WithTimeoutsAsync(overallSeconds: 1, streamIdleSeconds: 30);
         using var client = app.CreateClient();
 
@@ -125,9 +125,9 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
         Assert.Equal(["model-primary"], _host.Upstream.Calls); // a deadline is no reason to fall back
         Assert.Equal("deadline_exceeded", (await StoppedRequestSpanAsync(Header(response, "x-switchyard-trace-id"))).GetTagItem("switchyard.outcome"));
         // One request counted on the deployment, its reserved tokens given back; the tenant's lease released (no usage to settle).
-        Assert.Equal((1, 0), await Eventually(() => CapacityAsync("primary-1"), window => window == (1, 0)));
+        Assert.Equal((1, 0), await Eventually.ReadAsync(() => CapacityWindow.ReadAsync(_host.Services, "primary-1"), window => window == (1, 0)));
         var store = _host.Services.GetRequiredService<TenantStore>();
-        var usage = await Eventually(() => store.GetUsageAsync("test"), u => u?.ActiveLeases == 0);
+        var usage = await Eventually.ReadAsync(() => store.GetUsageAsync("test"), u => u?.ActiveLeases == 0);
         Assert.Equal((1, 0), (usage!.RequestsLastMinute, usage.ActiveLeases));
     }
 
@@ -135,7 +135,7 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
     public async Task An_upstream_silent_between_chunks_is_cut_at_the_idle_timeout_with_an_error_event()
     {
         var upstreamCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _host.Upstream.Streams["model-west"] = cancellation => Stall("first words ", upstreamCancelled, cancellation);
+        _host.Upstream.Streams["model-west"] = cancellation => ScriptedProvider.Stall("first words ", upstreamCancelled, cancellation);
         await using var app = await WithTimeoutsAsync(overallSeconds: 30, streamIdleSeconds: 1);
 
         var started = Stopwatch.GetTimestamp();
@@ -156,7 +156,7 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
     {
         await using var app = await WithTimeoutsAsync(overallSeconds: 30, streamIdleSeconds: 1);
         var upstreamCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _host.Upstream.Streams["model-east"] = cancellation => Stall("first words ", upstreamCancelled, cancellation);
+        _host.Upstream.Streams["model-east"] = cancellation => ScriptedProvider.Stall("first words ", upstreamCancelled, cancellation);
         using var client = app.CreateClient();
 
         // The whole answer is fetched as a stream: the stall (1 s here, within the 2 s attempt deadline) is seen mid-answer.
@@ -319,44 +319,7 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
         throw new Xunit.Sdk.XunitException($"The request span of trace {traceId} never ended.");
     }
 
-    /// <summary>Requests and tokens in a deployment's capacity window, as the Router's script keeps them in Redis.</summary>
-    private async Task<(long Requests, long Tokens)> CapacityAsync(string deployment)
-    {
-        var fields = await _host.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase().HashGetAllAsync($"sy:cap:{{{deployment}}}");
-        long Sum(string prefix) => fields.Where(f => f.Name.ToString().StartsWith(prefix, StringComparison.Ordinal)).Sum(f => (long)f.Value);
-        return (Sum("r:"), Sum("t:"));
-    }
 
-    private static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var value = await read();
-        for (var i = 0; i < 100 && !done(value); i++)
-        {
-            await Task.Delay(50);
-            value = await read();
-        }
-
-        return value;
-    }
-
-    /// <summary>Sends <paramref name="text"/> (nothing when null), then waits until the Router cancels the call.</summary>
-    private static async IAsyncEnumerable<ChatResponseUpdate> Stall(string? text, TaskCompletionSource cancelled, [EnumeratorCancellation] CancellationToken cancellation)
-    {
-        if (text is not null)
-        {
-            yield return new ChatResponseUpdate(ChatRole.Assistant, text);
-        }
-
-        try
-        {
-            await Task.Delay(Timeout.Infinite, cancellation);
-        }
-        catch (OperationCanceledException)
-        {
-            cancelled.TrySetResult();
-            throw;
-        }
-    }
 
     private static async IAsyncEnumerable<ChatResponseUpdate> Trickle(TaskCompletionSource cancelled, [EnumeratorCancellation] CancellationToken cancellation)
     {

@@ -126,13 +126,13 @@ public sealed class StreamContinuationTests : IClassFixture<EmulatedBedrock>, IA
         var prefillTokens = (prefill.Length + 3) / 4;
         // The cut deployment: the prompt and the 9 tokens it streamed (no usage came: both estimated as the emulator counts).
         (long, long) east = (1, uncut.PromptTokens + 9);
-        Assert.Equal(east, await Eventually(() => CapacityAsync("haiku-east"), w => w == east));
+        Assert.Equal(east, await Eventually.ReadAsync(() => CapacityWindow.ReadAsync(_host.Services, "haiku-east"), w => w == east));
         // The continuing one: the prompt with the prefill, and the rest of the answer, as it reported them.
         (long, long) west = (1, uncut.PromptTokens + prefillTokens + (uncut.CompletionTokens - prefillTokens));
-        Assert.Equal(west, await Eventually(() => CapacityAsync("haiku-west"), w => w == west));
+        Assert.Equal(west, await Eventually.ReadAsync(() => CapacityWindow.ReadAsync(_host.Services, "haiku-west"), w => w == west));
         // The tenant: once, for the prompt and the whole answer, as if the stream had never been cut.
         var store = _host.Services.GetRequiredService<TenantStore>();
-        var usage = await Eventually(() => store.GetUsageAsync("test"), u => u?.ActiveLeases == 0 && u.TokensLastMinute > 0);
+        var usage = await Eventually.ReadAsync(() => store.GetUsageAsync("test"), u => u?.ActiveLeases == 0 && u.TokensLastMinute > 0);
         Assert.Equal(uncut.PromptTokens + uncut.CompletionTokens, usage!.TokensLastMinute);
         Assert.Equal(1, usage.RequestsLastMinute);
 
@@ -161,7 +161,7 @@ public sealed class StreamContinuationTests : IClassFixture<EmulatedBedrock>, IA
         Assert.False(cut.Continued);
         var span = await RequestSpanAsync(cut.TraceId);
         Assert.DoesNotContain(span.Events, e => e.Name.StartsWith("switchyard.stream_continu", StringComparison.Ordinal));
-        Assert.Equal((0, 0L), await CapacityAsync("haiku-west"));
+        Assert.Equal((0, 0L), await CapacityWindow.ReadAsync(_host.Services, "haiku-west"));
     }
 
     [Fact]
@@ -178,7 +178,7 @@ public sealed class StreamContinuationTests : IClassFixture<EmulatedBedrock>, IA
         Assert.Contains("no other deployment", (string)refused.Tags.Single(t => t.Key == "switchyard.reason").Value!);
         // Charged as any cut stream: the prompt and what was streamed.
         var store = _host.Services.GetRequiredService<TenantStore>();
-        var usage = await Eventually(() => store.GetUsageAsync("test"), u => u?.ActiveLeases == 0 && u.TokensLastMinute > 0);
+        var usage = await Eventually.ReadAsync(() => store.GetUsageAsync("test"), u => u?.ActiveLeases == 0 && u.TokensLastMinute > 0);
         Assert.Equal(span.GetTagItem("gen_ai.usage.input_tokens") is long input ? input + 9 : -1, usage!.TokensLastMinute);
     }
 
@@ -199,13 +199,13 @@ public sealed class StreamContinuationTests : IClassFixture<EmulatedBedrock>, IA
         Assert.Null(span.GetTagItem("switchyard.continuations"));
         var input = (long)span.GetTagItem("gen_ai.usage.input_tokens")!;
         (long, long) east = (1, input + 9);
-        Assert.Equal(east, await Eventually(() => CapacityAsync("haiku-east"), w => w == east));
+        Assert.Equal(east, await Eventually.ReadAsync(() => CapacityWindow.ReadAsync(_host.Services, "haiku-east"), w => w == east));
         // Every continuation attempt on west failed: its reservations were settled as unused.
-        var west = await CapacityAsync("haiku-west");
+        var west = await CapacityWindow.ReadAsync(_host.Services, "haiku-west");
         Assert.True(west.Requests >= 1);
         Assert.Equal(0, west.Tokens);
         var store = _host.Services.GetRequiredService<TenantStore>();
-        var usage = await Eventually(() => store.GetUsageAsync("test"), u => u?.ActiveLeases == 0 && u.TokensLastMinute > 0);
+        var usage = await Eventually.ReadAsync(() => store.GetUsageAsync("test"), u => u?.ActiveLeases == 0 && u.TokensLastMinute > 0);
         Assert.Equal(input + 9, usage!.TokensLastMinute);
     }
 
@@ -296,23 +296,4 @@ public sealed class StreamContinuationTests : IClassFixture<EmulatedBedrock>, IA
         await database.KeyDeleteAsync([new RedisKey("sy:cap:{haiku-east}"), new RedisKey("sy:cap:{haiku-west}")]);
     }
 
-    /// <summary>Requests and tokens in a deployment's capacity window, as the Router's script keeps them in Redis.</summary>
-    private async Task<(long Requests, long Tokens)> CapacityAsync(string deployment)
-    {
-        var fields = await _host.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase().HashGetAllAsync($"sy:cap:{{{deployment}}}");
-        long Sum(string prefix) => fields.Where(f => f.Name.ToString().StartsWith(prefix, StringComparison.Ordinal)).Sum(f => (long)f.Value);
-        return (Sum("r:"), Sum("t:"));
-    }
-
-    private static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var value = await read();
-        for (var i = 0; i < 100 && !done(value); i++)
-        {
-            await Task.Delay(50);
-            value = await read();
-        }
-
-        return value;
-    }
 }

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using StackExchange.Redis;
 using Switchyard.Router.Routing;
 using Switchyard.Tests;
 
@@ -94,11 +93,7 @@ public sealed class EmulatedRegionsHost : IAsyncLifetime
         }, cancellationToken);
 
     /// <summary>Tokens and requests in a deployment's capacity window (what is still counted against its tpm and rpm).</summary>
-    public async Task<(long Requests, long Tokens)> CapacityWindowAsync(string region)
-    {
-        var fields = await RouterServices.GetRequiredService<IConnectionMultiplexer>().GetDatabase().HashGetAllAsync($"sy:cap:{{{DeploymentIn(region)}}}");
-        return (fields.Where(f => f.Name.StartsWith("r:")).Sum(f => (long)f.Value), fields.Where(f => f.Name.StartsWith("t:")).Sum(f => (long)f.Value));
-    }
+    public Task<(long Requests, long Tokens)> CapacityWindowAsync(string region) => CapacityWindow.ReadAsync(RouterServices, DeploymentIn(region));
 
     private sealed class RouterFactory(string redis, EmulatedBedrock bedrock) : WebApplicationFactory<Program>
     {

@@ -29,26 +29,18 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
     private const string Prompt = """[{"role":"user","content":"hi"}]""";
 
     private readonly RouterHost _host;
-    private readonly ConcurrentBag<Activity> _stopped = [];
-    private readonly ActivityListener _listener;
+    private readonly RouterSpans _spans = new();
 
     public RequestLifetimeTests(RouterHost host)
     {
         _host = host;
-        _listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == RouterTelemetry.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = _stopped.Add,
-        };
-        ActivitySource.AddActivityListener(_listener);
     }
 
     public Task InitializeAsync() => _host.ResetAsync();
 
     public Task DisposeAsync()
     {
-        _listener.Dispose();
+        _spans.Dispose();
         return Task.CompletedTask;
     }
 
@@ -70,7 +62,7 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
         response.Dispose(); // the client leaves before [DONE]
 
         await upstreamCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        var span = await StoppedRequestSpanAsync(traceId);
+        var span = await _spans.RequestSpanAsync(traceId);
         Assert.Equal(ActivityStatusCode.Error, span.Status);
         Assert.Equal("client_closed", span.GetTagItem("switchyard.outcome"));
         // Charged: the prompt's estimate (1 token for "hi") and the 10 tokens streamed, as no usage came.
@@ -102,7 +94,7 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
         Assert.Equal("deadline_exceeded", error.GetProperty("code").GetString());
         Assert.Equal("timeout", error.GetProperty("type").GetString());
         await upstreamCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        var span = await StoppedRequestSpanAsync(traceId);
+        var span = await _spans.RequestSpanAsync(traceId);
         Assert.Equal(ActivityStatusCode.Error, span.Status);
         Assert.Equal("deadline_exceeded", span.GetTagItem("switchyard.outcome"));
         Assert.Equal((ticks * "tick ".Length + 3L) / 4, span.GetTagItem("gen_ai.usage.output_tokens")); // what was streamed, rounded up
@@ -123,7 +115,7 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
         Assert.Equal("deadline_exceeded", error.GetProperty("code").GetString());
         await upstreamCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(["model-primary"], _host.Upstream.Calls); // a deadline is no reason to fall back
-        Assert.Equal("deadline_exceeded", (await StoppedRequestSpanAsync(Header(response, "x-switchyard-trace-id"))).GetTagItem("switchyard.outcome"));
+        Assert.Equal("deadline_exceeded", (await _spans.RequestSpanAsync(Header(response, "x-switchyard-trace-id"))).GetTagItem("switchyard.outcome"));
         // One request counted on the deployment, its reserved tokens given back; the tenant's lease released (no usage to settle).
         Assert.Equal((1, 0), await Eventually.ReadAsync(() => CapacityWindow.ReadAsync(_host.Services, "primary-1"), window => window == (1, 0)));
         var store = _host.Services.GetRequiredService<TenantStore>();
@@ -146,7 +138,7 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
         var error = ErrorEvent(events);
         Assert.Equal("stream_idle_timeout", error.GetProperty("code").GetString());
         await upstreamCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        var span = await StoppedRequestSpanAsync(traceId);
+        var span = await _spans.RequestSpanAsync(traceId);
         Assert.Equal("stream_idle_timeout", span.GetTagItem("switchyard.outcome"));
         Assert.Equal(3L, span.GetTagItem("gen_ai.usage.output_tokens")); // "first words " is 12 characters
     }
@@ -167,8 +159,8 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
         Assert.Equal("west", Header(response, "x-switchyard-deployment"));
         Assert.Equal("answer from model-west", body.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
         await upstreamCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        var span = await StoppedRequestSpanAsync(Header(response, "x-switchyard-trace-id"));
-        var stalled = Assert.Single(_stopped, s => s.ParentSpanId == span.SpanId && s.DisplayName == "chat model-east");
+        var span = await _spans.RequestSpanAsync(Header(response, "x-switchyard-trace-id"));
+        var stalled = Assert.Single(_spans.Stopped, s => s.ParentSpanId == span.SpanId && s.DisplayName == "chat model-east");
         Assert.Equal("StreamStalled", stalled.GetTagItem("error.type"));
     }
 
@@ -194,10 +186,10 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
             Assert.EndsWith("data: [DONE]\n\n", body);
         }
 
-        var span = await StoppedRequestSpanAsync(Header(response, "x-switchyard-trace-id"));
+        var span = await _spans.RequestSpanAsync(Header(response, "x-switchyard-trace-id"));
         Assert.Equal(ActivityStatusCode.Unset, span.Status);
         Assert.Equal("success", span.GetTagItem("switchyard.outcome"));
-        var failed = Assert.Single(_stopped, s => s.ParentSpanId == span.SpanId && s.DisplayName == "chat model-east");
+        var failed = Assert.Single(_spans.Stopped, s => s.ParentSpanId == span.SpanId && s.DisplayName == "chat model-east");
         // The provider boundary classifies it (ProviderBoundaryChatClient); the original text stays on the attempt span only.
         Assert.Equal("UnexpectedError", failed.GetTagItem("error.type"));
     }
@@ -235,7 +227,7 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
         Assert.Equal("server_error", error.GetProperty("type").GetString());
         Assert.Contains(traceId, error.GetProperty("message").GetString());
         Assert.DoesNotContain(events, e => e.Contains("hunter2"));
-        var span = await StoppedRequestSpanAsync(traceId);
+        var span = await _spans.RequestSpanAsync(traceId);
         Assert.Equal(ActivityStatusCode.Error, span.Status);
         Assert.Equal("stream_interrupted", span.GetTagItem("switchyard.outcome"));
         Assert.Equal(2L, span.GetTagItem("gen_ai.usage.output_tokens")); // 8 characters streamed
@@ -256,7 +248,7 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
         Assert.Equal("internal_error", error.GetProperty("code").GetString());
         Assert.Contains(traceId, error.GetProperty("message").GetString());
         Assert.DoesNotContain(events, e => e.Contains("hunter2"));
-        var span = await StoppedRequestSpanAsync(traceId);
+        var span = await _spans.RequestSpanAsync(traceId);
         Assert.Equal("server_error", span.GetTagItem("switchyard.outcome"));
         Assert.Equal(typeof(InvalidOperationException).FullName, span.GetTagItem("error.type"));
         Assert.Equal(1L, span.GetTagItem("gen_ai.usage.output_tokens")); // the 4 characters streamed
@@ -304,20 +296,6 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
         return JsonDocument.Parse(events[^1]["data: ".Length..]).RootElement.GetProperty("error");
     }
 
-    private async Task<Activity> StoppedRequestSpanAsync(string traceId)
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            if (_stopped.FirstOrDefault(s => s.TraceId.ToHexString() == traceId && s.Kind == ActivityKind.Server) is { } span)
-            {
-                return span;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new Xunit.Sdk.XunitException($"The request span of trace {traceId} never ended.");
-    }
 
 
 

@@ -25,8 +25,7 @@ public sealed class StreamContinuationTests : IClassFixture<EmulatedBedrock>, IA
     private readonly RouterHost _host;
     private readonly EmulatedBedrock _bedrock;
     private readonly WebApplicationFactory<Program> _router;
-    private readonly ConcurrentBag<Activity> _stopped = [];
-    private readonly ActivityListener _listener;
+    private readonly RouterSpans _spans = new();
 
     public StreamContinuationTests(RouterHost host, EmulatedBedrock bedrock)
     {
@@ -51,13 +50,6 @@ public sealed class StreamContinuationTests : IClassFixture<EmulatedBedrock>, IA
         }
 
         _router = host.WithSettings(settings);
-        _listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == RouterTelemetry.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = _stopped.Add,
-        };
-        ActivitySource.AddActivityListener(_listener);
     }
 
     public async Task InitializeAsync()
@@ -72,7 +64,7 @@ public sealed class StreamContinuationTests : IClassFixture<EmulatedBedrock>, IA
 
     public async Task DisposeAsync()
     {
-        _listener.Dispose();
+        _spans.Dispose();
         await _router.DisposeAsync();
     }
 
@@ -136,7 +128,7 @@ public sealed class StreamContinuationTests : IClassFixture<EmulatedBedrock>, IA
         Assert.Equal(uncut.PromptTokens + uncut.CompletionTokens, usage!.TokensLastMinute);
         Assert.Equal(1, usage.RequestsLastMinute);
 
-        var span = await RequestSpanAsync(cut.TraceId);
+        var span = await _spans.RequestSpanAsync(cut.TraceId);
         Assert.Equal("success", span.GetTagItem("switchyard.outcome"));
         Assert.Equal(1, span.GetTagItem("switchyard.continuations"));
         Assert.Equal((long)(uncut.PromptTokens + prefillTokens), span.GetTagItem("switchyard.continuation.input_tokens"));
@@ -159,7 +151,7 @@ public sealed class StreamContinuationTests : IClassFixture<EmulatedBedrock>, IA
         Assert.False(cut.Done);
         Assert.Equal(36, cut.Text.Length);
         Assert.False(cut.Continued);
-        var span = await RequestSpanAsync(cut.TraceId);
+        var span = await _spans.RequestSpanAsync(cut.TraceId);
         Assert.DoesNotContain(span.Events, e => e.Name.StartsWith("switchyard.stream_continu", StringComparison.Ordinal));
         Assert.Equal((0, 0L), await CapacityWindow.ReadAsync(_host.Services, "haiku-west"));
     }
@@ -173,7 +165,7 @@ public sealed class StreamContinuationTests : IClassFixture<EmulatedBedrock>, IA
 
         Assert.Equal("stream_interrupted", cut.Error);
         Assert.False(cut.Done);
-        var span = await RequestSpanAsync(cut.TraceId);
+        var span = await _spans.RequestSpanAsync(cut.TraceId);
         var refused = Assert.Single(span.Events, e => e.Name == "switchyard.stream_continuation_refused");
         Assert.Contains("no other deployment", (string)refused.Tags.Single(t => t.Key == "switchyard.reason").Value!);
         // Charged as any cut stream: the prompt and what was streamed.
@@ -192,7 +184,7 @@ public sealed class StreamContinuationTests : IClassFixture<EmulatedBedrock>, IA
 
         Assert.Equal("stream_interrupted", cut.Error);
         Assert.Equal(36, cut.Text.Length);
-        var span = await RequestSpanAsync(cut.TraceId);
+        var span = await _spans.RequestSpanAsync(cut.TraceId);
         Assert.Single(span.Events, e => e.Name == "switchyard.stream_continuation");
         Assert.Single(span.Events, e => e.Name == "switchyard.stream_continuation_refused");
         Assert.DoesNotContain(span.Events, e => e.Name == "switchyard.stream_continued");
@@ -275,20 +267,6 @@ public sealed class StreamContinuationTests : IClassFixture<EmulatedBedrock>, IA
             response.Headers.GetValues("x-switchyard-deployment").Single(), response.Headers.GetValues("x-switchyard-trace-id").Single());
     }
 
-    private async Task<Activity> RequestSpanAsync(string traceId)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            if (_stopped.FirstOrDefault(s => s.TraceId.ToHexString() == traceId && s.Kind == ActivityKind.Server) is { } span)
-            {
-                return span;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new Xunit.Sdk.XunitException($"The request span of trace {traceId} never ended.");
-    }
 
     private async Task ResetCapacityAsync()
     {

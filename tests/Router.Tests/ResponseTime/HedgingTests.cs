@@ -26,14 +26,7 @@ public sealed class HedgingTests(EmulatedRegionsHost host) : IAsyncLifetime
         const int SlowMs = 3000;
         await host.Bedrock.AddFaultAsync(new { kind = "latency", latencyMs = SlowMs, region = "us-east-1" });
         var east1 = await host.CapacityWindowAsync("us-east-1");
-        var spans = new ConcurrentBag<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == RouterTelemetry.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Add,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var spans = new RouterSpans();
 
         var watch = Stopwatch.StartNew();
         using var response = await host.SendAsync(EmulatedRegionsHost.Group, stream: true);
@@ -54,7 +47,7 @@ public sealed class HedgingTests(EmulatedRegionsHost host) : IAsyncLifetime
         // saying why; the slow attempt's span ended cancelled.
         var trace = response.Headers.GetValues("x-switchyard-trace-id").Single();
         List<Activity> ours = [];
-        await WaitAsync(() => (ours = [.. spans.Where(a => a.TraceId.ToHexString() == trace)]).Any(a => a.Kind == ActivityKind.Server));
+        await WaitAsync(() => (ours = [.. spans.Stopped.Where(a => a.TraceId.ToHexString() == trace)]).Any(a => a.Kind == ActivityKind.Server));
         var request = Assert.Single(ours, a => a.Kind == ActivityKind.Server);
         var decision = Assert.Single(request.Events, e => e.Name == "switchyard.hedge");
         Assert.Contains("sonnet-us-east-1", (string)decision.Tags.Single(t => t.Key == "switchyard.reason").Value!);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -10,11 +9,9 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using StackExchange.Redis;
 using Switchyard.Admission;
 using Switchyard.Router.Providers;
 using Switchyard.Router.Routing;
-using Switchyard.Router.Telemetry;
 
 namespace Switchyard.Router.Tests;
 

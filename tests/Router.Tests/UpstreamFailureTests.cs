@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -7,7 +6,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Switchyard.Router.Providers;
 using Switchyard.Router.Routing;
-using Switchyard.Router.Telemetry;
 
 namespace Switchyard.Router.Tests;
 

@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using Switchyard.Router.Telemetry;
 
 namespace Switchyard.Router.Tests.ResponseTime;
 

@@ -62,42 +62,16 @@ public static class ChatCompletionsApi
             return OpenAIErrorResult.From(refused);
         }
 
-        // From here the lifetime owns the request; disposal at the very end of the response (before the
-        // tenant's settlement, which was registered earlier) ends it if no path below did.
-        var streaming = wire.Stream == true;
-        var lifetime = router.Begin(request, ticket, streaming, started, http.RequestAborted);
-        http.Response.RegisterForDisposeAsync(lifetime);
-        RouteHeaders.WriteTraceId(http.Response, lifetime);
-
         var id = $"chatcmpl-{Guid.NewGuid():N}";
-        try
-        {
-            if (!streaming)
-            {
-                var answer = await router.CompleteAsync(lifetime);
-                var completion = ChatResponseMapper.ToCompletion(id, lifetime.Route!.Deployment.Options.Model, answer);
-                RouteHeaders.Write(http.Response, lifetime.Route!);
-                lifetime.Complete();
-                return TypedResults.Json(completion, OpenAIJsonContext.Default.ChatCompletionResponse);
-            }
-
-            var stream = await router.StreamAsync(lifetime);
-            RouteHeaders.Write(http.Response, lifetime.Route!);
-            return new ChatCompletionStreamResult(id, stream, lifetime, wire.StreamOptions?.IncludeUsage == true);
-        }
-        catch (Exception failure)
-        {
-            switch (lifetime.Fail(failure))
-            {
-                case null:
-                    // The client has gone: nobody reads an answer.
-                    return TypedResults.StatusCode(StatusCodes.Status499ClientClosedRequest);
-                case { StatusCode: 500 } when failure is not RoutingException:
-                    // ApiExceptionHandler logs it and answers the generic 500; the lifetime has already ended.
-                    throw;
-                case var answer:
-                    return OpenAIErrorResult.From(answer);
-            }
-        }
+        return await RoutedExchange.AnswerAsync(
+            http,
+            router,
+            request,
+            ticket,
+            wire.Stream == true,
+            started,
+            (model, answer) => TypedResults.Json(ChatResponseMapper.ToCompletion(id, model, answer), OpenAIJsonContext.Default.ChatCompletionResponse),
+            (stream, lifetime) => new ChatCompletionStreamResult(id, stream, lifetime, wire.StreamOptions?.IncludeUsage == true),
+            OpenAIErrorResult.From);
     }
 }

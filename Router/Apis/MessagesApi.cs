@@ -53,43 +53,17 @@ public static class MessagesApi
             return AnthropicErrorResult.From(refused);
         }
 
-        // From here the lifetime owns the request; disposal at the very end of the response (before the
-        // tenant's settlement, which was registered earlier) ends it if no path below did.
-        var streaming = wire.Stream == true;
-        var lifetime = router.Begin(request, ticket, streaming, started, http.RequestAborted);
-        http.Response.RegisterForDisposeAsync(lifetime);
-        RouteHeaders.WriteTraceId(http.Response, lifetime);
-
         var id = $"msg_{Guid.NewGuid():N}";
-        try
-        {
-            if (!streaming)
-            {
-                var answer = await router.CompleteAsync(lifetime);
-                var message = MessagesResponseMapper.ToMessage(id, lifetime.Route!.Deployment.Options.Model, answer, mapped.InputTokens);
-                RouteHeaders.Write(http.Response, lifetime.Route!);
-                lifetime.Complete();
-                return TypedResults.Json(message, AnthropicJsonContext.Default.MessageResponse);
-            }
-
-            var stream = await router.StreamAsync(lifetime);
-            RouteHeaders.Write(http.Response, lifetime.Route!);
-            return new MessagesStreamResult(id, stream, lifetime, mapped.InputTokens);
-        }
-        catch (Exception failure)
-        {
-            switch (lifetime.Fail(failure))
-            {
-                case null:
-                    // The client has gone: nobody reads an answer.
-                    return TypedResults.StatusCode(StatusCodes.Status499ClientClosedRequest);
-                case { StatusCode: 500 } when failure is not RoutingException:
-                    // ApiExceptionHandler logs it and answers the generic 500; the lifetime has already ended.
-                    throw;
-                case var answer:
-                    return AnthropicErrorResult.From(answer);
-            }
-        }
+        return await RoutedExchange.AnswerAsync(
+            http,
+            router,
+            request,
+            ticket,
+            wire.Stream == true,
+            started,
+            (model, answer) => TypedResults.Json(MessagesResponseMapper.ToMessage(id, model, answer, mapped.InputTokens), AnthropicJsonContext.Default.MessageResponse),
+            (stream, lifetime) => new MessagesStreamResult(id, stream, lifetime, mapped.InputTokens),
+            AnthropicErrorResult.From);
     }
 
     /// <summary>

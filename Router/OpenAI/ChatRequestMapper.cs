@@ -193,7 +193,7 @@ public static class ChatRequestMapper
         switch (content)
         {
             case { ValueKind: JsonValueKind.String } text:
-                return [new TextContent(Text(text, $"{param}.content"))];
+                return [new TextContent(OpenAIJson.Text(text, $"{param}.content"))];
             case { ValueKind: JsonValueKind.Array } parts:
                 var contents = new List<AIContent>();
                 var builder = new System.Text.StringBuilder();
@@ -206,22 +206,22 @@ public static class ChatRequestMapper
                         throw InvalidType(partParam, "an object", Describe(part.ValueKind));
                     }
 
-                    var type = Member(part, "type", partParam);
+                    var type = OpenAIJson.Member(part, "type", partParam);
                     if (type.ValueKind != JsonValueKind.String)
                     {
                         throw InvalidType($"{partParam}.type", "a string", type.ValueKind == JsonValueKind.Undefined ? "nothing" : Describe(type.ValueKind));
                     }
 
-                    switch (Text(type, $"{partParam}.type"))
+                    switch (OpenAIJson.Text(type, $"{partParam}.type"))
                     {
                         case "text":
-                            var partText = Member(part, "text", partParam);
+                            var partText = OpenAIJson.Member(part, "text", partParam);
                             if (partText.ValueKind != JsonValueKind.String)
                             {
                                 throw InvalidType($"{partParam}.text", "a string", partText.ValueKind == JsonValueKind.Undefined ? "nothing" : Describe(partText.ValueKind));
                             }
 
-                            builder.Append(Text(partText, $"{partParam}.text"));
+                            builder.Append(OpenAIJson.Text(partText, $"{partParam}.text"));
                             break;
                         case "image_url" when images >= 0:
                             Check(++images <= ImagePartReader.MaxImagesPerRequest, $"A request may carry at most {ImagePartReader.MaxImagesPerRequest} images.", partParam);
@@ -272,9 +272,9 @@ public static class ChatRequestMapper
     private static List<string>? MapStop(JsonElement? stop) => stop switch
     {
         null or { ValueKind: JsonValueKind.Null } => null,
-        { ValueKind: JsonValueKind.String } one => [Text(one, "stop")],
+        { ValueKind: JsonValueKind.String } one => [OpenAIJson.Text(one, "stop")],
         { ValueKind: JsonValueKind.Array } many when many.GetArrayLength() <= MaxStopSequences && many.EnumerateArray().All(s => s.ValueKind == JsonValueKind.String)
-            => [.. many.EnumerateArray().Select(s => Text(s, "stop"))],
+            => [.. many.EnumerateArray().Select(s => OpenAIJson.Text(s, "stop"))],
         _ => throw RoutingException.InvalidRequest($"'stop' must be a string or an array of up to {MaxStopSequences} strings.", "stop"),
     };
 
@@ -318,7 +318,7 @@ public static class ChatRequestMapper
             case null or { ValueKind: JsonValueKind.Null }:
                 return null;
             case { ValueKind: JsonValueKind.String } mode:
-                return Text(mode, "tool_choice") switch
+                return OpenAIJson.Text(mode, "tool_choice") switch
                 {
                     "none" => ChatToolMode.None,
                     "auto" => ChatToolMode.Auto,
@@ -326,52 +326,23 @@ public static class ChatRequestMapper
                     var other => throw RoutingException.InvalidRequest($"'tool_choice' '{other}' is not none, auto or required.", "tool_choice"),
                 };
             case { ValueKind: JsonValueKind.Object } named:
-                var function = Member(named, "function", "tool_choice");
+                var function = OpenAIJson.Member(named, "function", "tool_choice");
                 if (function.ValueKind != JsonValueKind.Object)
                 {
                     throw InvalidType("tool_choice.function", "an object", function.ValueKind == JsonValueKind.Undefined ? "nothing" : Describe(function.ValueKind));
                 }
 
-                var name = Member(function, "name", "tool_choice.function");
+                var name = OpenAIJson.Member(function, "name", "tool_choice.function");
                 if (name.ValueKind != JsonValueKind.String)
                 {
                     throw InvalidType("tool_choice.function.name", "a string", name.ValueKind == JsonValueKind.Undefined ? "nothing" : Describe(name.ValueKind));
                 }
 
-                var required = Text(name, "tool_choice.function.name");
+                var required = OpenAIJson.Text(name, "tool_choice.function.name");
                 Check(!string.IsNullOrWhiteSpace(required), "'tool_choice.function.name' must name a function.", "tool_choice.function.name");
                 return ChatToolMode.RequireSpecific(required);
             case { } other:
                 throw InvalidType("tool_choice", "a string or an object", Describe(other.ValueKind));
-        }
-    }
-
-    /// <summary>
-    /// An object's member (Undefined when absent). Finding it compares names, which fails on a name that
-    /// is no text (an escaped lone surrogate): the client's error too.
-    /// </summary>
-    private static JsonElement Member(JsonElement obj, string name, string param)
-    {
-        try
-        {
-            return obj.TryGetProperty(name, out var value) ? value : default;
-        }
-        catch (InvalidOperationException)
-        {
-            throw RoutingException.InvalidRequest($"'{param}' has a member name that is not valid Unicode text.", param);
-        }
-    }
-
-    /// <summary>A JSON string's text; an escaped lone surrogate ("\ud800") has none, and is the client's error.</summary>
-    private static string Text(JsonElement value, string param)
-    {
-        try
-        {
-            return value.GetString()!;
-        }
-        catch (InvalidOperationException)
-        {
-            throw RoutingException.InvalidRequest($"'{param}' is not valid Unicode text.", param);
         }
     }
 

@@ -24,35 +24,27 @@ public static class ImagePartReader
 
     public static AIContent Read(JsonElement part, string partParam)
     {
-        var imageUrl = Member(part, "image_url", partParam);
+        var imageUrl = OpenAIJson.Member(part, "image_url", partParam);
         if (imageUrl.ValueKind != JsonValueKind.Object)
         {
             throw InvalidType($"{partParam}.image_url", "an object", imageUrl);
         }
 
         var urlParam = $"{partParam}.image_url.url";
-        var url = Member(imageUrl, "url", $"{partParam}.image_url");
+        var url = OpenAIJson.Member(imageUrl, "url", $"{partParam}.image_url");
         if (url.ValueKind != JsonValueKind.String)
         {
             throw InvalidType(urlParam, "a string", url);
         }
 
-        var detail = Member(imageUrl, "detail", $"{partParam}.image_url");
+        var detail = OpenAIJson.Member(imageUrl, "detail", $"{partParam}.image_url");
         if (detail.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null)
             && !(detail.ValueKind == JsonValueKind.String && (detail.ValueEquals("auto") || detail.ValueEquals("low") || detail.ValueEquals("high"))))
         {
             throw RoutingException.InvalidRequest($"'{partParam}.image_url.detail' must be auto, low or high.", $"{partParam}.image_url.detail");
         }
 
-        string text;
-        try
-        {
-            text = url.GetString()!;
-        }
-        catch (InvalidOperationException)
-        {
-            throw RoutingException.InvalidRequest($"'{urlParam}' is not valid Unicode text.", urlParam);
-        }
+        var text = OpenAIJson.Text(url, urlParam);
 
         if (text.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
         {
@@ -110,19 +102,6 @@ public static class ImagePartReader
         }
 
         return new DataContent(image, format.MediaType);
-    }
-
-    /// <summary>An object's member, Undefined when absent; a member name that is no text (an escaped lone surrogate) is the client's error.</summary>
-    private static JsonElement Member(JsonElement obj, string name, string param)
-    {
-        try
-        {
-            return obj.TryGetProperty(name, out var value) ? value : default;
-        }
-        catch (InvalidOperationException)
-        {
-            throw RoutingException.InvalidRequest($"'{param}' has a member name that is not valid Unicode text.", param);
-        }
     }
 
     private static RoutingException TooLarge(string param) =>

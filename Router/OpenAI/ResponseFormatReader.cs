@@ -25,7 +25,7 @@ public static partial class ResponseFormatReader
                 throw RoutingException.InvalidRequest("Invalid type for 'response_format': expected an object.", "response_format", "invalid_type");
         }
 
-        var type = Member(format.Value, "type");
+        var type = OpenAIJson.Member(format.Value, "type", "response_format");
         if (type.ValueKind != JsonValueKind.String)
         {
             throw RoutingException.InvalidRequest("'response_format.type' must be text, json_object or json_schema.", "response_format.type",
@@ -47,38 +47,38 @@ public static partial class ResponseFormatReader
             throw RoutingException.InvalidRequest("'response_format.type' must be text, json_object or json_schema.", "response_format.type");
         }
 
-        var spec = Member(format.Value, "json_schema");
+        var spec = OpenAIJson.Member(format.Value, "json_schema", "response_format");
         if (spec.ValueKind != JsonValueKind.Object)
         {
             throw RoutingException.InvalidRequest("'response_format.json_schema' must be an object with a name and a schema.", "response_format.json_schema",
                 spec.ValueKind == JsonValueKind.Undefined ? "missing_required_parameter" : "invalid_type");
         }
 
-        var name = Member(spec, "name");
+        var name = OpenAIJson.Member(spec, "name", "response_format");
         // ValueEquals and the pattern compare without decoding, so a lone surrogate cannot throw here.
         if (name.ValueKind != JsonValueKind.String || !NamePattern().IsMatch(name.GetRawText().Trim('"')))
         {
             throw RoutingException.InvalidRequest("'response_format.json_schema.name' must be 1-64 characters of a-z, A-Z, 0-9, '_' or '-'.", "response_format.json_schema.name");
         }
 
-        var description = Member(spec, "description");
+        var description = OpenAIJson.Member(spec, "description", "response_format");
         if (description.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null or JsonValueKind.String))
         {
             throw RoutingException.InvalidRequest("Invalid type for 'response_format.json_schema.description': expected a string.", "response_format.json_schema.description", "invalid_type");
         }
 
-        var strict = Member(spec, "strict");
+        var strict = OpenAIJson.Member(spec, "strict", "response_format");
         if (strict.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null or JsonValueKind.True or JsonValueKind.False))
         {
             throw RoutingException.InvalidRequest("Invalid type for 'response_format.json_schema.strict': expected a boolean.", "response_format.json_schema.strict", "invalid_type");
         }
 
-        var schema = Member(spec, "schema");
+        var schema = OpenAIJson.Member(spec, "schema", "response_format");
         if (schema.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
         {
             schema = AnyObject;
         }
-        else if (schema.ValueKind != JsonValueKind.Object || Member(schema, "type") is not { ValueKind: JsonValueKind.String } schemaType || !schemaType.ValueEquals("object"))
+        else if (schema.ValueKind != JsonValueKind.Object || OpenAIJson.Member(schema, "type", "response_format") is not { ValueKind: JsonValueKind.String } schemaType || !schemaType.ValueEquals("object"))
         {
             throw RoutingException.InvalidRequest("'response_format.json_schema.schema' must be a JSON schema of an object (\"type\": \"object\").", "response_format.json_schema.schema");
         }
@@ -97,19 +97,6 @@ public static partial class ResponseFormatReader
     }
 
     private static readonly JsonElement AnyObject = JsonElement.Parse("""{"type":"object"}""");
-
-    /// <summary>A member, Undefined when absent or when the object has a name that is not text (which no valid format has).</summary>
-    private static JsonElement Member(JsonElement obj, string name)
-    {
-        try
-        {
-            return obj.TryGetProperty(name, out var value) ? value : default;
-        }
-        catch (InvalidOperationException)
-        {
-            throw RoutingException.InvalidRequest("'response_format' has a member name that is not valid Unicode text.", "response_format");
-        }
-    }
 
     [GeneratedRegex("^[a-zA-Z0-9_-]{1,64}$")]
     private static partial Regex NamePattern();

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -10,11 +9,9 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using StackExchange.Redis;
 using Switchyard.Admission;
 using Switchyard.Router.Providers;
 using Switchyard.Router.Routing;
-using Switchyard.Router.Telemetry;
 
 namespace Switchyard.Router.Tests;
 
@@ -29,26 +26,18 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
     private const string Prompt = """[{"role":"user","content":"hi"}]""";
 
     private readonly RouterHost _host;
-    private readonly ConcurrentBag<Activity> _stopped = [];
-    private readonly ActivityListener _listener;
+    private readonly RouterSpans _spans = new();
 
     public RequestLifetimeTests(RouterHost host)
     {
         _host = host;
-        _listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == RouterTelemetry.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = _stopped.Add,
-        };
-        ActivitySource.AddActivityListener(_listener);
     }
 
     public Task InitializeAsync() => _host.ResetAsync();
 
     public Task DisposeAsync()
     {
-        _listener.Dispose();
+        _spans.Dispose();
         return Task.CompletedTask;
     }
 
@@ -57,7 +46,7 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
     {
         var upstreamCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         const string sent = "0123456789abcdefghij0123456789abcdefghij"; // 40 characters: 10 tokens at 4 a token
-        _host.Upstream.Streams["model-primary"] = cancellation => Stall(sent, upstreamCancelled, cancellation);
+        _host.Upstream.Streams["model-primary"] = cancellation => ScriptedProvider.Stall(sent, upstreamCancelled, cancellation);
 
         // A real socket, so that closing it is what Kestrel sees.
         using var client = new HttpClient { BaseAddress = _host.BaseAddress };
@@ -70,7 +59,7 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
         response.Dispose(); // the client leaves before [DONE]
 
         await upstreamCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        var span = await StoppedRequestSpanAsync(traceId);
+        var span = await _spans.RequestSpanAsync(traceId);
         Assert.Equal(ActivityStatusCode.Error, span.Status);
         Assert.Equal("client_closed", span.GetTagItem("switchyard.outcome"));
         // Charged: the prompt's estimate (1 token for "hi") and the 10 tokens streamed, as no usage came.
@@ -79,10 +68,10 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
         Assert.Equal(true, span.GetTagItem("switchyard.usage_estimated"));
 
         var store = _host.Services.GetRequiredService<TenantStore>();
-        var usage = await Eventually(() => store.GetUsageAsync("test"), u => u?.TokensLastMinute == 11 && u.ActiveLeases == 0);
+        var usage = await Eventually.ReadAsync(() => store.GetUsageAsync("test"), u => u?.TokensLastMinute == 11 && u.ActiveLeases == 0);
         Assert.Equal((1, 11), (usage!.RequestsLastMinute, usage.TokensToday));
         // The deployment's window held the reservation (50 max tokens + 1 for the prompt): settled to the 11 used.
-        Assert.Equal((1, 11), await Eventually(() => CapacityAsync("primary-1"), window => window == (1, 11)));
+        Assert.Equal((1, 11), await Eventually.ReadAsync(() => CapacityWindow.ReadAsync(_host.Services, "primary-1"), window => window == (1, 11)));
     }
 
     [Fact]
@@ -102,7 +91,7 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
         Assert.Equal("deadline_exceeded", error.GetProperty("code").GetString());
         Assert.Equal("timeout", error.GetProperty("type").GetString());
         await upstreamCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        var span = await StoppedRequestSpanAsync(traceId);
+        var span = await _spans.RequestSpanAsync(traceId);
         Assert.Equal(ActivityStatusCode.Error, span.Status);
         Assert.Equal("deadline_exceeded", span.GetTagItem("switchyard.outcome"));
         Assert.Equal((ticks * "tick ".Length + 3L) / 4, span.GetTagItem("gen_ai.usage.output_tokens")); // what was streamed, rounded up
@@ -112,7 +101,7 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
     public async Task The_overall_deadline_before_the_first_token_is_a_504_and_settles_what_the_attempt_reserved()
     {
         var upstreamCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _host.Upstream.Streams["model-primary"] = cancellation => Stall(null, upstreamCancelled, cancellation);
+        _host.Upstream.Streams["model-primary"] = cancellation => ScriptedProvider.Stall(null, upstreamCancelled, cancellation);
         await using var app = await WithTimeoutsAsync(overallSeconds: 1, streamIdleSeconds: 30);
         using var client = app.CreateClient();
 
@@ -123,11 +112,11 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
         Assert.Equal("deadline_exceeded", error.GetProperty("code").GetString());
         await upstreamCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(["model-primary"], _host.Upstream.Calls); // a deadline is no reason to fall back
-        Assert.Equal("deadline_exceeded", (await StoppedRequestSpanAsync(Header(response, "x-switchyard-trace-id"))).GetTagItem("switchyard.outcome"));
+        Assert.Equal("deadline_exceeded", (await _spans.RequestSpanAsync(Header(response, "x-switchyard-trace-id"))).GetTagItem("switchyard.outcome"));
         // One request counted on the deployment, its reserved tokens given back; the tenant's lease released (no usage to settle).
-        Assert.Equal((1, 0), await Eventually(() => CapacityAsync("primary-1"), window => window == (1, 0)));
+        Assert.Equal((1, 0), await Eventually.ReadAsync(() => CapacityWindow.ReadAsync(_host.Services, "primary-1"), window => window == (1, 0)));
         var store = _host.Services.GetRequiredService<TenantStore>();
-        var usage = await Eventually(() => store.GetUsageAsync("test"), u => u?.ActiveLeases == 0);
+        var usage = await Eventually.ReadAsync(() => store.GetUsageAsync("test"), u => u?.ActiveLeases == 0);
         Assert.Equal((1, 0), (usage!.RequestsLastMinute, usage.ActiveLeases));
     }
 
@@ -135,7 +124,7 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
     public async Task An_upstream_silent_between_chunks_is_cut_at_the_idle_timeout_with_an_error_event()
     {
         var upstreamCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _host.Upstream.Streams["model-west"] = cancellation => Stall("first words ", upstreamCancelled, cancellation);
+        _host.Upstream.Streams["model-west"] = cancellation => ScriptedProvider.Stall("first words ", upstreamCancelled, cancellation);
         await using var app = await WithTimeoutsAsync(overallSeconds: 30, streamIdleSeconds: 1);
 
         var started = Stopwatch.GetTimestamp();
@@ -146,7 +135,7 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
         var error = ErrorEvent(events);
         Assert.Equal("stream_idle_timeout", error.GetProperty("code").GetString());
         await upstreamCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        var span = await StoppedRequestSpanAsync(traceId);
+        var span = await _spans.RequestSpanAsync(traceId);
         Assert.Equal("stream_idle_timeout", span.GetTagItem("switchyard.outcome"));
         Assert.Equal(3L, span.GetTagItem("gen_ai.usage.output_tokens")); // "first words " is 12 characters
     }
@@ -156,7 +145,7 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
     {
         await using var app = await WithTimeoutsAsync(overallSeconds: 30, streamIdleSeconds: 1);
         var upstreamCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _host.Upstream.Streams["model-east"] = cancellation => Stall("first words ", upstreamCancelled, cancellation);
+        _host.Upstream.Streams["model-east"] = cancellation => ScriptedProvider.Stall("first words ", upstreamCancelled, cancellation);
         using var client = app.CreateClient();
 
         // The whole answer is fetched as a stream: the stall (1 s here, within the 2 s attempt deadline) is seen mid-answer.
@@ -167,8 +156,8 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
         Assert.Equal("west", Header(response, "x-switchyard-deployment"));
         Assert.Equal("answer from model-west", body.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
         await upstreamCancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        var span = await StoppedRequestSpanAsync(Header(response, "x-switchyard-trace-id"));
-        var stalled = Assert.Single(_stopped, s => s.ParentSpanId == span.SpanId && s.DisplayName == "chat model-east");
+        var span = await _spans.RequestSpanAsync(Header(response, "x-switchyard-trace-id"));
+        var stalled = Assert.Single(_spans.Stopped, s => s.ParentSpanId == span.SpanId && s.DisplayName == "chat model-east");
         Assert.Equal("StreamStalled", stalled.GetTagItem("error.type"));
     }
 
@@ -194,10 +183,10 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
             Assert.EndsWith("data: [DONE]\n\n", body);
         }
 
-        var span = await StoppedRequestSpanAsync(Header(response, "x-switchyard-trace-id"));
+        var span = await _spans.RequestSpanAsync(Header(response, "x-switchyard-trace-id"));
         Assert.Equal(ActivityStatusCode.Unset, span.Status);
         Assert.Equal("success", span.GetTagItem("switchyard.outcome"));
-        var failed = Assert.Single(_stopped, s => s.ParentSpanId == span.SpanId && s.DisplayName == "chat model-east");
+        var failed = Assert.Single(_spans.Stopped, s => s.ParentSpanId == span.SpanId && s.DisplayName == "chat model-east");
         // The provider boundary classifies it (ProviderBoundaryChatClient); the original text stays on the attempt span only.
         Assert.Equal("UnexpectedError", failed.GetTagItem("error.type"));
     }
@@ -235,7 +224,7 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
         Assert.Equal("server_error", error.GetProperty("type").GetString());
         Assert.Contains(traceId, error.GetProperty("message").GetString());
         Assert.DoesNotContain(events, e => e.Contains("hunter2"));
-        var span = await StoppedRequestSpanAsync(traceId);
+        var span = await _spans.RequestSpanAsync(traceId);
         Assert.Equal(ActivityStatusCode.Error, span.Status);
         Assert.Equal("stream_interrupted", span.GetTagItem("switchyard.outcome"));
         Assert.Equal(2L, span.GetTagItem("gen_ai.usage.output_tokens")); // 8 characters streamed
@@ -256,7 +245,7 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
         Assert.Equal("internal_error", error.GetProperty("code").GetString());
         Assert.Contains(traceId, error.GetProperty("message").GetString());
         Assert.DoesNotContain(events, e => e.Contains("hunter2"));
-        var span = await StoppedRequestSpanAsync(traceId);
+        var span = await _spans.RequestSpanAsync(traceId);
         Assert.Equal("server_error", span.GetTagItem("switchyard.outcome"));
         Assert.Equal(typeof(InvalidOperationException).FullName, span.GetTagItem("error.type"));
         Assert.Equal(1L, span.GetTagItem("gen_ai.usage.output_tokens")); // the 4 characters streamed
@@ -304,59 +293,8 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
         return JsonDocument.Parse(events[^1]["data: ".Length..]).RootElement.GetProperty("error");
     }
 
-    private async Task<Activity> StoppedRequestSpanAsync(string traceId)
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            if (_stopped.FirstOrDefault(s => s.TraceId.ToHexString() == traceId && s.Kind == ActivityKind.Server) is { } span)
-            {
-                return span;
-            }
 
-            await Task.Delay(50);
-        }
 
-        throw new Xunit.Sdk.XunitException($"The request span of trace {traceId} never ended.");
-    }
-
-    /// <summary>Requests and tokens in a deployment's capacity window, as the Router's script keeps them in Redis.</summary>
-    private async Task<(long Requests, long Tokens)> CapacityAsync(string deployment)
-    {
-        var fields = await _host.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase().HashGetAllAsync($"sy:cap:{{{deployment}}}");
-        long Sum(string prefix) => fields.Where(f => f.Name.ToString().StartsWith(prefix, StringComparison.Ordinal)).Sum(f => (long)f.Value);
-        return (Sum("r:"), Sum("t:"));
-    }
-
-    private static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var value = await read();
-        for (var i = 0; i < 100 && !done(value); i++)
-        {
-            await Task.Delay(50);
-            value = await read();
-        }
-
-        return value;
-    }
-
-    /// <summary>Sends <paramref name="text"/> (nothing when null), then waits until the Router cancels the call.</summary>
-    private static async IAsyncEnumerable<ChatResponseUpdate> Stall(string? text, TaskCompletionSource cancelled, [EnumeratorCancellation] CancellationToken cancellation)
-    {
-        if (text is not null)
-        {
-            yield return new ChatResponseUpdate(ChatRole.Assistant, text);
-        }
-
-        try
-        {
-            await Task.Delay(Timeout.Infinite, cancellation);
-        }
-        catch (OperationCanceledException)
-        {
-            cancelled.TrySetResult();
-            throw;
-        }
-    }
 
     private static async IAsyncEnumerable<ChatResponseUpdate> Trickle(TaskCompletionSource cancelled, [EnumeratorCancellation] CancellationToken cancellation)
     {

@@ -76,6 +76,10 @@ public sealed class RouterHost : WebApplicationFactory<Program>, IAsyncLifetime
         Upstream.Calls.Clear();
     }
 
+    /// <summary>This Router with <paramref name="settings"/> over its own (more deployments, groups, providers' endpoints).</summary>
+    public WebApplicationFactory<Program> WithSettings(IEnumerable<KeyValuePair<string, string?>> settings) =>
+        WithWebHostBuilder(builder => builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings)));
+
     /// <summary>Clients send the "test" tenant's key unless a test sets another.</summary>
     protected override void ConfigureClient(HttpClient client)
     {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using Switchyard.Router.Providers;
@@ -10,19 +9,11 @@ namespace Switchyard.Router.Tests;
 [Collection(nameof(RouterHostCollection))]
 public sealed class RouterTelemetryTests(RouterHost host) : IDisposable
 {
-    private readonly ConcurrentBag<Activity> _stopped = [];
-    private ActivityListener? _listener;
+    private readonly RouterSpans _spans = new();
 
     [Fact]
     public async Task A_failover_shows_as_a_request_span_with_attempt_spans_and_a_decision_event()
     {
-        _listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == RouterTelemetry.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = _stopped.Add,
-        };
-        ActivitySource.AddActivityListener(_listener);
         await host.ResetAsync();
         host.Upstream.Fail("model-east", FailureKind.Unavailable);
         try
@@ -32,7 +23,7 @@ public sealed class RouterTelemetryTests(RouterHost host) : IDisposable
                 """{"model":"pair","messages":[{"role":"user","content":"secret prompt"}]}""", Encoding.UTF8, "application/json"));
             var traceId = response.Headers.GetValues("x-switchyard-trace-id").Single();
 
-            var spans = _stopped.Where(a => a.TraceId.ToHexString() == traceId).ToList();
+            var spans = _spans.Stopped.Where(a => a.TraceId.ToHexString() == traceId).ToList();
             var request = Assert.Single(spans, s => s.DisplayName == "chat pair");
             Assert.Equal("chat", request.GetTagItem("gen_ai.operation.name"));
             Assert.Equal("pair", request.GetTagItem("gen_ai.request.model"));
@@ -58,13 +49,6 @@ public sealed class RouterTelemetryTests(RouterHost host) : IDisposable
     [Fact]
     public async Task The_anthropic_door_leaves_the_same_trace_as_the_openai_door()
     {
-        _listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == RouterTelemetry.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = _stopped.Add,
-        };
-        ActivitySource.AddActivityListener(_listener);
         await host.ResetAsync();
         host.Upstream.Fail("model-east", FailureKind.Unavailable);
         try
@@ -87,7 +71,7 @@ public sealed class RouterTelemetryTests(RouterHost host) : IDisposable
             using var response = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
             Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
             var traceId = response.Headers.GetValues("x-switchyard-trace-id").Single();
-            return [.. _stopped.Where(a => a.TraceId.ToHexString() == traceId)
+            return [.. _spans.Stopped.Where(a => a.TraceId.ToHexString() == traceId)
                 .Select(a => (a.DisplayName, a.Status,
                     string.Join(",", a.TagObjects.Where(t => !t.Key.Contains("duration", StringComparison.Ordinal)).Select(t => $"{t.Key}={t.Value}").Order(StringComparer.Ordinal)),
                     string.Join(",", a.Events.Select(e => e.Name))))
@@ -95,5 +79,5 @@ public sealed class RouterTelemetryTests(RouterHost host) : IDisposable
         }
     }
 
-    public void Dispose() => _listener?.Dispose();
+    public void Dispose() => _spans.Dispose();
 }

@@ -110,4 +110,23 @@ public sealed class ScriptedProvider : IProvider
         {
         }
     }
+
+    /// <summary>Sends <paramref name="text"/> (nothing when null), then waits until the Router cancels the call.</summary>
+    public static async IAsyncEnumerable<ChatResponseUpdate> Stall(string? text, TaskCompletionSource cancelled, [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        if (text is not null)
+        {
+            yield return new ChatResponseUpdate(ChatRole.Assistant, text);
+        }
+
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellation);
+        }
+        catch (OperationCanceledException)
+        {
+            cancelled.TrySetResult();
+            throw;
+        }
+    }
 }

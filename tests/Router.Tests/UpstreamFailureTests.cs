@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -7,7 +6,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Switchyard.Router.Providers;
 using Switchyard.Router.Routing;
-using Switchyard.Router.Telemetry;
 
 namespace Switchyard.Router.Tests;
 
@@ -22,23 +20,13 @@ public sealed class UpstreamFailureTests(RouterHost host) : IAsyncLifetime, IDis
     private const string AccessDenied = "User: arn:aws:iam::123456789012:role/switchyard-router is not authorized to perform: bedrock:InvokeModel on resource: arn:aws:bedrock:us-east-1::foundation-model/x";
 
     private readonly HttpClient _client = host.CreateClient();
-    private readonly ConcurrentBag<Activity> _stopped = [];
-    private readonly ActivityListener _listener = new()
-    {
-        ShouldListenTo = source => source.Name == RouterTelemetry.SourceName,
-        Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-    };
+    private readonly RouterSpans _spans = new();
 
-    public Task InitializeAsync()
-    {
-        _listener.ActivityStopped = _stopped.Add;
-        ActivitySource.AddActivityListener(_listener);
-        return host.ResetAsync();
-    }
+    public Task InitializeAsync() => host.ResetAsync();
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    public void Dispose() => _listener.Dispose();
+    public void Dispose() => _spans.Dispose();
 
     [Fact]
     public async Task A_provider_throwing_an_unexpected_exception_fails_over()
@@ -84,7 +72,7 @@ public sealed class UpstreamFailureTests(RouterHost host) : IAsyncLifetime, IDis
         var error = JsonDocument.Parse(body).RootElement.GetProperty("error");
         Assert.Equal("upstream_unavailable", error.GetProperty("code").GetString());
         var traceId = TraceIdIn(error.GetProperty("message").GetString()!);
-        Assert.Contains(_stopped, s => s.TraceId.ToHexString() == traceId && s.DisplayName == "chat model-west");
+        Assert.Contains(_spans.Stopped, s => s.TraceId.ToHexString() == traceId && s.DisplayName == "chat model-west");
     }
 
     [Fact]
@@ -103,7 +91,7 @@ public sealed class UpstreamFailureTests(RouterHost host) : IAsyncLifetime, IDis
         var traceId = TraceIdIn(error.GetProperty("message").GetString()!);
         Assert.Equal($"The upstream provider rejected the request (AccessDeniedException, HTTP 403). Trace id: {traceId}.", error.GetProperty("message").GetString());
 
-        var attempt = Assert.Single(_stopped, s => s.TraceId.ToHexString() == traceId && s.DisplayName == "chat model-west");
+        var attempt = Assert.Single(_spans.Stopped, s => s.TraceId.ToHexString() == traceId && s.DisplayName == "chat model-west");
         var upstream = Assert.Single(attempt.Events, e => e.Name == "switchyard.upstream_error");
         Assert.Equal(AccessDenied, upstream.Tags.Single(t => t.Key == "switchyard.upstream.detail").Value);
         Assert.Equal("AccessDeniedException", upstream.Tags.Single(t => t.Key == "error.type").Value);
@@ -133,7 +121,7 @@ public sealed class UpstreamFailureTests(RouterHost host) : IAsyncLifetime, IDis
     private List<Activity> SpansOf(HttpResponseMessage response)
     {
         var traceId = response.Headers.GetValues("x-switchyard-trace-id").Single();
-        return [.. _stopped.Where(s => s.TraceId.ToHexString() == traceId)];
+        return [.. _spans.Stopped.Where(s => s.TraceId.ToHexString() == traceId)];
     }
 
     private static string? Header(HttpResponseMessage response, string name) =>

@@ -1,7 +1,5 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Configuration;
 using Switchyard.Tests;
 
 namespace Switchyard.Router.Tests.Anthropic;
@@ -13,7 +11,7 @@ namespace Switchyard.Router.Tests.Anthropic;
 /// </summary>
 [Collection(nameof(RouterHostCollection))]
 [Trait("Category", "Redis")]
-public sealed class AnthropicEmulatorTests(RouterHost host, EmulatorProcess emulator) : IClassFixture<EmulatorProcess>, IAsyncLifetime
+public sealed class AnthropicEmulatorTests(RouterHost host, EmulatedBedrock emulator) : IClassFixture<EmulatedBedrock>, IAsyncLifetime
 {
     private const string Model = "anthropic.claude-haiku-4-5-20251001-v1:0";
 
@@ -23,24 +21,13 @@ public sealed class AnthropicEmulatorTests(RouterHost host, EmulatorProcess emul
     {
         await host.ResetAsync();
         await emulator.ResetAsync();
-        _router = host.WithWebHostBuilder(builder => builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
+        _router = host.WithSettings(new Dictionary<string, string?>(
+            [.. emulator.RouterSettings(), .. EmulatedBedrock.Deployment("emu-east", "us-east-1", Model), .. EmulatedBedrock.Deployment("emu-west", "us-west-2", Model)])
         {
-            ["Bedrock:Accounts:emu:AccessKeyId"] = EmulatorProcess.AccessKeyId,
-            ["Bedrock:Accounts:emu:SecretAccessKey"] = EmulatorProcess.SecretAccessKey,
-            ["Bedrock:Endpoints:us-east-1"] = emulator.Endpoint("us-east-1").ToString(),
-            ["Bedrock:Endpoints:us-west-2"] = emulator.Endpoint("us-west-2").ToString(),
-            ["Routing:Deployments:emu-east:Provider"] = "bedrock",
-            ["Routing:Deployments:emu-east:Account"] = "emu",
-            ["Routing:Deployments:emu-east:Region"] = "us-east-1",
-            ["Routing:Deployments:emu-east:Model"] = Model,
-            ["Routing:Deployments:emu-west:Provider"] = "bedrock",
-            ["Routing:Deployments:emu-west:Account"] = "emu",
-            ["Routing:Deployments:emu-west:Region"] = "us-west-2",
-            ["Routing:Deployments:emu-west:Model"] = Model,
             ["Routing:ModelGroups:emu:Deployments:0"] = "emu-east",
             ["Routing:ModelGroups:emu:Deployments:1"] = "emu-west",
             ["Routing:ModelGroups:emu:Strategy"] = "priority",
-        })));
+        });
         _router.UseKestrel(0);
         _router.StartServer();
     }

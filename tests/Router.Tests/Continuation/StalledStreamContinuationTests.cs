@@ -1,5 +1,4 @@
 using System.Net;
-using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -28,7 +27,7 @@ public sealed class StalledStreamContinuationTests(RouterHost host) : IAsyncLife
     public async Task A_stalled_stream_is_continued_elsewhere_and_whitespace_the_client_has_is_not_repeated()
     {
         var stalled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        host.Upstream.Streams["us.model-stall"] = cancellation => Stall("The answer ", stalled, cancellation);
+        host.Upstream.Streams["us.model-stall"] = cancellation => ScriptedProvider.Stall("The answer ", stalled, cancellation);
         // The continuation starts again with the space the prefill could not end on.
         host.Upstream.Streams["eu.model-stall"] = _ => Updates(
             new ChatResponseUpdate(ChatRole.Assistant, " is forty"),
@@ -62,19 +61,6 @@ public sealed class StalledStreamContinuationTests(RouterHost host) : IAsyncLife
         Assert.Equal(["us.model-stall", "eu.model-stall"], host.Upstream.Calls);
     }
 
-    private static async IAsyncEnumerable<ChatResponseUpdate> Stall(string text, TaskCompletionSource cancelled, [EnumeratorCancellation] CancellationToken cancellation)
-    {
-        yield return new ChatResponseUpdate(ChatRole.Assistant, text);
-        try
-        {
-            await Task.Delay(Timeout.Infinite, cancellation);
-        }
-        catch (OperationCanceledException)
-        {
-            cancelled.TrySetResult();
-            throw;
-        }
-    }
 
     private static async IAsyncEnumerable<ChatResponseUpdate> Updates(params ChatResponseUpdate[] updates)
     {

@@ -1,15 +1,10 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
 using Switchyard.Admission;
-using Switchyard.Router.Telemetry;
 
 namespace Switchyard.Router.Tests.Continuation;
 
@@ -27,14 +22,14 @@ public sealed class StreamContinuationTests : IClassFixture<EmulatedBedrock>, IA
     private readonly RouterHost _host;
     private readonly EmulatedBedrock _bedrock;
     private readonly WebApplicationFactory<Program> _router;
-    private readonly ConcurrentBag<Activity> _stopped = [];
-    private readonly ActivityListener _listener;
+    private readonly RouterSpans _spans = new();
 
     public StreamContinuationTests(RouterHost host, EmulatedBedrock bedrock)
     {
         _host = host;
         _bedrock = bedrock;
-        var settings = new Dictionary<string, string?>(bedrock.RouterSettings())
+        var settings = new Dictionary<string, string?>(
+            [.. bedrock.RouterSettings(), .. EmulatedBedrock.Deployment("haiku-east", "us-east-1", Model), .. EmulatedBedrock.Deployment("haiku-west", "us-west-2", Model)])
         {
             ["Routing:ModelGroups:continued:Deployments:0"] = "haiku-east",
             ["Routing:ModelGroups:continued:Deployments:1"] = "haiku-west",
@@ -44,25 +39,14 @@ public sealed class StreamContinuationTests : IClassFixture<EmulatedBedrock>, IA
             ["Routing:ModelGroups:alone:Deployments:0"] = "haiku-east",
             ["Routing:ModelGroups:alone:ContinueStreams"] = "true",
         };
-        foreach (var (name, region) in new[] { ("haiku-east", "us-east-1"), ("haiku-west", "us-west-2") })
+        foreach (var name in new[] { "haiku-east", "haiku-west" })
         {
-            settings[$"Routing:Deployments:{name}:Provider"] = "bedrock";
-            settings[$"Routing:Deployments:{name}:Account"] = "primary";
-            settings[$"Routing:Deployments:{name}:Region"] = region;
-            settings[$"Routing:Deployments:{name}:Model"] = Model;
             // Limits far away, so that capacity is counted (and its settlement visible) but never in the way.
             settings[$"Routing:Deployments:{name}:Rpm"] = "100000";
             settings[$"Routing:Deployments:{name}:Tpm"] = "100000000";
         }
 
-        _router = host.WithWebHostBuilder(builder => builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings)));
-        _listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == RouterTelemetry.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = _stopped.Add,
-        };
-        ActivitySource.AddActivityListener(_listener);
+        _router = host.WithSettings(settings);
     }
 
     public async Task InitializeAsync()
@@ -77,7 +61,7 @@ public sealed class StreamContinuationTests : IClassFixture<EmulatedBedrock>, IA
 
     public async Task DisposeAsync()
     {
-        _listener.Dispose();
+        _spans.Dispose();
         await _router.DisposeAsync();
     }
 
@@ -131,17 +115,17 @@ public sealed class StreamContinuationTests : IClassFixture<EmulatedBedrock>, IA
         var prefillTokens = (prefill.Length + 3) / 4;
         // The cut deployment: the prompt and the 9 tokens it streamed (no usage came: both estimated as the emulator counts).
         (long, long) east = (1, uncut.PromptTokens + 9);
-        Assert.Equal(east, await Eventually(() => CapacityAsync("haiku-east"), w => w == east));
+        Assert.Equal(east, await Eventually.ReadAsync(() => CapacityWindow.ReadAsync(_host.Services, "haiku-east"), w => w == east));
         // The continuing one: the prompt with the prefill, and the rest of the answer, as it reported them.
         (long, long) west = (1, uncut.PromptTokens + prefillTokens + (uncut.CompletionTokens - prefillTokens));
-        Assert.Equal(west, await Eventually(() => CapacityAsync("haiku-west"), w => w == west));
+        Assert.Equal(west, await Eventually.ReadAsync(() => CapacityWindow.ReadAsync(_host.Services, "haiku-west"), w => w == west));
         // The tenant: once, for the prompt and the whole answer, as if the stream had never been cut.
         var store = _host.Services.GetRequiredService<TenantStore>();
-        var usage = await Eventually(() => store.GetUsageAsync("test"), u => u?.ActiveLeases == 0 && u.TokensLastMinute > 0);
+        var usage = await Eventually.ReadAsync(() => store.GetUsageAsync("test"), u => u?.ActiveLeases == 0 && u.TokensLastMinute > 0);
         Assert.Equal(uncut.PromptTokens + uncut.CompletionTokens, usage!.TokensLastMinute);
         Assert.Equal(1, usage.RequestsLastMinute);
 
-        var span = await RequestSpanAsync(cut.TraceId);
+        var span = await _spans.RequestSpanAsync(cut.TraceId);
         Assert.Equal("success", span.GetTagItem("switchyard.outcome"));
         Assert.Equal(1, span.GetTagItem("switchyard.continuations"));
         Assert.Equal((long)(uncut.PromptTokens + prefillTokens), span.GetTagItem("switchyard.continuation.input_tokens"));
@@ -164,9 +148,9 @@ public sealed class StreamContinuationTests : IClassFixture<EmulatedBedrock>, IA
         Assert.False(cut.Done);
         Assert.Equal(36, cut.Text.Length);
         Assert.False(cut.Continued);
-        var span = await RequestSpanAsync(cut.TraceId);
+        var span = await _spans.RequestSpanAsync(cut.TraceId);
         Assert.DoesNotContain(span.Events, e => e.Name.StartsWith("switchyard.stream_continu", StringComparison.Ordinal));
-        Assert.Equal((0, 0L), await CapacityAsync("haiku-west"));
+        Assert.Equal((0, 0L), await CapacityWindow.ReadAsync(_host.Services, "haiku-west"));
     }
 
     [Fact]
@@ -178,12 +162,12 @@ public sealed class StreamContinuationTests : IClassFixture<EmulatedBedrock>, IA
 
         Assert.Equal("stream_interrupted", cut.Error);
         Assert.False(cut.Done);
-        var span = await RequestSpanAsync(cut.TraceId);
+        var span = await _spans.RequestSpanAsync(cut.TraceId);
         var refused = Assert.Single(span.Events, e => e.Name == "switchyard.stream_continuation_refused");
         Assert.Contains("no other deployment", (string)refused.Tags.Single(t => t.Key == "switchyard.reason").Value!);
         // Charged as any cut stream: the prompt and what was streamed.
         var store = _host.Services.GetRequiredService<TenantStore>();
-        var usage = await Eventually(() => store.GetUsageAsync("test"), u => u?.ActiveLeases == 0 && u.TokensLastMinute > 0);
+        var usage = await Eventually.ReadAsync(() => store.GetUsageAsync("test"), u => u?.ActiveLeases == 0 && u.TokensLastMinute > 0);
         Assert.Equal(span.GetTagItem("gen_ai.usage.input_tokens") is long input ? input + 9 : -1, usage!.TokensLastMinute);
     }
 
@@ -197,20 +181,20 @@ public sealed class StreamContinuationTests : IClassFixture<EmulatedBedrock>, IA
 
         Assert.Equal("stream_interrupted", cut.Error);
         Assert.Equal(36, cut.Text.Length);
-        var span = await RequestSpanAsync(cut.TraceId);
+        var span = await _spans.RequestSpanAsync(cut.TraceId);
         Assert.Single(span.Events, e => e.Name == "switchyard.stream_continuation");
         Assert.Single(span.Events, e => e.Name == "switchyard.stream_continuation_refused");
         Assert.DoesNotContain(span.Events, e => e.Name == "switchyard.stream_continued");
         Assert.Null(span.GetTagItem("switchyard.continuations"));
         var input = (long)span.GetTagItem("gen_ai.usage.input_tokens")!;
         (long, long) east = (1, input + 9);
-        Assert.Equal(east, await Eventually(() => CapacityAsync("haiku-east"), w => w == east));
+        Assert.Equal(east, await Eventually.ReadAsync(() => CapacityWindow.ReadAsync(_host.Services, "haiku-east"), w => w == east));
         // Every continuation attempt on west failed: its reservations were settled as unused.
-        var west = await CapacityAsync("haiku-west");
+        var west = await CapacityWindow.ReadAsync(_host.Services, "haiku-west");
         Assert.True(west.Requests >= 1);
         Assert.Equal(0, west.Tokens);
         var store = _host.Services.GetRequiredService<TenantStore>();
-        var usage = await Eventually(() => store.GetUsageAsync("test"), u => u?.ActiveLeases == 0 && u.TokensLastMinute > 0);
+        var usage = await Eventually.ReadAsync(() => store.GetUsageAsync("test"), u => u?.ActiveLeases == 0 && u.TokensLastMinute > 0);
         Assert.Equal(input + 9, usage!.TokensLastMinute);
     }
 
@@ -280,20 +264,6 @@ public sealed class StreamContinuationTests : IClassFixture<EmulatedBedrock>, IA
             response.Headers.GetValues("x-switchyard-deployment").Single(), response.Headers.GetValues("x-switchyard-trace-id").Single());
     }
 
-    private async Task<Activity> RequestSpanAsync(string traceId)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            if (_stopped.FirstOrDefault(s => s.TraceId.ToHexString() == traceId && s.Kind == ActivityKind.Server) is { } span)
-            {
-                return span;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new Xunit.Sdk.XunitException($"The request span of trace {traceId} never ended.");
-    }
 
     private async Task ResetCapacityAsync()
     {
@@ -301,23 +271,4 @@ public sealed class StreamContinuationTests : IClassFixture<EmulatedBedrock>, IA
         await database.KeyDeleteAsync([new RedisKey("sy:cap:{haiku-east}"), new RedisKey("sy:cap:{haiku-west}")]);
     }
 
-    /// <summary>Requests and tokens in a deployment's capacity window, as the Router's script keeps them in Redis.</summary>
-    private async Task<(long Requests, long Tokens)> CapacityAsync(string deployment)
-    {
-        var fields = await _host.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase().HashGetAllAsync($"sy:cap:{{{deployment}}}");
-        long Sum(string prefix) => fields.Where(f => f.Name.ToString().StartsWith(prefix, StringComparison.Ordinal)).Sum(f => (long)f.Value);
-        return (Sum("r:"), Sum("t:"));
-    }
-
-    private static async Task<T> Eventually<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var value = await read();
-        for (var i = 0; i < 100 && !done(value); i++)
-        {
-            await Task.Delay(50);
-            value = await read();
-        }
-
-        return value;
-    }
 }

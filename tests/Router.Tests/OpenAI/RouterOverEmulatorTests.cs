@@ -1,54 +1,32 @@
-extern alias emulator;
-
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Configuration;
 
 namespace Switchyard.Router.Tests.OpenAI;
 
 /// <summary>
-/// The OpenAI door end to end over the real Bedrock emulator (on loopback ports, as its own tests host it):
-/// an image part reaches Converse as an image block the emulator accepts and counts, and a response format
-/// comes back as the forced tool's input, whole and streamed.
+/// The OpenAI door end to end over the real Bedrock emulator: an image part reaches Converse as an image block
+/// the emulator accepts and counts, and a response format comes back as the forced tool's input, whole and streamed.
 /// </summary>
 [Collection(nameof(RouterHostCollection))]
 [Trait("Category", "Redis")]
-public sealed class RouterOverEmulatorTests(RouterHost host) : IAsyncLifetime
+public sealed class RouterOverEmulatorTests(RouterHost host, EmulatedBedrock emulator) : IClassFixture<EmulatedBedrock>, IAsyncLifetime
 {
-    private readonly EmulatorApp _emulator = new();
-
-    private WebApplicationFactory<Program>? _router;
+    private WebApplicationFactory<Program> _router = null!;
 
     public async Task InitializeAsync()
     {
         await host.ResetAsync();
-        _router = host.WithWebHostBuilder(builder => builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
+        await emulator.ResetAsync();
+        _router = host.WithSettings(new Dictionary<string, string?>([.. emulator.RouterSettings(), .. EmulatedBedrock.Deployment("emu-sonnet", "us-east-1", "anthropic.claude-sonnet-4-6")])
         {
-            ["Bedrock:Accounts:emu:AccessKeyId"] = "AKIASWITCHYARDPRIMARY",
-            ["Bedrock:Accounts:emu:SecretAccessKey"] = "switchyard-emulator-primary-secret",
-            ["Bedrock:Endpoints:us-east-1"] = _emulator.Region,
-            ["Routing:Deployments:emu-sonnet:Provider"] = "bedrock",
-            ["Routing:Deployments:emu-sonnet:Account"] = "emu",
-            ["Routing:Deployments:emu-sonnet:Region"] = "us-east-1",
-            ["Routing:Deployments:emu-sonnet:Model"] = "anthropic.claude-sonnet-4-6",
             ["Routing:ModelGroups:emu:Deployments:0"] = "emu-sonnet",
-        })));
+        });
     }
 
-    public async Task DisposeAsync()
-    {
-        if (_router is not null)
-        {
-            await _router.DisposeAsync();
-        }
-
-        await _emulator.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _router.DisposeAsync();
 
     [Fact]
     public async Task An_image_part_reaches_bedrock_as_an_image_block()
@@ -95,7 +73,7 @@ public sealed class RouterOverEmulatorTests(RouterHost host) : IAsyncLifetime
 
     private HttpClient Client()
     {
-        var client = _router!.CreateClient();
+        var client = _router.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "test-key");
         return client;
     }
@@ -107,36 +85,5 @@ public sealed class RouterOverEmulatorTests(RouterHost host) : IAsyncLifetime
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, text);
         return JsonDocument.Parse(text).RootElement.Clone();
-    }
-
-    /// <summary>The emulator on free loopback ports, latency off, as tests/BedrockEmulator.Tests/EmulatorHost.cs hosts it.</summary>
-    private sealed class EmulatorApp : WebApplicationFactory<emulator::Program>
-    {
-        private static readonly string[] EndpointNames = ["admin", "us-east-1", "us-east-2", "us-west-2", "eu-west-1", "openai"];
-
-        private readonly Dictionary<string, string> _endpoints = EndpointNames.ToDictionary(name => name, _ => $"http://127.0.0.1:{FreePort()}");
-
-        public EmulatorApp()
-        {
-            UseKestrel();
-            StartServer();
-        }
-
-        public string Region => _endpoints["us-east-1"] + "/";
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Testing");
-            builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(
-                _endpoints.Select(e => KeyValuePair.Create($"Kestrel:Endpoints:{e.Key}:Url", (string?)e.Value))
-                    .Append(KeyValuePair.Create("Emulator:Latency:Enabled", (string?)"false"))));
-        }
-
-        private static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
     }
 }

@@ -1,23 +1,16 @@
-extern alias emulator;
-
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
-using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using StackExchange.Redis;
 using Switchyard.Router.Routing;
 using Switchyard.Tests;
 
 namespace Switchyard.Router.Tests.ResponseTime;
 
 /// <summary>
-/// The real Bedrock emulator on loopback ports (as tests/BedrockEmulator.Tests/EmulatorHost.cs hosts it, latency
-/// model off) and the real Router in front of it, over a real Redis-compatible server. One model over three
-/// Regions: group "multi" (priority order us-east-1, us-east-2, us-west-2; hedging on) and group "warm" (the
+/// The real Bedrock emulator (<see cref="EmulatedBedrock"/>) and the real Router in front of it, over a real
+/// Redis-compatible server. One model over three Regions: group "multi" (priority order us-east-1, us-east-2, us-west-2; hedging on) and group "warm" (the
 /// same deployments, hedging off) through which tests build latency history without hedging. First-token
 /// deadlines: 3 x p99 within 1 s and 20 s (1 s without history); the attempt timeout is 30 s, as shipped.
 /// The hedge budget is 5 % of requests (at most 5 hedges saved up).
@@ -28,14 +21,10 @@ public sealed class EmulatedRegionsHost : IAsyncLifetime
     public const string WarmGroup = "warm";
     public static readonly string[] Regions = ["us-east-1", "us-east-2", "us-west-2"];
 
-    private static readonly string[] EndpointNames = ["admin", "us-east-1", "us-east-2", "us-west-2", "eu-west-1", "openai"];
-
     private readonly RedisTestServer _redis = new();
-    private readonly Dictionary<string, Uri> _endpoints = EndpointNames.ToDictionary(name => name, _ => new Uri($"http://127.0.0.1:{FreePort()}/"));
-    private EmulatorFactory _emulator = null!;
     private RouterFactory _router = null!;
 
-    public HttpClient Admin { get; private set; } = null!;
+    public EmulatedBedrock Bedrock { get; private set; } = null!;
 
     public HttpClient Client { get; private set; } = null!;
 
@@ -46,11 +35,8 @@ public sealed class EmulatedRegionsHost : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _redis.InitializeAsync();
-        _emulator = new EmulatorFactory(_endpoints);
-        _emulator.UseKestrel();
-        _emulator.StartServer();
-        Admin = new HttpClient { BaseAddress = _endpoints["admin"] };
-        _router = new RouterFactory(_redis.ConnectionString, _endpoints);
+        Bedrock = new EmulatedBedrock();
+        _router = new RouterFactory(_redis.ConnectionString, Bedrock);
         _router.UseKestrel(0);
         _router.StartServer();
         Client = _router.CreateClient();
@@ -60,9 +46,8 @@ public sealed class EmulatedRegionsHost : IAsyncLifetime
     async Task IAsyncLifetime.DisposeAsync()
     {
         Client.Dispose();
-        Admin.Dispose();
         await _router.DisposeAsync();
-        await _emulator.DisposeAsync();
+        await Bedrock.DisposeAsync();
         await _redis.DisposeAsync();
     }
 
@@ -73,8 +58,7 @@ public sealed class EmulatedRegionsHost : IAsyncLifetime
     /// </summary>
     public async Task ResetAsync(int baselineMs = 100)
     {
-        (await Admin.PostAsync("/admin/reset", null)).EnsureSuccessStatusCode();
-        (await Admin.PutAsJsonAsync("/admin/settings", new { latencyEnabled = false, quotasEnabled = false })).EnsureSuccessStatusCode();
+        await Bedrock.ResetAsync(quotas: false);
         var tables = RouterServices.GetRequiredService<RoutingTableProvider>();
         await RouterServices.GetRequiredService<CapacityLimiter>().ResetAsync(tables.States.Keys);
         foreach (var state in tables.States.Values)
@@ -83,11 +67,8 @@ public sealed class EmulatedRegionsHost : IAsyncLifetime
         }
 
         RouterServices.GetRequiredService<SharedCircuitBreakers>().Clear();
-        await AddFaultAsync(new { kind = "latency", latencyMs = baselineMs });
+        await Bedrock.AddFaultAsync(new { kind = "latency", latencyMs = baselineMs });
     }
-
-    public async Task AddFaultAsync(object fault) =>
-        Assert.Equal(HttpStatusCode.Created, (await Admin.PostAsJsonAsync("/admin/faults", fault)).StatusCode);
 
     public DeploymentState State(string region) => RouterServices.GetRequiredService<RoutingTableProvider>().States[DeploymentIn(region)];
 
@@ -112,39 +93,9 @@ public sealed class EmulatedRegionsHost : IAsyncLifetime
         }, cancellationToken);
 
     /// <summary>Tokens and requests in a deployment's capacity window (what is still counted against its tpm and rpm).</summary>
-    public async Task<(long Requests, long Tokens)> CapacityWindowAsync(string region)
-    {
-        var fields = await RouterServices.GetRequiredService<IConnectionMultiplexer>().GetDatabase().HashGetAllAsync($"sy:cap:{{{DeploymentIn(region)}}}");
-        return (fields.Where(f => f.Name.StartsWith("r:")).Sum(f => (long)f.Value), fields.Where(f => f.Name.StartsWith("t:")).Sum(f => (long)f.Value));
-    }
+    public Task<(long Requests, long Tokens)> CapacityWindowAsync(string region) => CapacityWindow.ReadAsync(RouterServices, DeploymentIn(region));
 
-    /// <summary>The emulator's invocation log for a Region: how many calls reached it, and their outcomes.</summary>
-    public async Task<IReadOnlyList<string>> InvocationOutcomesAsync(string region)
-    {
-        var log = await Admin.GetFromJsonAsync<JsonElement>($"/admin/invocations?region={region}&limit=1000");
-        var items = log.ValueKind == JsonValueKind.Array ? log : log.GetProperty("invocations");
-        return [.. items.EnumerateArray().Select(i => i.GetProperty("outcome").GetString()!)];
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private sealed class EmulatorFactory(Dictionary<string, Uri> endpoints) : WebApplicationFactory<emulator::Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Testing");
-            builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(
-                endpoints.Select(e => KeyValuePair.Create($"Kestrel:Endpoints:{e.Key}:Url", (string?)e.Value.ToString().TrimEnd('/')))
-                    .Append(KeyValuePair.Create("Emulator:Latency:Enabled", (string?)"false"))));
-        }
-    }
-
-    private sealed class RouterFactory(string redis, Dictionary<string, Uri> endpoints) : WebApplicationFactory<Program>
+    private sealed class RouterFactory(string redis, EmulatedBedrock bedrock) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -155,7 +106,8 @@ public sealed class EmulatedRegionsHost : IAsyncLifetime
             builder.ConfigureAppConfiguration(config =>
             {
                 config.Sources.Clear();
-                var settings = new Dictionary<string, string?>
+                var settings = new Dictionary<string, string?>(
+                    [.. bedrock.RouterSettings(), .. Regions.SelectMany(region => EmulatedBedrock.Deployment(DeploymentIn(region), region, "anthropic.claude-sonnet-4-6"))])
                 {
                     ["ConnectionStrings:cache"] = redis,
                     ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
@@ -172,8 +124,6 @@ public sealed class EmulatedRegionsHost : IAsyncLifetime
                     ["Routing:ResponseTime:FirstToken:Default"] = "00:00:01",
                     ["Routing:ResponseTime:FirstToken:Ceiling"] = "00:00:20",
                     ["Routing:ResponseTime:Hedging:BudgetRatio"] = "0.05",
-                    ["Bedrock:Accounts:primary:AccessKeyId"] = "AKIASWITCHYARDPRIMARY",
-                    ["Bedrock:Accounts:primary:SecretAccessKey"] = "switchyard-emulator-primary-secret",
                     ["Routing:ModelGroups:multi:Strategy"] = "priority",
                     ["Routing:ModelGroups:warm:Strategy"] = "priority",
                     ["Routing:ModelGroups:warm:Hedging"] = "false",
@@ -182,11 +132,6 @@ public sealed class EmulatedRegionsHost : IAsyncLifetime
                 {
                     var region = Regions[i];
                     var deployment = $"Routing:Deployments:{DeploymentIn(region)}";
-                    settings[$"Bedrock:Endpoints:{region}"] = endpoints[region].ToString();
-                    settings[$"{deployment}:Provider"] = "bedrock";
-                    settings[$"{deployment}:Account"] = "primary";
-                    settings[$"{deployment}:Region"] = region;
-                    settings[$"{deployment}:Model"] = "anthropic.claude-sonnet-4-6";
                     // Limits far above what tests send: only so that reservations are counted and can be checked.
                     settings[$"{deployment}:Rpm"] = "100000";
                     settings[$"{deployment}:Tpm"] = "100000000";

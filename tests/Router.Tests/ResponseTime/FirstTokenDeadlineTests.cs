@@ -26,7 +26,7 @@ public sealed class FirstTokenDeadlineTests(EmulatedRegionsHost host) : IAsyncLi
         var deadline = host.State("us-east-1").Latency.FirstTokenDeadline(
             new Configuration.ResponseTimeOptions { MinSamples = 5, FirstToken = { Floor = TimeSpan.FromSeconds(1), Default = TimeSpan.FromSeconds(1), Ceiling = TimeSpan.FromSeconds(20) } },
             AttemptTimeout);
-        await host.AddFaultAsync(new { kind = "hang", region = "us-east-1" });
+        await host.Bedrock.AddFaultAsync(new { kind = "hang", region = "us-east-1" });
 
         var watch = Stopwatch.StartNew();
         using var response = await host.SendAsync(EmulatedRegionsHost.WarmGroup, stream);
@@ -70,7 +70,7 @@ public sealed class FirstTokenDeadlineTests(EmulatedRegionsHost host) : IAsyncLi
     public async Task Without_history_the_configured_default_deadline_applies()
     {
         await host.ResetAsync(); // history gone: the 1 s default applies
-        await host.AddFaultAsync(new { kind = "hang", region = "us-east-1" });
+        await host.Bedrock.AddFaultAsync(new { kind = "hang", region = "us-east-1" });
 
         var watch = Stopwatch.StartNew();
         using var response = await host.SendAsync(EmulatedRegionsHost.WarmGroup, stream: true);
@@ -86,7 +86,7 @@ public sealed class FirstTokenDeadlineTests(EmulatedRegionsHost host) : IAsyncLi
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (true)
         {
-            var outcomes = await host.InvocationOutcomesAsync(region);
+            var outcomes = await host.Bedrock.InvocationOutcomesAsync(region);
             if (done(outcomes) || DateTime.UtcNow > until)
             {
                 return outcomes;

@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using Switchyard.Router.Telemetry;
 
 namespace Switchyard.Router.Tests.ResponseTime;
 
@@ -24,16 +22,9 @@ public sealed class HedgingTests(EmulatedRegionsHost host) : IAsyncLifetime
     public async Task A_hedge_that_sends_its_first_token_first_serves_and_the_slow_attempt_is_cancelled_and_settled()
     {
         const int SlowMs = 3000;
-        await host.AddFaultAsync(new { kind = "latency", latencyMs = SlowMs, region = "us-east-1" });
+        await host.Bedrock.AddFaultAsync(new { kind = "latency", latencyMs = SlowMs, region = "us-east-1" });
         var east1 = await host.CapacityWindowAsync("us-east-1");
-        var spans = new ConcurrentBag<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == RouterTelemetry.SourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = spans.Add,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var spans = new RouterSpans();
 
         var watch = Stopwatch.StartNew();
         using var response = await host.SendAsync(EmulatedRegionsHost.Group, stream: true);
@@ -54,7 +45,7 @@ public sealed class HedgingTests(EmulatedRegionsHost host) : IAsyncLifetime
         // saying why; the slow attempt's span ended cancelled.
         var trace = response.Headers.GetValues("x-switchyard-trace-id").Single();
         List<Activity> ours = [];
-        await WaitAsync(() => (ours = [.. spans.Where(a => a.TraceId.ToHexString() == trace)]).Any(a => a.Kind == ActivityKind.Server));
+        await WaitAsync(() => (ours = [.. spans.Stopped.Where(a => a.TraceId.ToHexString() == trace)]).Any(a => a.Kind == ActivityKind.Server));
         var request = Assert.Single(ours, a => a.Kind == ActivityKind.Server);
         var decision = Assert.Single(request.Events, e => e.Name == "switchyard.hedge");
         Assert.Contains("sonnet-us-east-1", (string)decision.Tags.Single(t => t.Key == "switchyard.reason").Value!);
@@ -70,9 +61,9 @@ public sealed class HedgingTests(EmulatedRegionsHost host) : IAsyncLifetime
     [Fact]
     public async Task When_the_first_attempt_answers_first_the_hedge_is_cancelled_and_settled()
     {
-        await host.AddFaultAsync(new { kind = "latency", latencyMs = 500, region = "us-east-1" });
-        await host.AddFaultAsync(new { kind = "latency", latencyMs = 5000, region = "us-east-2" });
-        await host.AddFaultAsync(new { kind = "latency", latencyMs = 5000, region = "us-west-2" });
+        await host.Bedrock.AddFaultAsync(new { kind = "latency", latencyMs = 500, region = "us-east-1" });
+        await host.Bedrock.AddFaultAsync(new { kind = "latency", latencyMs = 5000, region = "us-east-2" });
+        await host.Bedrock.AddFaultAsync(new { kind = "latency", latencyMs = 5000, region = "us-west-2" });
         var east2 = await host.CapacityWindowAsync("us-east-2");
 
         var watch = Stopwatch.StartNew();
@@ -93,7 +84,7 @@ public sealed class HedgingTests(EmulatedRegionsHost host) : IAsyncLifetime
     {
         foreach (var region in EmulatedRegionsHost.Regions)
         {
-            await host.AddFaultAsync(new { kind = "latency", latencyMs = 5000, region });
+            await host.Bedrock.AddFaultAsync(new { kind = "latency", latencyMs = 5000, region });
         }
 
         var east1 = await host.CapacityWindowAsync("us-east-1");
@@ -111,7 +102,7 @@ public sealed class HedgingTests(EmulatedRegionsHost host) : IAsyncLifetime
     public async Task Hedges_stop_when_the_hedge_budget_is_spent()
     {
         // Every first token from us-east-1 is late (but within its deadline); us-east-2 answers in 0.1 s.
-        await host.AddFaultAsync(new { kind = "latency", latencyMs = 500, region = "us-east-1" });
+        await host.Bedrock.AddFaultAsync(new { kind = "latency", latencyMs = 500, region = "us-east-1" });
         const int Requests = 10;
 
         var hedged = 0;
@@ -141,7 +132,7 @@ public sealed class HedgingTests(EmulatedRegionsHost host) : IAsyncLifetime
     private async Task<IReadOnlyList<string>> OutcomesAsync(string region, Func<IReadOnlyList<string>, bool> done)
     {
         IReadOnlyList<string> outcomes = [];
-        await WaitAsync(async () => done(outcomes = await host.InvocationOutcomesAsync(region)));
+        await WaitAsync(async () => done(outcomes = await host.Bedrock.InvocationOutcomesAsync(region)));
         return outcomes;
     }
 

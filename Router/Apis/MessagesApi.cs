@@ -74,7 +74,7 @@ public static class MessagesApi
 
             var stream = await router.StreamAsync(lifetime);
             RouteHeaders.Write(http.Response, lifetime.Route!);
-            return new MessagesStreamResult(id, stream, lifetime, mapped.InputTokens);
+            return new MessagesStreamResult(id, stream, lifetime, mapped.InputTokens, ServerSentMessagesSink.For);
         }
         catch (Exception failure)
         {

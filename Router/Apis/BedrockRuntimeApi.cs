@@ -21,9 +21,9 @@ public static class BedrockRuntimeApi
         api.MapPost("/converse-stream", (HttpContext http, string modelId, ChatRouter router, RoutingTableProvider tables, TenantGate tenants, TimeProvider clock) =>
             ServeAsync(http, modelId, streaming: true, _ => new ConverseOperation(clock), router, tables, tenants, clock));
         api.MapPost("/invoke", (HttpContext http, string modelId, ChatRouter router, RoutingTableProvider tables, TenantGate tenants, TimeProvider clock) =>
-            ServeAsync(http, modelId, streaming: false, InvokeOperation, router, tables, tenants, clock));
+            ServeAsync(http, modelId, streaming: false, group => InvokeOperation(group, clock), router, tables, tenants, clock));
         api.MapPost("/invoke-with-response-stream", (HttpContext http, string modelId, ChatRouter router, RoutingTableProvider tables, TenantGate tenants, TimeProvider clock) =>
-            ServeAsync(http, modelId, streaming: true, InvokeOperation, router, tables, tenants, clock));
+            ServeAsync(http, modelId, streaming: true, group => InvokeOperation(group, clock), router, tables, tenants, clock));
         // Anything else under /model (another operation, a model id with an unencoded '/', a wrong method) is
         // answered as Bedrock answers an operation it does not have, so AWS SDKs parse it.
         app.Map("/model/{**rest}", (HttpContext http) => new BedrockErrorResult(new BedrockError(404, "UnknownOperationException", "validationException",
@@ -32,9 +32,10 @@ public static class BedrockRuntimeApi
     }
 
     /// <summary>The InvokeModel body format of the group's family; a ValidationException for a group that has none.</summary>
-    private static IBedrockOperation InvokeOperation(ModelGroup group) => InvokeFamilies.Of(group) switch
+    private static IBedrockOperation InvokeOperation(ModelGroup group, TimeProvider clock) => InvokeFamilies.Of(group) switch
     {
         InvokeFamily.Claude => new ClaudeInvokeOperation(),
+        InvokeFamily.Nova => new NovaInvokeOperation(clock),
         _ => throw RoutingException.InvalidRequest(
             $"InvokeModel takes Anthropic Claude and Amazon Nova bodies; the deployments of model group '{group.Name}' are not all of one of those families. Use Converse.", null),
     };

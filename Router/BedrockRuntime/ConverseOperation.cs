@@ -8,10 +8,10 @@ namespace Switchyard.Router.BedrockRuntime;
 internal sealed class ConverseOperation(TimeProvider clock) : IBedrockOperation
 {
     public async Task<RouteRequest> ReadAsync(HttpContext http, RoutingTable table, ModelGroup group) =>
-        ConverseRouteMapper.Map(await ConverseRequestReader.ReadAsync(http, table.Options.MaxRequestBodyBytes), group);
+        ConverseRouteMapper.Map(await ConverseRequestReader.ReadAsync(http, table.Options.MaxRequestBodyBytes, ConverseJsonContext.Default.ConverseRequest), group);
 
     public IResult Answer(ChatResponse answer, ChatRequestLifetime lifetime, long started) =>
         TypedResults.Json(ConverseAnswerMapper.ToResponse(answer, (long)clock.GetElapsedTime(started).TotalMilliseconds), ConverseJsonContext.Default.ConverseResponse);
 
-    public IResult Stream(RoutedStream stream, ChatRequestLifetime lifetime, long started) => new ConverseStreamResult(stream, lifetime, started);
+    public IResult Stream(RoutedStream stream, ChatRequestLifetime lifetime, long started) => new ConverseStreamResult(stream, lifetime, started, EventStreamWriter.For);
 }

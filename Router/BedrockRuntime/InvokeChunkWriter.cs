@@ -10,14 +10,18 @@ namespace Switchyard.Router.BedrockRuntime;
 /// </summary>
 internal sealed class InvokeChunkWriter(HttpContext http, long started)
 {
-    private readonly EventStreamWriter _events = Start(http);
+    private readonly EventStreamWriter _events = EventStreamWriter.For(http);
     private readonly TimeProvider _clock = http.RequestServices.GetRequiredService<TimeProvider>();
     private long? _firstByteLatencyMs;
 
-    public Task ChunkAsync<T>(T familyEvent, JsonTypeInfo<T> type, CancellationToken cancellation)
+    public Task ChunkAsync<T>(T familyEvent, JsonTypeInfo<T> type, CancellationToken cancellation) =>
+        ChunkAsync(JsonSerializer.SerializeToUtf8Bytes(familyEvent, type), cancellation);
+
+    /// <summary>Sends a family event already written as JSON.</summary>
+    public Task ChunkAsync(byte[] familyEvent, CancellationToken cancellation)
     {
         _firstByteLatencyMs ??= ElapsedMs;
-        return _events.EventAsync("chunk", new InvokeChunk { Bytes = JsonSerializer.SerializeToUtf8Bytes(familyEvent, type) }, InvokeJsonContext.Default.InvokeChunk, cancellation);
+        return _events.EventAsync("chunk", new InvokeChunk { Bytes = familyEvent }, InvokeJsonContext.Default.InvokeChunk, cancellation);
     }
 
     public Task ExceptionAsync(BedrockError error, CancellationToken cancellation) => _events.ExceptionAsync(error, cancellation);
@@ -31,10 +35,4 @@ internal sealed class InvokeChunkWriter(HttpContext http, long started)
     };
 
     private long ElapsedMs => (long)_clock.GetElapsedTime(started).TotalMilliseconds;
-
-    private static EventStreamWriter Start(HttpContext http)
-    {
-        http.Response.ContentType = EventStreamWriter.ContentType;
-        return new EventStreamWriter(http.Response.Body);
-    }
 }

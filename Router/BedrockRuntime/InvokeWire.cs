@@ -22,16 +22,23 @@ internal sealed class InvocationMetrics
     public long FirstByteLatency { get; init; }
 }
 
+/// <summary>The member Bedrock adds to a family's last stream event.</summary>
+internal static class InvocationMetricsMember
+{
+    public const string Name = "amazon-bedrock-invocationMetrics";
+}
+
 /// <summary>Claude's <c>message_stop</c> as Bedrock sends it, with the invocation metrics.</summary>
 internal sealed class ClaudeInvokeStopEvent
 {
     public string Type => "message_stop";
 
-    [JsonPropertyName("amazon-bedrock-invocationMetrics")]
+    [JsonPropertyName(InvocationMetricsMember.Name)]
     public required InvocationMetrics InvocationMetrics { get; init; }
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(InvokeChunk))]
 [JsonSerializable(typeof(ClaudeInvokeStopEvent))]
+[JsonSerializable(typeof(InvocationMetrics))]
 internal sealed partial class InvokeJsonContext : JsonSerializerContext;

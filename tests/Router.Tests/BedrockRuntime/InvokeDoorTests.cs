@@ -17,6 +17,8 @@ public sealed class InvokeDoorTests(RouterHost host) : IAsyncLifetime
 {
     private const string ClaudeBody = """{"anthropic_version":"bedrock-2023-05-31","max_tokens":64,"system":"be brief","messages":[{"role":"user","content":"hello"}]}""";
 
+    private const string NovaBody = """{"schemaVersion":"messages-v1","system":[{"text":"be brief"}],"messages":[{"role":"user","content":[{"text":"hello"}]}],"inferenceConfig":{"max_new_tokens":64,"topK":20}}""";
+
     private readonly HttpClient _client = host.CreateClient();
 
     public Task InitializeAsync() => host.ResetAsync();
@@ -89,6 +91,45 @@ public sealed class InvokeDoorTests(RouterHost host) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task InvokeModel_for_a_Nova_group_answers_in_Nova_shape()
+    {
+        using var response = await PostAsync("/model/nova/invoke", NovaBody);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var message = body.GetProperty("output").GetProperty("message");
+        Assert.Equal("assistant", message.GetProperty("role").GetString());
+        Assert.Equal($"answer from {RouterHost.NovaLite}", message.GetProperty("content")[0].GetProperty("text").GetString());
+        Assert.Equal("end_turn", body.GetProperty("stopReason").GetString());
+        Assert.Equal((5, 7, 12), (body.GetProperty("usage").GetProperty("inputTokens").GetInt32(), body.GetProperty("usage").GetProperty("outputTokens").GetInt32(), body.GetProperty("usage").GetProperty("totalTokens").GetInt32()));
+        Assert.False(body.TryGetProperty("metrics", out _));
+        Assert.Equal("nova", Header(response, "x-switchyard-model-group"));
+        var (received, options) = Assert.Single(host.Upstream.Received);
+        Assert.Equal(("be brief", "hello"), (received[0].Text, received[1].Text));
+        Assert.Equal((64, 20), (options?.MaxOutputTokens, options?.TopK));
+    }
+
+    [Fact]
+    public async Task InvokeModelWithResponseStream_for_a_Nova_group_sends_Nova_events_as_chunks_ending_with_invocation_metrics()
+    {
+        using var response = await PostAsync("/model/nova/invoke-with-response-stream", NovaBody);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var chunks = Chunks(await response.Content.ReadAsByteArrayAsync());
+        var types = chunks.Select(c => c.EnumerateObject().First().Name).ToList();
+        Assert.Equal("messageStart", types[0]);
+        Assert.Equal(["contentBlockStop", "messageStop", "metadata"], types[^3..]);
+        Assert.All(types[1..^3], t => Assert.Equal("contentBlockDelta", t));
+        var text = string.Concat(chunks.Where(c => c.TryGetProperty("contentBlockDelta", out _)).Select(c => c.GetProperty("contentBlockDelta").GetProperty("delta").GetProperty("text").GetString()));
+        Assert.Equal($"answer from {RouterHost.NovaLite}", text);
+        Assert.Equal("end_turn", chunks[^2].GetProperty("messageStop").GetProperty("stopReason").GetString());
+        var usage = chunks[^1].GetProperty("metadata").GetProperty("usage");
+        var metrics = chunks[^1].GetProperty("amazon-bedrock-invocationMetrics");
+        Assert.Equal(usage.GetProperty("inputTokens").GetInt64(), metrics.GetProperty("inputTokenCount").GetInt64());
+        Assert.Equal(usage.GetProperty("outputTokens").GetInt64(), metrics.GetProperty("outputTokenCount").GetInt64());
+    }
+
+    [Fact]
     public async Task InvokeModel_fails_over_to_the_next_Region_and_account()
     {
         host.Upstream.Fail(RouterHost.ClaudeEast, FailureKind.Unavailable);
@@ -119,6 +160,11 @@ public sealed class InvokeDoorTests(RouterHost host) : IAsyncLifetime
     [InlineData("/model/claude/invoke", """{"anthropic_version":"bedrock-2023-05-31","max_tokens":64,"messages":[{"role":"robot","content":"x"}]}""", 400, "ValidationException")]
     [InlineData("/model/claude/invoke-with-response-stream", """{"anthropic_version":"bedrock-2023-05-31","max_tokens":"many","messages":[]}""", 400, "ValidationException")]
     [InlineData("/model/pair/invoke", ClaudeBody, 400, "ValidationException")]
+    [InlineData("/model/nova/invoke", ClaudeBody, 400, "ValidationException")]
+    [InlineData("/model/nova/invoke", """{"schemaVersion":"messages-v2","messages":[{"role":"user","content":[{"text":"x"}]}]}""", 400, "ValidationException")]
+    [InlineData("/model/nova/invoke", """{"messages":[{"role":"user","content":[{"text":"x"}]}],"inferenceConfig":{"maxTokens":1000000}}""", 400, "ValidationException")]
+    [InlineData("/model/nova/invoke-with-response-stream", """{"messages":[{"role":"user","content":"x"}]}""", 400, "ValidationException")]
+    [InlineData("/model/nova/invoke", """{"messages":[{"role":"user","content":[{"text":"x"}]}],"inferenceConfig":{"topK":-1}}""", 400, "ValidationException")]
     [InlineData("/model/no-such-model/invoke", ClaudeBody, 404, "ResourceNotFoundException")]
     public async Task Malformed_bodies_and_unknown_models_are_Bedrock_errors(string path, string body, int status, string errorType)
     {

@@ -57,9 +57,9 @@ public sealed class RouterHost : WebApplicationFactory<Program>, IAsyncLifetime
         await _redis.DisposeAsync();
     }
 
-    public const string ClaudeEast = "us.anthropic.claude-3-5-haiku-20241022-v1:0";
+    public const string ClaudeEast = "us.anthropic.claude-haiku-4-5-20251001-v1:0";
 
-    public const string ClaudeWest = "anthropic.claude-3-5-haiku-20241022-v1:0";
+    public const string ClaudeWest = "anthropic.claude-haiku-4-5-20251001-v1:0";
 
     public const string NovaLite = "amazon.nova-lite-v1:0";
 

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Switchyard.Admission;
 using Switchyard.Tests;
@@ -87,6 +89,37 @@ public sealed class InvokeNodeInteropTests(RouterHost host) : IAsyncLifetime
         var types = result.GetProperty("stream").GetProperty("types").EnumerateArray().Select(t => t.GetString()).ToList();
         Assert.Equal("message_start", types[0]);
         Assert.Equal(["message_delta", "message_stop"], types[^2..]);
+    }
+
+    [Fact]
+    public async Task Claude_code_on_Bedrock_answers_a_prompt_through_the_Bedrock_door()
+    {
+        // Claude Code's first request carries its whole system prompt and tool set (about 75 KB): this Router
+        // takes bodies up to 1 MB instead of the shared host's 4 KB.
+        await using var router = host.WithWebHostBuilder(builder => builder.ConfigureAppConfiguration(config =>
+            config.AddInMemoryCollection(new Dictionary<string, string?> { ["Routing:MaxRequestBodyBytes"] = "1048576" })));
+        router.UseKestrel(0);
+        router.StartServer();
+        var home = Path.Combine(Path.GetTempPath(), $"switchyard-claude-bedrock-{Guid.NewGuid():N}");
+        try
+        {
+            var result = await NodeScript.RunAsync("claude-code.mjs", new Dictionary<string, string>
+            {
+                ["ROUTER_URL"] = router.ClientOptions.BaseAddress.ToString().TrimEnd('/'),
+                ["DOOR"] = "bedrock",
+                ["MODEL"] = "claude",
+                ["API_KEY"] = "test-key",
+                ["PROMPT"] = "hello",
+                ["HOME_DIR"] = home,
+            }, TimeSpan.FromSeconds(120));
+
+            Assert.True(result.GetProperty("exitCode").ValueKind == JsonValueKind.Number && result.GetProperty("exitCode").GetInt32() == 0, result.GetRawText());
+            Assert.Contains($"answer from {RouterHost.ClaudeEast}", result.GetProperty("stdout").GetString());
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
     }
 
     private string Url => host.BaseAddress.ToString().TrimEnd('/');

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -9,6 +10,12 @@ namespace Switchyard.Router.Anthropic;
 public sealed class ServerSentMessagesSink : IMessagesEventSink
 {
     private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
+
+    // Each event's "event:" line and the start of its "data:" line, encoded once.
+    private static readonly FrozenDictionary<string, byte[]> EventLines = new[]
+    {
+        "message_start", "ping", "content_block_start", "content_block_delta", "content_block_stop", "message_delta", "message_stop", "error",
+    }.ToFrozenDictionary(type => type, type => Encoding.UTF8.GetBytes($"event: {type}\ndata: "));
 
     private readonly Stream _body;
 
@@ -24,7 +31,7 @@ public sealed class ServerSentMessagesSink : IMessagesEventSink
 
     public async Task EventAsync<T>(string eventType, T payload, JsonTypeInfo<T> type, CancellationToken cancellation)
     {
-        await _body.WriteAsync(Encoding.UTF8.GetBytes($"event: {eventType}\ndata: "), cancellation);
+        await _body.WriteAsync(EventLines.TryGetValue(eventType, out var line) ? line : Encoding.UTF8.GetBytes($"event: {eventType}\ndata: "), cancellation);
         await JsonSerializer.SerializeAsync(_body, payload, type, cancellation);
         await _body.WriteAsync(EventEnd, cancellation);
         await _body.FlushAsync(cancellation);

@@ -1,17 +1,17 @@
 using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.AI;
 using Switchyard.Router.Routing;
 
 namespace Switchyard.Router.Anthropic;
 
 /// <summary>
-/// A routed stream as Anthropic's Server-Sent Events: <c>message_start</c>, <c>ping</c>, per content block
+/// A routed stream as Anthropic's Messages stream events, written through an <see cref="IMessagesEventSink"/>
+/// (Server-Sent Events for the Anthropic door, event-stream chunks for the Bedrock door's InvokeModelWithResponseStream): <c>message_start</c>, <c>ping</c>, per content block
 /// <c>content_block_start</c>, its deltas (<c>text_delta</c>, <c>input_json_delta</c>) and
 /// <c>content_block_stop</c>, then <c>message_delta</c> with the stop reason and usage, and
 /// <c>message_stop</c>; each written and flushed as it arrives. However the stream ends otherwise
 /// (upstream failure, idle upstream, overall deadline, anything unexpected), a client still listening gets
-/// an <c>error</c> event and no <c>message_stop</c>, never a silent truncation. The request's lifetime is
+/// the sink's error event and no <c>message_stop</c>, never a silent truncation. The request's lifetime is
 /// ended here either way.
 /// </summary>
 /// <remarks>
@@ -19,25 +19,11 @@ namespace Switchyard.Router.Anthropic;
 /// input as one <c>input_json_delta</c>. message_start's input_tokens is the Router's estimate; message_delta
 /// carries the provider's count (Anthropic's SDKs take message_delta's usage over message_start's).
 /// </remarks>
-public sealed class MessagesStreamResult(string id, RoutedStream stream, ChatRequestLifetime lifetime, long estimatedInputTokens) : IResult
+public sealed class MessagesStreamResult(string id, RoutedStream stream, ChatRequestLifetime lifetime, long estimatedInputTokens, Func<HttpContext, IMessagesEventSink> sinkFor) : IResult
 {
-    // Each event's "event:" line and the start of its "data:" line, written before its JSON.
-    private static readonly byte[] MessageStartLine = "event: message_start\ndata: "u8.ToArray();
-    private static readonly byte[] PingLine = "event: ping\ndata: "u8.ToArray();
-    private static readonly byte[] ContentBlockStartLine = "event: content_block_start\ndata: "u8.ToArray();
-    private static readonly byte[] ContentBlockDeltaLine = "event: content_block_delta\ndata: "u8.ToArray();
-    private static readonly byte[] ContentBlockStopLine = "event: content_block_stop\ndata: "u8.ToArray();
-    private static readonly byte[] MessageDeltaLine = "event: message_delta\ndata: "u8.ToArray();
-    private static readonly byte[] MessageStopLine = "event: message_stop\ndata: "u8.ToArray();
-    private static readonly byte[] ErrorLine = "event: error\ndata: "u8.ToArray();
-    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
-
     public async Task ExecuteAsync(HttpContext httpContext)
     {
-        var response = httpContext.Response;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        var body = response.Body;
+        var sink = sinkFor(httpContext);
         var cancellation = httpContext.RequestAborted;
         var context = AnthropicJsonContext.Default;
 
@@ -50,8 +36,8 @@ public sealed class MessagesStreamResult(string id, RoutedStream stream, ChatReq
                 Content = [],
                 Usage = new MessageUsage { InputTokens = estimatedInputTokens },
             };
-            await WriteAsync(body, MessageStartLine, new MessageStartEvent { Message = start }, context.MessageStartEvent, cancellation);
-            await WriteAsync(body, PingLine, new PingEvent(), context.PingEvent, cancellation);
+            await sink.EventAsync("message_start", new MessageStartEvent { Message = start }, context.MessageStartEvent, cancellation);
+            await sink.EventAsync("ping", new PingEvent(), context.PingEvent, cancellation);
 
             var index = -1;
             var textOpen = false;
@@ -71,24 +57,24 @@ public sealed class MessagesStreamResult(string id, RoutedStream stream, ChatReq
                             {
                                 index++;
                                 textOpen = true;
-                                await WriteAsync(body, ContentBlockStartLine, new ContentBlockStartEvent { Index = index, ContentBlock = new ResponseContentBlock { Type = "text", Text = "" } }, context.ContentBlockStartEvent, cancellation);
+                                await sink.EventAsync("content_block_start", new ContentBlockStartEvent { Index = index, ContentBlock = new ResponseContentBlock { Type = "text", Text = "" } }, context.ContentBlockStartEvent, cancellation);
                             }
 
-                            await WriteAsync(body, ContentBlockDeltaLine, new ContentBlockDeltaEvent { Index = index, Delta = new BlockDelta { Type = "text_delta", Text = text.Text } }, context.ContentBlockDeltaEvent, cancellation);
+                            await sink.EventAsync("content_block_delta", new ContentBlockDeltaEvent { Index = index, Delta = new BlockDelta { Type = "text_delta", Text = text.Text } }, context.ContentBlockDeltaEvent, cancellation);
                             break;
                         case FunctionCallContent call:
                             if (textOpen)
                             {
                                 textOpen = false;
-                                await WriteAsync(body, ContentBlockStopLine, new ContentBlockStopEvent { Index = index }, context.ContentBlockStopEvent, cancellation);
+                                await sink.EventAsync("content_block_stop", new ContentBlockStopEvent { Index = index }, context.ContentBlockStopEvent, cancellation);
                             }
 
                             index++;
                             var block = new ResponseContentBlock { Type = "tool_use", Id = call.CallId, Name = call.Name, Input = EmptyInput };
-                            await WriteAsync(body, ContentBlockStartLine, new ContentBlockStartEvent { Index = index, ContentBlock = block }, context.ContentBlockStartEvent, cancellation);
+                            await sink.EventAsync("content_block_start", new ContentBlockStartEvent { Index = index, ContentBlock = block }, context.ContentBlockStartEvent, cancellation);
                             var arguments = MessagesResponseMapper.Arguments(call).GetRawText();
-                            await WriteAsync(body, ContentBlockDeltaLine, new ContentBlockDeltaEvent { Index = index, Delta = new BlockDelta { Type = "input_json_delta", PartialJson = arguments } }, context.ContentBlockDeltaEvent, cancellation);
-                            await WriteAsync(body, ContentBlockStopLine, new ContentBlockStopEvent { Index = index }, context.ContentBlockStopEvent, cancellation);
+                            await sink.EventAsync("content_block_delta", new ContentBlockDeltaEvent { Index = index, Delta = new BlockDelta { Type = "input_json_delta", PartialJson = arguments } }, context.ContentBlockDeltaEvent, cancellation);
+                            await sink.EventAsync("content_block_stop", new ContentBlockStopEvent { Index = index }, context.ContentBlockStopEvent, cancellation);
                             break;
                         case UsageContent reported:
                             usage = reported.Details;
@@ -99,7 +85,7 @@ public sealed class MessagesStreamResult(string id, RoutedStream stream, ChatReq
 
             if (textOpen)
             {
-                await WriteAsync(body, ContentBlockStopLine, new ContentBlockStopEvent { Index = index }, context.ContentBlockStopEvent, cancellation);
+                await sink.EventAsync("content_block_stop", new ContentBlockStopEvent { Index = index }, context.ContentBlockStopEvent, cancellation);
             }
 
             var delta = new MessageDeltaEvent
@@ -107,8 +93,8 @@ public sealed class MessagesStreamResult(string id, RoutedStream stream, ChatReq
                 Delta = new MessageDelta { StopReason = MessagesResponseMapper.StopReason(finish) ?? "end_turn" },
                 Usage = MessagesResponseMapper.ToUsage(usage, estimatedInputTokens, TokenEstimate.ForText(outputChars)),
             };
-            await WriteAsync(body, MessageDeltaLine, delta, context.MessageDeltaEvent, cancellation);
-            await WriteAsync(body, MessageStopLine, new MessageStopEvent(), context.MessageStopEvent, cancellation);
+            await sink.EventAsync("message_delta", delta, context.MessageDeltaEvent, cancellation);
+            await sink.StopAsync(delta.Usage, cancellation);
             lifetime.Complete();
         }
         catch (Exception failure)
@@ -117,30 +103,17 @@ public sealed class MessagesStreamResult(string id, RoutedStream stream, ChatReq
             // the client is told (nothing when it has gone), and the stream ends on that error event.
             if (lifetime.Fail(failure) is { } error)
             {
-                await WriteErrorAsync(body, AnthropicErrorResult.From(error).Error, cancellation);
+                try
+                {
+                    await sink.ErrorAsync(error, cancellation);
+                }
+                catch (Exception e) when (e is IOException or OperationCanceledException)
+                {
+                    // The client left while being told: the request has already ended with its outcome.
+                }
             }
         }
     }
 
     private static readonly JsonElement EmptyInput = JsonDocument.Parse("{}").RootElement;
-
-    private static async Task WriteAsync<T>(Stream body, byte[] prefix, T value, JsonTypeInfo<T> type, CancellationToken cancellation)
-    {
-        await body.WriteAsync(prefix, cancellation);
-        await JsonSerializer.SerializeAsync(body, value, type, cancellation);
-        await body.WriteAsync(EventEnd, cancellation);
-        await body.FlushAsync(cancellation);
-    }
-
-    private static async Task WriteErrorAsync(Stream body, AnthropicError error, CancellationToken cancellation)
-    {
-        try
-        {
-            await WriteAsync(body, ErrorLine, new AnthropicErrorResponse { Error = error }, AnthropicJsonContext.Default.AnthropicErrorResponse, cancellation);
-        }
-        catch (Exception e) when (e is IOException or OperationCanceledException)
-        {
-            // The client left while being told: the request has already ended with its outcome.
-        }
-    }
 }

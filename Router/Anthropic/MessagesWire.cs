@@ -8,7 +8,8 @@ namespace Switchyard.Router.Anthropic;
 
 public sealed class MessagesRequest
 {
-    public string? Model { get; init; }
+    /// <summary>Settable: the Bedrock door's InvokeModel takes the model from its URL, not the body.</summary>
+    public string? Model { get; set; }
 
     /// <summary>Elements may be null on the wire: the mapper refuses them naming the element.</summary>
     public List<MessageParam?>? Messages { get; init; }

@@ -1,5 +1,4 @@
 using Switchyard.Router.BedrockRuntime;
-using Switchyard.Router.Providers.Bedrock;
 using Switchyard.Router.Routing;
 using Switchyard.Router.Telemetry;
 using Switchyard.Router.Tenancy;
@@ -7,7 +6,8 @@ using Switchyard.Router.Tenancy;
 namespace Switchyard.Router.Apis;
 
 /// <summary>
-/// The Amazon Bedrock Runtime front door: POST /model/{modelId}/converse and /converse-stream, in Bedrock's
+/// The Amazon Bedrock Runtime front door: POST /model/{modelId}/converse, /converse-stream, /invoke and
+/// /invoke-with-response-stream (bodies in the group's model family, <see cref="InvokeFamilies"/>), in Bedrock's
 /// wire format, reaching the same core as the OpenAI door (one admission, one routing decision, one trace,
 /// the same x-switchyard-* headers). <c>modelId</c> names a model group (<see cref="BedrockModelResolver"/>).
 /// </summary>
@@ -17,28 +17,42 @@ public static class BedrockRuntimeApi
     {
         var api = app.MapGroup("/model/{modelId}").WithTags("Bedrock Runtime");
         api.MapPost("/converse", (HttpContext http, string modelId, ChatRouter router, RoutingTableProvider tables, TenantGate tenants, TimeProvider clock) =>
-            ConverseAsync(http, modelId, streaming: false, router, tables, tenants, clock));
+            ServeAsync(http, modelId, streaming: false, _ => new ConverseOperation(clock), router, tables, tenants, clock));
         api.MapPost("/converse-stream", (HttpContext http, string modelId, ChatRouter router, RoutingTableProvider tables, TenantGate tenants, TimeProvider clock) =>
-            ConverseAsync(http, modelId, streaming: true, router, tables, tenants, clock));
+            ServeAsync(http, modelId, streaming: true, _ => new ConverseOperation(clock), router, tables, tenants, clock));
+        api.MapPost("/invoke", (HttpContext http, string modelId, ChatRouter router, RoutingTableProvider tables, TenantGate tenants, TimeProvider clock) =>
+            ServeAsync(http, modelId, streaming: false, group => InvokeOperation(group, clock), router, tables, tenants, clock));
+        api.MapPost("/invoke-with-response-stream", (HttpContext http, string modelId, ChatRouter router, RoutingTableProvider tables, TenantGate tenants, TimeProvider clock) =>
+            ServeAsync(http, modelId, streaming: true, group => InvokeOperation(group, clock), router, tables, tenants, clock));
         // Anything else under /model (another operation, a model id with an unencoded '/', a wrong method) is
         // answered as Bedrock answers an operation it does not have, so AWS SDKs parse it.
         app.Map("/model/{**rest}", (HttpContext http) => new BedrockErrorResult(new BedrockError(404, "UnknownOperationException", "validationException",
-            $"{http.Request.Method} {http.Request.Path} is not an operation of this Bedrock door: it serves POST /model/{{modelId}}/converse and /converse-stream, with the model id URL-encoded.")));
+            $"{http.Request.Method} {http.Request.Path} is not an operation of this Bedrock door: it serves POST /model/{{modelId}}/converse, /converse-stream, /invoke and /invoke-with-response-stream, with the model id URL-encoded.")));
         return app;
     }
 
-    private static async Task<IResult> ConverseAsync(HttpContext http, string modelId, bool streaming, ChatRouter router, RoutingTableProvider tables, TenantGate tenants, TimeProvider clock)
+    /// <summary>The InvokeModel body format of the group's family; a ValidationException for a group that has none.</summary>
+    private static IBedrockOperation InvokeOperation(ModelGroup group, TimeProvider clock) => InvokeFamilies.Of(group) switch
+    {
+        InvokeFamily.Claude => new ClaudeInvokeOperation(),
+        InvokeFamily.Nova => new NovaInvokeOperation(clock),
+        _ => throw RoutingException.InvalidRequest(
+            $"InvokeModel takes Anthropic Claude and Amazon Nova bodies; the deployments of model group '{group.Name}' are not all of one of those families. Use Converse.", null),
+    };
+
+    private static async Task<IResult> ServeAsync(HttpContext http, string modelId, bool streaming, Func<ModelGroup, IBedrockOperation> operationFor,
+        ChatRouter router, RoutingTableProvider tables, TenantGate tenants, TimeProvider clock)
     {
         var started = clock.GetTimestamp();
         var table = tables.Current;
         // Routing leaves %2F encoded in a route value (an ARN's slash); every other escape is decoded already.
         modelId = modelId.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+        IBedrockOperation operation;
         RouteRequest request;
         TenantTicket? ticket;
         try
         {
             var tenant = await tenants.AuthenticateAsync(http);
-            var wire = await ConverseRequestReader.ReadAsync(http, table.Options.MaxRequestBodyBytes);
             // Every check that needs no store runs before admission: a refused request costs the tenant nothing.
             if (BedrockModelResolver.Resolve(table, modelId) is not { } groupName)
             {
@@ -46,7 +60,9 @@ public static class BedrockRuntimeApi
                     $"The model '{modelId}' is not a model group of this Router, nor a model or inference profile one of its groups serves.");
             }
 
-            (request, ticket) = await tenants.AdmitAsync(http, tenant, ConverseRouteMapper.Map(wire, table.Groups[groupName]));
+            var group = table.Groups[groupName];
+            operation = operationFor(group);
+            (request, ticket) = await tenants.AdmitAsync(http, tenant, await operation.ReadAsync(http, table, group));
         }
         catch (RoutingException refused)
         {
@@ -64,15 +80,15 @@ public static class BedrockRuntimeApi
             if (!streaming)
             {
                 var answer = await router.CompleteAsync(lifetime);
-                var converse = ConverseAnswerMapper.ToResponse(answer, (long)clock.GetElapsedTime(started).TotalMilliseconds);
+                var result = operation.Answer(answer, lifetime, started);
                 RouteHeaders.Write(http.Response, lifetime.Route!);
                 lifetime.Complete();
-                return TypedResults.Json(converse, ConverseJsonContext.Default.ConverseResponse);
+                return result;
             }
 
             var stream = await router.StreamAsync(lifetime);
             RouteHeaders.Write(http.Response, lifetime.Route!);
-            return new ConverseStreamResult(stream, lifetime, started);
+            return operation.Stream(stream, lifetime, started);
         }
         catch (Exception failure)
         {

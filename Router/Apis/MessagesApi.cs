@@ -62,7 +62,7 @@ public static class MessagesApi
             wire.Stream == true,
             started,
             (model, answer) => TypedResults.Json(MessagesResponseMapper.ToMessage(id, model, answer, mapped.InputTokens), AnthropicJsonContext.Default.MessageResponse),
-            (stream, lifetime) => new MessagesStreamResult(id, stream, lifetime, mapped.InputTokens),
+            (stream, lifetime) => new MessagesStreamResult(id, stream, lifetime, mapped.InputTokens, ServerSentMessagesSink.For),
             AnthropicErrorResult.From);
     }
 

@@ -1,18 +1,19 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Switchyard.Router.Apis;
-using Switchyard.Router.Providers.Bedrock;
 using Switchyard.Router.Routing;
 
 namespace Switchyard.Router.BedrockRuntime;
 
 /// <summary>
-/// Reads a Converse / ConverseStream body (the same shape) into the Bedrock provider's wire types:
-/// ValidationException for a body that is not a JSON object or does not have Converse's shape (a
+/// Reads a Converse / ConverseStream body (the same shape), or a body of Converse's wire types (Nova's InvokeModel
+/// body), into the Bedrock provider's wire types:
+/// ValidationException for a body that is not a JSON object or does not have the expected shape (a
 /// missing required member, a member of the wrong type), 413 past the Router's body limit.
 /// </summary>
 internal static class ConverseRequestReader
 {
-    public static async Task<ConverseRequest> ReadAsync(HttpContext http, int maxBytes)
+    public static async Task<T> ReadAsync<T>(HttpContext http, int maxBytes, JsonTypeInfo<T> type)
     {
         using var document = await JsonRequestBody.ReadObjectAsync(http, maxBytes);
         try
@@ -23,7 +24,7 @@ internal static class ConverseRequestReader
                 throw RoutingException.InvalidRequest("The request body has a string or member name that is not valid Unicode text (an escaped lone surrogate).", null, "invalid_json");
             }
 
-            return document.RootElement.Deserialize(ConverseJsonContext.Default.ConverseRequest)
+            return document.RootElement.Deserialize(type)
                 ?? throw RoutingException.InvalidRequest("The request body must be a JSON object.", null, "invalid_json");
         }
         catch (JsonException e)

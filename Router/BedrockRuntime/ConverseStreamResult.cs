@@ -6,22 +6,21 @@ using Switchyard.Router.Routing;
 namespace Switchyard.Router.BedrockRuntime;
 
 /// <summary>
-/// A routed stream as ConverseStream's event stream: <c>messageStart</c>, per content block
+/// A routed stream as ConverseStream's events, written through an <see cref="IConverseEventSink"/> (event-stream
+/// frames for ConverseStream, chunks for Nova's InvokeModelWithResponseStream): <c>messageStart</c>, per content block
 /// <c>contentBlockStart</c> (tool use) / <c>contentBlockDelta</c> / <c>contentBlockStop</c>, <c>messageStop</c>
 /// and <c>metadata</c> with usage and latency, each frame flushed as it is written. However the stream ends
 /// otherwise, a client still listening gets an in-stream exception event (Bedrock's
 /// <c>modelStreamErrorException</c>, <c>throttlingException</c>…) as the last frame, never a silent
 /// truncation. The request's lifetime is ended here either way.
 /// </summary>
-internal sealed class ConverseStreamResult(RoutedStream stream, ChatRequestLifetime lifetime, long started) : IResult
+internal sealed class ConverseStreamResult(RoutedStream stream, ChatRequestLifetime lifetime, long started, Func<HttpContext, IConverseEventSink> sinkFor) : IResult
 {
     private static readonly Providers.Bedrock.ConverseJsonContext Json = Providers.Bedrock.ConverseJsonContext.Default;
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
-        var response = httpContext.Response;
-        response.ContentType = EventStreamWriter.ContentType;
-        var events = new EventStreamWriter(response.Body);
+        var events = sinkFor(httpContext);
         var cancellation = httpContext.RequestAborted;
         var clock = httpContext.RequestServices.GetRequiredService<TimeProvider>();
         var index = 0;
@@ -96,6 +95,6 @@ internal sealed class ConverseStreamResult(RoutedStream stream, ChatRequestLifet
         }
     }
 
-    private static Task StopBlockAsync(EventStreamWriter events, int index, CancellationToken cancellation) =>
+    private static Task StopBlockAsync(IConverseEventSink events, int index, CancellationToken cancellation) =>
         events.EventAsync("contentBlockStop", new ContentBlockStopEvent { ContentBlockIndex = index }, Json.ContentBlockStopEvent, cancellation);
 }

@@ -10,9 +10,16 @@ namespace Switchyard.Router.BedrockRuntime;
 /// (<c>:message-type</c> event) and in-stream exceptions (<c>:message-type</c> exception). Each frame is flushed
 /// as it is written: a stream is not buffered.
 /// </summary>
-internal sealed class EventStreamWriter(Stream body)
+internal sealed class EventStreamWriter(Stream body) : IConverseEventSink
 {
     public const string ContentType = "application/vnd.amazon.eventstream";
+
+    /// <summary>Sets the response's content type and returns the writer of its body.</summary>
+    public static EventStreamWriter For(HttpContext http)
+    {
+        http.Response.ContentType = ContentType;
+        return new EventStreamWriter(http.Response.Body);
+    }
 
     public Task EventAsync<T>(string eventType, T payload, JsonTypeInfo<T> type, CancellationToken cancellation) =>
         WriteAsync([(":event-type", eventType), (":content-type", "application/json"), (":message-type", "event")],

@@ -199,7 +199,7 @@ public sealed class RouterApiTests : IAsyncLifetime
     {
         var models = await _client.GetFromJsonAsync<JsonElement>("/v1/models");
 
-        Assert.Equal(["backup", "pair", "primary", "solo"], models.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()));
+        Assert.Equal(["backup", "claude", "nova", "pair", "primary", "solo"], models.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()));
     }
 
     [Fact]

@@ -11,7 +11,8 @@ namespace Switchyard.Router.Tests;
 /// The real Router app (in memory) over a real Redis-compatible server, with deployments served by
 /// <see cref="ScriptedProvider"/>: "primary" (rpm 2) falls back to "backup"; "pair" has two
 /// deployments for failover ("east" takes at most 8,192 output tokens, so the group does too); "solo"
-/// has one (the default maximum for a model of unknown family).
+/// has one (the default maximum for a model of unknown family); "claude" (two Regions and accounts) and
+/// "nova" serve Bedrock model ids of those families, for the Bedrock door's InvokeModel.
 /// </summary>
 public sealed class RouterHost : WebApplicationFactory<Program>, IAsyncLifetime
 {
@@ -56,11 +57,17 @@ public sealed class RouterHost : WebApplicationFactory<Program>, IAsyncLifetime
         await _redis.DisposeAsync();
     }
 
+    public const string ClaudeEast = "us.anthropic.claude-haiku-4-5-20251001-v1:0";
+
+    public const string ClaudeWest = "anthropic.claude-haiku-4-5-20251001-v1:0";
+
+    public const string NovaLite = "amazon.nova-lite-v1:0";
+
     /// <summary>Every scripted deployment healthy with its default answer, capacity windows empty, breakers closed, no calls recorded.</summary>
     public async Task ResetAsync()
     {
         await Services.GetRequiredService<Switchyard.Admission.TenantStore>().ResetAllUsageAsync();
-        foreach (var model in new[] { "model-primary", "model-backup", "model-east", "model-west" })
+        foreach (var model in new[] { "model-primary", "model-backup", "model-east", "model-west", ClaudeEast, ClaudeWest, NovaLite })
         {
             Upstream.Succeed(model);
         }
@@ -131,6 +138,22 @@ public sealed class RouterHost : WebApplicationFactory<Program>, IAsyncLifetime
                 ["Routing:ModelGroups:pair:Deployments:1"] = "west",
                 ["Routing:ModelGroups:pair:Strategy"] = "priority",
                 ["Routing:ModelGroups:solo:Deployments:0"] = "west",
+                // Model families for the Bedrock door's InvokeModel: Claude in two Regions and accounts, Nova.
+                ["Routing:Deployments:claude-east:Provider"] = "scripted",
+                ["Routing:Deployments:claude-east:Account"] = "a",
+                ["Routing:Deployments:claude-east:Region"] = "us-east-1",
+                ["Routing:Deployments:claude-east:Model"] = ClaudeEast,
+                ["Routing:Deployments:claude-west:Provider"] = "scripted",
+                ["Routing:Deployments:claude-west:Account"] = "b",
+                ["Routing:Deployments:claude-west:Region"] = "us-west-2",
+                ["Routing:Deployments:claude-west:Model"] = ClaudeWest,
+                ["Routing:Deployments:nova-1:Provider"] = "scripted",
+                ["Routing:Deployments:nova-1:Account"] = "a",
+                ["Routing:Deployments:nova-1:Model"] = NovaLite,
+                ["Routing:ModelGroups:claude:Deployments:0"] = "claude-east",
+                ["Routing:ModelGroups:claude:Deployments:1"] = "claude-west",
+                ["Routing:ModelGroups:claude:Strategy"] = "priority",
+                ["Routing:ModelGroups:nova:Deployments:0"] = "nova-1",
             });
         });
         builder.ConfigureServices(services => services.AddSingleton<IProvider>(Upstream));

@@ -232,6 +232,6 @@ public sealed class ConverseDoorTests(RouterHost host) : IAsyncLifetime
         return frames;
     }
 
-    private static string? Header(HttpResponseMessage response, string name) =>
+    internal static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? values.Single() : null;
 }

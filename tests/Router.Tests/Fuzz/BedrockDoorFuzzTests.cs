@@ -5,10 +5,11 @@ using Xunit.Abstractions;
 namespace Switchyard.Router.Tests.Fuzz;
 
 /// <summary>
-/// Throws generated and mutated Converse requests (<see cref="ConverseRequestGen"/>) at the Bedrock door:
-/// no answer is a 5xx, every error is Bedrock's (<c>x-amzn-ErrorType</c> and <c>{"message"}</c>), every
-/// answer has Converse's shape, and every stream is whole event-stream frames ending in <c>metadata</c> or an
-/// exception event. Fixed seed; <c>SWITCHYARD_FUZZ_CASES</c> cases (<see cref="Switchyard.Tests.Fuzz.FuzzRunner"/>).
+/// Throws generated and mutated Converse requests (<see cref="ConverseRequestGen"/>) and InvokeModel requests
+/// (<see cref="InvokeRequestGen"/>) at the Bedrock door: no answer is a 5xx, every error is Bedrock's
+/// (<c>x-amzn-ErrorType</c> and <c>{"message"}</c>), every answer has its operation's shape, and every stream is
+/// whole event-stream frames ending in <c>metadata</c> (for InvokeModel, chunks of JSON events, the last with the
+/// invocation metrics) or an exception event. Fixed seed; <c>SWITCHYARD_FUZZ_CASES</c> cases (<see cref="Switchyard.Tests.Fuzz.FuzzRunner"/>).
 /// </summary>
 [Collection(nameof(RouterHostCollection))]
 [Trait("Category", "Redis")]
@@ -16,6 +17,8 @@ namespace Switchyard.Router.Tests.Fuzz;
 public sealed class BedrockDoorFuzzTests(RouterHost host, ITestOutputHelper output) : IAsyncLifetime
 {
     private const uint Stream = 15;
+
+    private const uint InvokeStream = 16;
 
     private const ulong Seed = 20_261_203;
 
@@ -26,6 +29,10 @@ public sealed class BedrockDoorFuzzTests(RouterHost host, ITestOutputHelper outp
     [Fact]
     public Task Generated_and_mutated_converse_requests_never_get_a_5xx_and_every_error_is_in_Bedrock_shape() =>
         DoorFuzz.RunAsync(host, output, Stream, Seed, new ConverseRequestGen(), "/model/pair/converse", Check, 200, 400, 403, 404);
+
+    [Fact]
+    public Task Generated_and_mutated_invoke_requests_never_get_a_5xx_and_every_error_is_in_Bedrock_shape() =>
+        DoorFuzz.RunAsync(host, output, InvokeStream, Seed, new InvokeRequestGen(), "/model/pair/converse", Check, 200, 400, 404);
 
     private static string? Check(HttpResponseMessage response, byte[] body)
     {
@@ -46,6 +53,12 @@ public sealed class BedrockDoorFuzzTests(RouterHost host, ITestOutputHelper outp
                 }
 
                 return null;
+            case 200 when response.Content.Headers.ContentType?.MediaType == "application/vnd.amazon.eventstream" && IsInvoke(response):
+                var chunks = ConverseDoorTests.Frames(body);
+                return chunks.Any(f => f is not ("event", "chunk", _) and not ("exception", _, _))
+                    || chunks is [.., ("event", _, var last)] && !LastEvent(last).TryGetProperty("amazon-bedrock-invocationMetrics", out _)
+                    ? $"an invoke stream of {string.Join(", ", chunks.Select(f => f.Type))}"
+                    : null;
             case 200 when response.Content.Headers.ContentType?.MediaType == "application/vnd.amazon.eventstream":
                 var frames = ConverseDoorTests.Frames(body);
                 return frames is [("event", "messageStart", _), .., ("event", "metadata", _) or ("exception", _, _)]
@@ -54,7 +67,10 @@ public sealed class BedrockDoorFuzzTests(RouterHost host, ITestOutputHelper outp
             case 200:
                 using (var answer = JsonDocument.Parse(body))
                 {
-                    _ = answer.RootElement.GetProperty("output").GetProperty("message").GetProperty("content");
+                    // Claude's InvokeModel answer is Anthropic's message; Nova's and Converse's have an output message.
+                    _ = answer.RootElement.TryGetProperty("type", out var type) && type.GetString() == "message"
+                        ? answer.RootElement.GetProperty("content").EnumerateArray().Count()
+                        : answer.RootElement.GetProperty("output").GetProperty("message").GetProperty("content").EnumerateArray().Count();
                 }
 
                 return null;
@@ -62,4 +78,9 @@ public sealed class BedrockDoorFuzzTests(RouterHost host, ITestOutputHelper outp
                 return $"answered {status}: {System.Text.Encoding.UTF8.GetString(body)}";
         }
     }
+
+    private static bool IsInvoke(HttpResponseMessage response) =>
+        response.RequestMessage?.RequestUri?.AbsolutePath.Contains("/invoke", StringComparison.Ordinal) == true;
+
+    private static JsonElement LastEvent(JsonElement chunk) => JsonDocument.Parse(chunk.GetProperty("bytes").GetBytesFromBase64()).RootElement.Clone();
 }

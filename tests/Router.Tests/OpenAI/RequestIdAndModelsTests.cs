@@ -79,7 +79,7 @@ public sealed class RequestIdAndModelsTests(RouterHost host) : IAsyncLifetime
 
     [Theory]
     [InlineData("Bearer closed-key", new[] { "solo" })]
-    [InlineData("Bearer test-key", new[] { "backup", "pair", "primary", "solo" })]
+    [InlineData("Bearer test-key", new[] { "backup", "claude", "nova", "pair", "primary", "solo" })]
     public async Task Models_lists_only_the_groups_the_tenant_may_use(string authorization, string[] expected)
     {
         using var response = await SendAsync("GET", "/v1/models", null, null, authorization);

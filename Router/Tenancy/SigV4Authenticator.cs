@@ -37,17 +37,25 @@ public sealed class SigV4Authenticator(AccessKeyStore accessKeys, TenantStore te
         var amzDate = http.Request.Headers["x-amz-date"].ToString();
         if (scope.Length != 5
             || !DateTimeOffset.TryParseExact(amzDate, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var signedAt)
-            || scope[1] != amzDate[..8] || scope[2].Length == 0 || scope[3] != Service || scope[4] != "aws4_request"
+            || scope[2].Length == 0 || scope[3] != Service || scope[4] != "aws4_request"
             || !signedHeaders.Split(';').Any(h => h is "host" or SigV4Canonical.AuthorityPseudoHeader))
         {
             throw Denied("incomplete_signature",
                 "The credential scope must be <access key id>/<date of X-Amz-Date>/<region>/bedrock/aws4_request, with X-Amz-Date and Host signed.");
         }
 
+        // The clock first, as AWS does: a stale request signed just before midnight also has a scope date
+        // that is no longer today's, and "expired" is the answer that tells its sender what to fix.
         var now = clock.GetUtcNow();
         if (signedAt < now - MaxSkew || signedAt > now + MaxSkew)
         {
             throw Denied("invalid_signature", $"Signature expired or not yet current: {amzDate} is more than 15 minutes from the server's time.");
+        }
+
+        if (scope[1] != amzDate[..8])
+        {
+            throw Denied("invalid_signature",
+                $"Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '{scope[1]}' != '{amzDate[..8]}', from '{amzDate}'.");
         }
 
         var (pair, tenant) = await ResolveAsync(scope[0]);

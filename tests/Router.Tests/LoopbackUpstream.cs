@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Switchyard.Router.Tests;
@@ -26,6 +27,10 @@ public sealed class LoopbackUpstream : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
+        // Nothing from the output directory: the emulator's appsettings.json (Kestrel endpoints on fixed
+        // ports) can land there beside the Router's, as both projects are referenced.
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         _app = builder.Build();
         _app.Run(async context =>

@@ -261,6 +261,9 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
         {
             ["Routing:Timeouts:OverallSeconds"] = overallSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Routing:Timeouts:StreamIdleSeconds"] = streamIdleSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // These tests are about the overall and idle deadlines: keep the adaptive first-token deadline
+            // (1 s floor once a deployment has history from earlier tests) from racing them to a failover.
+            ["Routing:ResponseTime:FirstToken:Floor"] = "00:00:08",
         })));
         using var client = app.CreateClient();
         using var warmUp = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json($$"""{"model":"pair","messages":{{Prompt}}}""") };

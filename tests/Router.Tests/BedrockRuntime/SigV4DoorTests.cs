@@ -46,6 +46,24 @@ public sealed class SigV4DoorTests(RouterHost host) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_credential_scope_dated_another_day_than_the_signature_is_refused()
+    {
+        using var response = await SendAsync(await IssueAsync("test"), request =>
+        {
+            // Credential=<id>/<yyyyMMdd>/...: the scope says the day before X-Amz-Date does.
+            var authorization = request.Headers.GetValues("Authorization").Single();
+            var date = request.Headers.GetValues("X-Amz-Date").Single()[..8];
+            var dayBefore = DateTime.ParseExact(date, "yyyyMMdd", CultureInfo.InvariantCulture).AddDays(-1).ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+            request.Headers.Remove("Authorization");
+            request.Headers.TryAddWithoutValidation("Authorization", authorization.Replace("/" + date + "/", "/" + dayBefore + "/", StringComparison.Ordinal));
+        });
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("InvalidSignatureException", Header(response, "x-amzn-ErrorType"));
+        Assert.Contains("Date in Credential scope does not match", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task A_body_changed_after_signing_is_refused()
     {
         using var response = await SendAsync(await IssueAsync("test"), request =>

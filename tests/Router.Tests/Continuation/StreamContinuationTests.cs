@@ -268,7 +268,9 @@ public sealed class StreamContinuationTests : IClassFixture<EmulatedBedrock>, IA
     private async Task ResetCapacityAsync()
     {
         var database = _host.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
-        await database.KeyDeleteAsync([new RedisKey("sy:cap:{haiku-east}"), new RedisKey("sy:cap:{haiku-west}")]);
+        // One key at a time: the two deployments' keys live in different hash slots on a Redis Cluster.
+        await database.KeyDeleteAsync("sy:cap:{haiku-east}");
+        await database.KeyDeleteAsync("sy:cap:{haiku-west}");
     }
 
 }

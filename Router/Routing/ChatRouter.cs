@@ -395,11 +395,11 @@ public sealed partial class ChatRouter(
         Func<Deployment, ChatRequestLifetime, RoutedAttempt, Task<T>> call)
     {
         var options = lifetime.Table.Options;
-        var attemptTimeout = TimeSpan.FromSeconds(Math.Min(options.Timeouts.AttemptSeconds, Math.Max(0, lifetime.Remaining.TotalSeconds)));
+        var attemptTimeout = TimeSpan.FromSeconds(options.Timeouts.AttemptSeconds);
         var previous = Activity.Current;
         var span = RouterTelemetry.StartAttempt(deployment, number);
         var attempt = new RoutedAttempt(deployment, reservation, number, span,
-            deployment.State.Latency.FirstTokenDeadline(options.ResponseTime, attemptTimeout), attemptTimeout, lifetime.Cancellation, clock);
+            deployment.State.Latency.FirstTokenDeadline(options.ResponseTime, attemptTimeout), attemptTimeout, lifetime.Remaining, lifetime.Cancellation, clock);
         // The call runs with its attempt span current (its provider's spans and events nest under it) ...
         var result = RunAsync(attempt, lifetime, call);
         // ... while routing goes on under the request's span.

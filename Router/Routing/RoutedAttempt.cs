@@ -7,7 +7,10 @@ namespace Switchyard.Router.Routing;
 /// One upstream attempt in flight: its deployment, capacity reservation and span, and its two deadlines.
 /// Until its first token it may take the deployment's first-token deadline (learnt from its history); from
 /// then on the rest of the attempt deadline. It can be abandoned when another attempt of the same request
-/// sent its first token sooner (a hedge race); that is no fault of the deployment's.
+/// sent its first token sooner (a hedge race); that is no fault of the deployment's. A deadline that would
+/// pass no sooner than the request's overall deadline is not armed: the request's cancellation ends the
+/// attempt then, so that running out of time is always the overall deadline (504), never an attempt timeout
+/// that fails over with a few milliseconds left.
 /// </summary>
 public sealed class RoutedAttempt : IDisposable
 {
@@ -16,8 +19,11 @@ public sealed class RoutedAttempt : IDisposable
     private readonly TimeProvider _clock;
     private int _abandoned;
 
+    private readonly TimeSpan _requestRemaining;
+
+    /// <param name="requestRemaining">What is left of the request's overall deadline, which <paramref name="request"/> enforces.</param>
     internal RoutedAttempt(Deployment deployment, CapacityReservation reservation, int number, Activity? span,
-        TimeSpan firstTokenDeadline, TimeSpan attemptTimeout, CancellationToken request, TimeProvider clock)
+        TimeSpan firstTokenDeadline, TimeSpan attemptTimeout, TimeSpan requestRemaining, CancellationToken request, TimeProvider clock)
     {
         Deployment = deployment;
         Reservation = reservation;
@@ -27,8 +33,9 @@ public sealed class RoutedAttempt : IDisposable
         AttemptTimeout = attemptTimeout;
         _clock = clock;
         Started = clock.GetTimestamp();
+        _requestRemaining = requestRemaining;
         _deadline = CancellationTokenSource.CreateLinkedTokenSource(request);
-        _deadline.CancelAfter(firstTokenDeadline < attemptTimeout ? firstTokenDeadline : attemptTimeout);
+        ArmWithin(firstTokenDeadline < attemptTimeout ? firstTokenDeadline : attemptTimeout, elapsed: TimeSpan.Zero);
     }
 
     public Deployment Deployment { get; }
@@ -73,8 +80,20 @@ public sealed class RoutedAttempt : IDisposable
         var elapsed = _clock.GetElapsedTime(Started);
         Deployment.State.RecordTimeToFirstToken(elapsed);
         RouterTelemetry.AttemptFirstToken(Span, Deployment, elapsed);
-        var left = AttemptTimeout - elapsed;
-        _deadline.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        ArmWithin(AttemptTimeout - elapsed, elapsed);
+    }
+
+    /// <summary>Arms the attempt's own deadline <paramref name="left"/> from now, or disarms it when the request's overall deadline comes first.</summary>
+    private void ArmWithin(TimeSpan left, TimeSpan elapsed)
+    {
+        if (left < _requestRemaining - elapsed)
+        {
+            _deadline.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        }
+        else
+        {
+            _deadline.CancelAfter(Timeout.InfiniteTimeSpan);
+        }
     }
 
     /// <summary>Cancels the attempt because another one won; its span says why.</summary>

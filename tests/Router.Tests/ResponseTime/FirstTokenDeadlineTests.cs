@@ -24,7 +24,7 @@ public sealed class FirstTokenDeadlineTests(EmulatedRegionsHost host) : IAsyncLi
     public async Task A_hung_deployment_is_abandoned_at_its_first_token_deadline_and_the_request_fails_over(bool stream)
     {
         var deadline = host.State("us-east-1").Latency.FirstTokenDeadline(
-            new Configuration.ResponseTimeOptions { MinSamples = 5, FirstToken = { Floor = TimeSpan.FromSeconds(1), Default = TimeSpan.FromSeconds(1), Ceiling = TimeSpan.FromSeconds(20) } },
+            new Configuration.ResponseTimeOptions { MinSamples = 5, FirstToken = { Floor = TimeSpan.FromSeconds(2), Default = TimeSpan.FromSeconds(2), Ceiling = TimeSpan.FromSeconds(20) } },
             AttemptTimeout);
         await host.Bedrock.AddFaultAsync(new { kind = "hang", region = "us-east-1" });
 
@@ -37,9 +37,9 @@ public sealed class FirstTokenDeadlineTests(EmulatedRegionsHost host) : IAsyncLi
         Assert.Equal(EmulatedRegionsHost.DeploymentIn("us-east-2"), response.Headers.GetValues("x-switchyard-deployment").Single());
         Assert.Equal("2", response.Headers.GetValues("x-switchyard-attempts").Single());
         // The deadline came from the history (a healthy first token takes ~0.1 s here, more on a busy machine:
-        // FirstToken:Multiplier x its p99, at least the 1 s floor), and the whole request took about that plus one healthy answer:
+        // FirstToken:Multiplier x its p99, at least the 2 s floor), and the whole request took about that plus one healthy answer:
         // a small share of the attempt timeout.
-        Assert.InRange(deadline, TimeSpan.FromSeconds(1), AttemptTimeout / 8);
+        Assert.InRange(deadline, TimeSpan.FromSeconds(2), AttemptTimeout / 8);
         Assert.True(watch.Elapsed >= deadline, $"took {watch.Elapsed}, before the deadline {deadline}");
         Assert.True(watch.Elapsed < AttemptTimeout / 4, $"took {watch.Elapsed}");
         if (!stream)
@@ -69,7 +69,7 @@ public sealed class FirstTokenDeadlineTests(EmulatedRegionsHost host) : IAsyncLi
     [Fact]
     public async Task Without_history_the_configured_default_deadline_applies()
     {
-        await host.ResetAsync(); // history gone: the 1 s default applies
+        await host.ResetAsync(); // history gone: the 2 s default applies
         await host.Bedrock.AddFaultAsync(new { kind = "hang", region = "us-east-1" });
 
         var watch = Stopwatch.StartNew();
@@ -78,7 +78,7 @@ public sealed class FirstTokenDeadlineTests(EmulatedRegionsHost host) : IAsyncLi
 
         response.EnsureSuccessStatusCode();
         Assert.Equal(EmulatedRegionsHost.DeploymentIn("us-east-2"), response.Headers.GetValues("x-switchyard-deployment").Single());
-        Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(1), AttemptTimeout / 4);
+        Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(2), AttemptTimeout / 4);
     }
 
     private async Task<IReadOnlyList<string>> WaitForOutcomesAsync(string region, Func<IReadOnlyList<string>, bool> done)

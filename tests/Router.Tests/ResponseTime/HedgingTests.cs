@@ -16,6 +16,9 @@ public sealed class HedgingTests(EmulatedRegionsHost host) : IAsyncLifetime
         await host.WarmUpAsync(); // also saves up one hedge (20 x 5 %)
     }
 
+    /// <summary>A first token from us-east-1 that is late by its history (about 0.1 s) but within its deadline (2 s floor).</summary>
+    private const int LateMs = 1000;
+
     public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
@@ -61,9 +64,10 @@ public sealed class HedgingTests(EmulatedRegionsHost host) : IAsyncLifetime
     [Fact]
     public async Task When_the_first_attempt_answers_first_the_hedge_is_cancelled_and_settled()
     {
-        await host.Bedrock.AddFaultAsync(new { kind = "latency", latencyMs = 500, region = "us-east-1" });
-        await host.Bedrock.AddFaultAsync(new { kind = "latency", latencyMs = 5000, region = "us-east-2" });
-        await host.Bedrock.AddFaultAsync(new { kind = "latency", latencyMs = 5000, region = "us-west-2" });
+        // Later than us-east-1's p99 even on a loaded machine (so a hedge starts), within its 2 s deadline floor.
+        await host.Bedrock.AddFaultAsync(new { kind = "latency", latencyMs = LateMs, region = "us-east-1" });
+        await host.Bedrock.AddFaultAsync(new { kind = "latency", latencyMs = 8000, region = "us-east-2" });
+        await host.Bedrock.AddFaultAsync(new { kind = "latency", latencyMs = 8000, region = "us-west-2" });
         var east2 = await host.CapacityWindowAsync("us-east-2");
 
         var watch = Stopwatch.StartNew();
@@ -73,7 +77,7 @@ public sealed class HedgingTests(EmulatedRegionsHost host) : IAsyncLifetime
 
         response.EnsureSuccessStatusCode();
         Assert.Equal(EmulatedRegionsHost.DeploymentIn("us-east-1"), response.Headers.GetValues("x-switchyard-deployment").Single());
-        Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(2500), $"took {watch.Elapsed}");
+        Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(5000), $"took {watch.Elapsed}");
         Assert.Equal(0, host.State("us-east-2").InFlight);
         await SettledAsync("us-east-2", east2); // the hedge did start (one request counted) and used no tokens
         Assert.Contains("cancelled", await OutcomesAsync("us-east-2", outcomes => outcomes.Contains("cancelled")));
@@ -102,7 +106,7 @@ public sealed class HedgingTests(EmulatedRegionsHost host) : IAsyncLifetime
     public async Task Hedges_stop_when_the_hedge_budget_is_spent()
     {
         // Every first token from us-east-1 is late (but within its deadline); us-east-2 answers in 0.1 s.
-        await host.Bedrock.AddFaultAsync(new { kind = "latency", latencyMs = 500, region = "us-east-1" });
+        await host.Bedrock.AddFaultAsync(new { kind = "latency", latencyMs = LateMs, region = "us-east-1" });
         const int Requests = 10;
 
         var hedged = 0;

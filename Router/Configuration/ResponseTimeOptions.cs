@@ -22,6 +22,14 @@ public sealed class ResponseTimeOptions
     [Range(0.0, 1.0)]
     public double ExplorationRate { get; set; } = 0.05;
 
+    /// <summary>
+    /// How long a deployment that went silent (an attempt's first token overdue and none from the deployment
+    /// since that attempt started) is tried last, unless a first token comes from it sooner. Zero: never
+    /// demoted; attempts waiting on it still hedge at once.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
+    public TimeSpan SilenceDemotion { get; set; } = TimeSpan.FromSeconds(10);
+
     [ValidateObjectMembers]
     public FirstTokenDeadlineOptions FirstToken { get; set; } = new();
 

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using Polly.CircuitBreaker;
+using Switchyard.Router.Configuration;
 using Switchyard.Router.Providers;
+using Switchyard.Router.Routing.Latency;
 using Switchyard.Router.Telemetry;
 using Switchyard.Router.Tenancy;
 
@@ -73,8 +75,8 @@ public sealed partial class ChatRouter(
     /// <list type="number">
     /// <item>Resolve the model group in the lifetime's table snapshot (404 when unknown); the request deposits into the retry and hedge budgets.</item>
     /// <item>Choose: the group's strategy orders its deployments; those already failed in this group, outside the
-    /// tenant's dedicated set or with an open breaker (here or on another replica) are skipped; the first with
-    /// rpm/tpm capacity is reserved.</item>
+    /// tenant's dedicated set or with an open breaker (here or on another replica) are skipped, those gone silent
+    /// (<see cref="FirstTokenSilence"/>) come last; the first with rpm/tpm capacity is reserved.</item>
     /// <item>Nothing chosen: follow the group's fallback chain if a trigger matches; else retry the same group
     /// after backoff if the last failure is retryable, attempts, retry budget and deadline allow; else the
     /// exhausted error (429, 503 or 504).</item>
@@ -83,7 +85,8 @@ public sealed partial class ChatRouter(
     /// within the deployment's first-token deadline (k x its p99, within bounds), the rest within the attempt deadline
     /// (at most what is left of the overall one). A missed deadline is a timeout; an exception of a type no provider
     /// should throw is a retryable server error; both count on the breaker. When hedging is on for the group and the
-    /// first token is later than the deployment's Hedging:Quantile (p99), a hedge starts on another deployment (another Region or
+    /// first token is later than the deployment's Hedging:Quantile (p99), or another attempt found the deployment silent
+    /// meanwhile, a hedge starts on another deployment (another Region or
     /// account, breaker not open, capacity reserved, paid from the hedge budget); the first attempt to send a token
     /// wins, the other is abandoned (not counted on its breaker) and its reservation settled as unused.</item>
     /// <item>Served: the winner's route and its reservation pass to the lifetime; done.</item>
@@ -124,7 +127,7 @@ public sealed partial class ChatRouter(
             while (true)
             {
                 // 2. Choose a deployment and reserve its capacity.
-                var (chosen, reservation, capacitySkips, breakerSkips, freesIn) = await ChooseAsync(currentGroup, request, failedHere, span, cancellation);
+                var (chosen, reservation, capacitySkips, breakerSkips, freesIn) = await ChooseAsync(currentGroup, request, failedHere, options.ResponseTime, span, cancellation);
                 capacityFreesIn = Soonest(capacityFreesIn, freesIn);
                 if (chosen is null)
                 {
@@ -238,6 +241,8 @@ public sealed partial class ChatRouter(
         using var hedgeTimer = new CancellationTokenSource();
         var hedgeAfter = HedgingOn(group, options) && number < options.Retry.MaxAttempts ? chosen.State.Latency.HedgeDelay(options.ResponseTime) : null;
         var hedgeDue = hedgeAfter is { } delay ? Task.Delay(delay, clock, hedgeTimer.Token) : null;
+        // Another attempt may find the deployment silent first: then this one hedges without waiting out its own delay.
+        var silenced = hedgeDue is not null ? chosen.State.Latency.Silence.Silenced : null;
         try
         {
             while (true)
@@ -252,6 +257,7 @@ public sealed partial class ChatRouter(
                 if (hedgeDue is not null)
                 {
                     waits.Add(hedgeDue);
+                    waits.Add(silenced!);
                 }
 
                 await Task.WhenAny(waits);
@@ -319,10 +325,23 @@ public sealed partial class ChatRouter(
                     return new(false, default, failure, extraAttempts);
                 }
 
-                if (hedgeDue is { IsCompleted: true })
+                if (hedgeDue is not null && (hedgeDue.IsCompleted || silenced!.IsCompleted))
                 {
+                    string reason;
+                    if (hedgeDue.IsCompleted)
+                    {
+                        reason = $"no first token from {chosen.Name} after {hedgeAfter!.Value.TotalMilliseconds:F0} ms, its p{options.ResponseTime.Hedging.Quantile * 100:0.##} first-token time";
+                        Overdue(runs[0].Attempt, hedgeAfter.Value, options.ResponseTime);
+                    }
+                    else
+                    {
+                        reason = $"{chosen.Name} went silent: another attempt's first token is overdue and none came since";
+                        await hedgeTimer.CancelAsync();
+                    }
+
                     hedgeDue = null;
-                    if (await HedgeAsync(lifetime, group, runs, number + extraAttempts + 1, failedHere, hedgeAfter!.Value, call) is { } hedge)
+                    silenced = null;
+                    if (await HedgeAsync(lifetime, group, runs, number + extraAttempts + 1, failedHere, reason, call) is { } hedge)
                     {
                         extraAttempts++;
                         runs.Add(hedge);
@@ -343,6 +362,11 @@ public sealed partial class ChatRouter(
 
         void Failed((RoutedAttempt Attempt, Task<T> Result) run, ProviderException attemptFailure)
         {
+            if (attemptFailure.Kind == FailureKind.Timeout && !run.Attempt.HasFirstToken)
+            {
+                Overdue(run.Attempt, run.Attempt.FirstTokenDeadline, options.ResponseTime);
+            }
+
             failedHere.Add(run.Attempt.Deployment);
             RecordFailure(run.Attempt.Deployment, run.Attempt.Span, attemptFailure);
             Settle(run);
@@ -351,7 +375,7 @@ public sealed partial class ChatRouter(
 
     /// <summary>Starts a hedge beside the running attempts if another deployment can take it and the hedge budget pays for it.</summary>
     private async Task<(RoutedAttempt Attempt, Task<T> Result)?> HedgeAsync<T>(ChatRequestLifetime lifetime, ModelGroup group, List<(RoutedAttempt Attempt, Task<T> Result)> runs,
-        int number, HashSet<Deployment> failedHere, TimeSpan after, Func<Deployment, ChatRequestLifetime, RoutedAttempt, Task<T>> call)
+        int number, HashSet<Deployment> failedHere, string reason, Func<Deployment, ChatRequestLifetime, RoutedAttempt, Task<T>> call)
     {
         var span = lifetime.Span;
         var slow = runs[0].Attempt.Deployment;
@@ -363,7 +387,7 @@ public sealed partial class ChatRouter(
         // Never the same deployment, nor one that shares its fate (same provider, account and Region).
         var excluded = new HashSet<Deployment>(failedHere);
         excluded.UnionWith(group.Deployments.Where(candidate => runs.Any(run => SharesFate(run.Attempt.Deployment, candidate))));
-        var (hedge, reservation, _, _, _) = await ChooseAsync(group, lifetime.UpstreamRequest, excluded, span, lifetime.Cancellation);
+        var (hedge, reservation, _, _, _) = await ChooseAsync(group, lifetime.UpstreamRequest, excluded, lifetime.Table.Options.ResponseTime, span, lifetime.Cancellation);
         if (hedge is null)
         {
             RouterTelemetry.Decision(span, "hedge_skipped", "no other Region or account can take a hedge", slow.Name, group.Name);
@@ -373,11 +397,10 @@ public sealed partial class ChatRouter(
         if (!hedgeBudget.TryWithdraw())
         {
             capacity.Settle(hedge, reservation, 0);
-            RouterTelemetry.Decision(span, "hedge_budget_exhausted", $"no first token from {slow.Name} after {after.TotalMilliseconds:F0} ms", hedge.Name, group.Name);
+            RouterTelemetry.Decision(span, "hedge_budget_exhausted", reason, hedge.Name, group.Name);
             return null;
         }
 
-        var reason = $"no first token from {slow.Name} after {after.TotalMilliseconds:F0} ms, its p{lifetime.Table.Options.ResponseTime.Hedging.Quantile * 100:0.##} first-token time";
         RouterTelemetry.Decision(span, "hedge", reason, hedge.Name, group.Name);
         var run = Launch(lifetime, hedge, reservation, number, call);
         RouterTelemetry.HedgeStarted(run.Attempt.Span, reason);
@@ -482,12 +505,12 @@ public sealed partial class ChatRouter(
     }
 
     private async Task<(Deployment? Chosen, CapacityReservation Reservation, int CapacitySkips, int BreakerSkips, TimeSpan? CapacityFreesIn)> ChooseAsync(
-        ModelGroup group, RouteRequest request, HashSet<Deployment> failedHere, Activity? span, CancellationToken cancellationToken)
+        ModelGroup group, RouteRequest request, HashSet<Deployment> failedHere, ResponseTimeOptions responseTime, Activity? span, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         int capacitySkips = 0, breakerSkips = 0;
         TimeSpan? freesIn = null;
-        foreach (var deployment in group.Strategy.Order(group.Deployments))
+        foreach (var deployment in SilentLast(group, responseTime.SilenceDemotion, span))
         {
             if (failedHere.Contains(deployment) || request.AllowedDeployments is { } allowed && !allowed.Contains(deployment.Name))
             {
@@ -519,6 +542,37 @@ public sealed partial class ChatRouter(
         }
 
         return (null, default, capacitySkips, breakerSkips, freesIn);
+    }
+
+    /// <summary>The group's strategy order with silent deployments (<see cref="FirstTokenSilence"/>) moved last, each demotion a decision on the span.</summary>
+    private static IEnumerable<Deployment> SilentLast(ModelGroup group, TimeSpan demotion, Activity? span)
+    {
+        List<Deployment>? silent = null;
+        foreach (var deployment in group.Strategy.Order(group.Deployments))
+        {
+            if (deployment.State.Latency.Silence.IsSilent(demotion))
+            {
+                RouterTelemetry.Decision(span, "silence_demoted", "an attempt's first token was overdue and none came since: tried last", deployment.Name, group.Name);
+                (silent ??= []).Add(deployment);
+                continue;
+            }
+
+            yield return deployment;
+        }
+
+        foreach (var deployment in silent ?? [])
+        {
+            yield return deployment;
+        }
+    }
+
+    /// <summary>An attempt overdue for its first token: the deployment may have gone silent, which is logged once per finding.</summary>
+    private void Overdue(RoutedAttempt attempt, TimeSpan waited, ResponseTimeOptions responseTime)
+    {
+        if (attempt.Deployment.State.Latency.Silence.Overdue(attempt.Started, waited, responseTime.SilenceDemotion))
+        {
+            LogSilent(attempt.Deployment.Name, waited.TotalMilliseconds, responseTime.SilenceDemotion.TotalSeconds);
+        }
     }
 
     private static TimeSpan? Soonest(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a < b ? a : b;
@@ -553,6 +607,9 @@ public sealed partial class ChatRouter(
 
     /// <summary>What an attempt race came to: served (the value), or failed (the last failure; none when only half-open breakers refused).</summary>
     private readonly record struct RaceOutcome<T>(bool Served, T? Value, ProviderException? Failure, int ExtraAttempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Deployment {Deployment} went silent: no first token after {WaitedMs:F0} ms and none from the attempts started around it; tried last for up to {DemotionSeconds:F0} s")]
+    private partial void LogSilent(string deployment, double waitedMs, double demotionSeconds);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Attempt on {Deployment} failed: {Kind} {Reason}")]
     private partial void LogAttemptFailed(string deployment, FailureKind kind, string reason);

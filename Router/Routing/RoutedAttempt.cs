@@ -79,6 +79,7 @@ public sealed class RoutedAttempt : IDisposable
 
         var elapsed = _clock.GetElapsedTime(Started);
         Deployment.State.RecordTimeToFirstToken(elapsed);
+        Deployment.State.Latency.Silence.FirstToken(Started);
         RouterTelemetry.AttemptFirstToken(Span, Deployment, elapsed);
         ArmWithin(AttemptTimeout - elapsed, elapsed);
     }

@@ -18,6 +18,9 @@ public sealed class DeploymentLatency(TimeSpan window, TimeProvider clock)
     /// <summary>Output tokens per second from first token to last, per finished stream.</summary>
     public LatencySketch OutputTokensPerSecond { get; } = new(window, clock, min: 0.01, max: 1_000_000);
 
+    /// <summary>Whether the deployment went silent: an overdue first token and none from it since.</summary>
+    public FirstTokenSilence Silence { get; } = new(clock);
+
     /// <summary>
     /// How long an attempt may wait for its first token: Multiplier x p99 within Floor and Ceiling once the
     /// deployment has MinSamples first tokens on record, Default until then; never beyond <paramref name="attemptTimeout"/>.
@@ -50,6 +53,7 @@ public sealed class DeploymentLatency(TimeSpan window, TimeProvider clock)
         TimeToFirstTokenMs.Reset();
         UpdateGapMs.Reset();
         OutputTokensPerSecond.Reset();
+        Silence.Reset();
     }
 
     private static TimeSpan Clamp(TimeSpan value, TimeSpan floor, TimeSpan ceiling) =>

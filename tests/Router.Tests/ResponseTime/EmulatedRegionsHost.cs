@@ -1,8 +1,10 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Switchyard.Router.Configuration;
 using Switchyard.Router.Routing;
 using Switchyard.Tests;
 
@@ -67,7 +69,16 @@ public sealed class EmulatedRegionsHost : IAsyncLifetime
         }
 
         RouterServices.GetRequiredService<SharedCircuitBreakers>().Clear();
+        Configure("Routing:ResponseTime:SilenceDemotion", new ResponseTimeOptions().SilenceDemotion.ToString("c", CultureInfo.InvariantCulture));
         await Bedrock.AddFaultAsync(new { kind = "latency", latencyMs = baselineMs });
+    }
+
+    /// <summary>Changes one Router setting and reloads its configuration, as an edited appsettings.json would (ResetAsync restores what tests change).</summary>
+    public void Configure(string key, string value)
+    {
+        var configuration = (IConfigurationRoot)RouterServices.GetRequiredService<IConfiguration>();
+        configuration[key] = value;
+        configuration.Reload();
     }
 
     public DeploymentState State(string region) => RouterServices.GetRequiredService<RoutingTableProvider>().States[DeploymentIn(region)];

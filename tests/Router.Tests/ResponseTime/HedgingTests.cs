@@ -105,6 +105,8 @@ public sealed class HedgingTests(EmulatedRegionsHost host) : IAsyncLifetime
     [Fact]
     public async Task Hedges_stop_when_the_hedge_budget_is_spent()
     {
+        // One request at a time, each its own evidence: us-east-1 is not demoted for having gone silent.
+        host.Configure("Routing:ResponseTime:SilenceDemotion", "00:00:00");
         // Every first token from us-east-1 is late (but within its deadline); us-east-2 answers in 0.1 s.
         await host.Bedrock.AddFaultAsync(new { kind = "latency", latencyMs = LateMs, region = "us-east-1" });
         const int Requests = 10;
@@ -120,6 +122,71 @@ public sealed class HedgingTests(EmulatedRegionsHost host) : IAsyncLifetime
 
         // At most 5 hedges are ever saved up at 5 %, plus 0.5 deposited by these requests; at least the warm-up's one.
         Assert.InRange(hedged, 1, 5);
+    }
+
+    [Fact]
+    public async Task A_deployment_gone_silent_is_tried_last_so_the_next_request_is_served_elsewhere_at_once()
+    {
+        await host.Bedrock.AddFaultAsync(new { kind = "hang", region = "us-east-1" });
+        // No attempt on us-east-1 answered since well before the next one starts (the warm-up's was the last).
+        await Task.Delay(HedgeDelay());
+        using var spans = new RouterSpans();
+
+        using (var first = await host.SendAsync(EmulatedRegionsHost.Group, stream: false))
+        {
+            first.EnsureSuccessStatusCode();
+            Assert.Equal((EmulatedRegionsHost.DeploymentIn("us-east-2"), "2"), Route(first)); // hedged after us-east-1's p99
+        }
+
+        using var second = await host.SendAsync(EmulatedRegionsHost.Group, stream: false);
+        second.EnsureSuccessStatusCode();
+
+        // Priority puts us-east-1 first, but it went silent: tried last, so the request went straight to us-east-2.
+        Assert.Equal((EmulatedRegionsHost.DeploymentIn("us-east-2"), "1"), Route(second));
+        var request = await spans.RequestSpanAsync(second.Headers.GetValues("x-switchyard-trace-id").Single());
+        var demoted = Assert.Single(request.Events, e => e.Name == "switchyard.silence_demoted");
+        Assert.Equal(EmulatedRegionsHost.DeploymentIn("us-east-1"), demoted.Tags.Single(t => t.Key == "switchyard.deployment").Value);
+    }
+
+    [Fact]
+    public async Task Attempts_waiting_on_a_deployment_that_goes_silent_hedge_at_once()
+    {
+        // First tokens of about 0.4 s, so that the second request starts well inside the first one's wait; 20
+        // warm-up requests save up the two hedges.
+        await host.ResetAsync(baselineMs: 400);
+        await host.WarmUpAsync();
+        var p99 = HedgeDelay();
+        await host.Bedrock.AddFaultAsync(new { kind = "hang", region = "us-east-1" });
+        await Task.Delay(p99);
+        using var spans = new RouterSpans();
+
+        var first = host.SendAsync(EmulatedRegionsHost.Group, stream: true);
+        await Task.Delay(p99 / 2);
+        var second = host.SendAsync(EmulatedRegionsHost.Group, stream: true);
+        using var firstResponse = await first;
+        using var secondResponse = await second;
+        await firstResponse.Content.ReadAsStringAsync();
+        await secondResponse.Content.ReadAsStringAsync();
+
+        // Both started on us-east-1 and were hedged to us-east-2: the first when its own p99 passed, which found
+        // us-east-1 silent; the second at that moment, half its own wait early.
+        Assert.Equal((EmulatedRegionsHost.DeploymentIn("us-east-2"), "2"), Route(firstResponse));
+        Assert.Equal((EmulatedRegionsHost.DeploymentIn("us-east-2"), "2"), Route(secondResponse));
+        Assert.Contains("first-token time", await HedgeReasonAsync(spans, firstResponse));
+        Assert.Contains("went silent", await HedgeReasonAsync(spans, secondResponse));
+    }
+
+    private TimeSpan HedgeDelay() =>
+        host.State("us-east-1").Latency.HedgeDelay(new Configuration.ResponseTimeOptions { MinSamples = 5 })
+        ?? throw new InvalidOperationException("us-east-1 has too little history for a hedge delay");
+
+    private static (string Deployment, string Attempts) Route(HttpResponseMessage response) =>
+        (response.Headers.GetValues("x-switchyard-deployment").Single(), response.Headers.GetValues("x-switchyard-attempts").Single());
+
+    private static async Task<string> HedgeReasonAsync(RouterSpans spans, HttpResponseMessage response)
+    {
+        var request = await spans.RequestSpanAsync(response.Headers.GetValues("x-switchyard-trace-id").Single());
+        return (string)Assert.Single(request.Events, e => e.Name == "switchyard.hedge").Tags.Single(t => t.Key == "switchyard.reason").Value!;
     }
 
     private async Task SettledAsync(string region, (long Requests, long Tokens) before)

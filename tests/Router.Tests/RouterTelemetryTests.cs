@@ -46,18 +46,20 @@ public sealed class RouterTelemetryTests(RouterHost host) : IDisposable
         }
     }
 
-    [Fact]
-    public async Task The_anthropic_door_leaves_the_same_trace_as_the_openai_door()
+    [Theory]
+    [InlineData("/v1/messages", """{"model":"pair","max_tokens":64,"messages":[{"role":"user","content":"hello"}]}""")]
+    [InlineData("/model/pair/converse", """{"messages":[{"role":"user","content":[{"text":"hello"}]}],"inferenceConfig":{"maxTokens":64}}""")]
+    public async Task Every_door_leaves_the_same_trace_as_the_openai_door(string path, string body)
     {
         await host.ResetAsync();
         host.Upstream.Fail("model-east", FailureKind.Unavailable);
         try
         {
             var openAI = await TraceAsync("/v1/chat/completions", """{"model":"pair","max_tokens":64,"messages":[{"role":"user","content":"hello"}]}""");
-            var anthropic = await TraceAsync("/v1/messages", """{"model":"pair","max_tokens":64,"messages":[{"role":"user","content":"hello"}]}""");
+            var door = await TraceAsync(path, body);
 
-            Assert.Equal(["chat model-east", "chat model-west", "chat pair"], anthropic.Select(s => s.Name));
-            Assert.Equal(openAI, anthropic);
+            Assert.Equal(["chat model-east", "chat model-west", "chat pair"], door.Select(s => s.Name));
+            Assert.Equal(openAI, door);
         }
         finally
         {

@@ -267,6 +267,12 @@ public sealed partial class ChatRouter(
                     runs.RemoveAt(won);
                     foreach (var loser in runs)
                     {
+                        if (loser.Attempt.Deployment == chosen && !loser.Attempt.HasFirstToken)
+                        {
+                            // The overdue attempt's hedge answered first: evidence that its deployment, not everyone, is slow.
+                            Overdue(loser.Attempt, hedgeAfter!.Value, group, options.ResponseTime);
+                        }
+
                         loser.Attempt.Abandon($"{winner.Attempt.Deployment.Name} sent its first token sooner");
                     }
 
@@ -331,7 +337,7 @@ public sealed partial class ChatRouter(
                     if (hedgeDue.IsCompleted)
                     {
                         reason = $"no first token from {chosen.Name} after {hedgeAfter!.Value.TotalMilliseconds:F0} ms, its p{options.ResponseTime.Hedging.Quantile * 100:0.##} first-token time";
-                        Overdue(runs[0].Attempt, hedgeAfter.Value, options.ResponseTime);
+                        Overdue(runs[0].Attempt, hedgeAfter.Value, group, options.ResponseTime);
                     }
                     else
                     {
@@ -364,7 +370,7 @@ public sealed partial class ChatRouter(
         {
             if (attemptFailure.Kind == FailureKind.Timeout && !run.Attempt.HasFirstToken)
             {
-                Overdue(run.Attempt, run.Attempt.FirstTokenDeadline, options.ResponseTime);
+                Overdue(run.Attempt, run.Attempt.FirstTokenDeadline, group, options.ResponseTime);
             }
 
             failedHere.Add(run.Attempt.Deployment);
@@ -387,7 +393,7 @@ public sealed partial class ChatRouter(
         // Never the same deployment, nor one that shares its fate (same provider, account and Region).
         var excluded = new HashSet<Deployment>(failedHere);
         excluded.UnionWith(group.Deployments.Where(candidate => runs.Any(run => SharesFate(run.Attempt.Deployment, candidate))));
-        var (hedge, reservation, _, _, _) = await ChooseAsync(group, lifetime.UpstreamRequest, excluded, lifetime.Table.Options.ResponseTime, span, lifetime.Cancellation);
+        var (hedge, reservation, _, _, _) = await ChooseAsync(group, lifetime.UpstreamRequest, excluded, lifetime.Table.Options.ResponseTime, span, lifetime.Cancellation, forHedge: true);
         if (hedge is null)
         {
             RouterTelemetry.Decision(span, "hedge_skipped", "no other Region or account can take a hedge", slow.Name, group.Name);
@@ -505,12 +511,18 @@ public sealed partial class ChatRouter(
     }
 
     private async Task<(Deployment? Chosen, CapacityReservation Reservation, int CapacitySkips, int BreakerSkips, TimeSpan? CapacityFreesIn)> ChooseAsync(
-        ModelGroup group, RouteRequest request, HashSet<Deployment> failedHere, ResponseTimeOptions responseTime, Activity? span, CancellationToken cancellationToken)
+        ModelGroup group, RouteRequest request, HashSet<Deployment> failedHere, ResponseTimeOptions responseTime, Activity? span, CancellationToken cancellationToken,
+        bool forHedge = false)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         int capacitySkips = 0, breakerSkips = 0;
         TimeSpan? freesIn = null;
-        foreach (var deployment in SilentLast(group, responseTime.SilenceDemotion, span))
+        // A hedge is there to save time: the best median first token goes first (unmeasured ones last), whatever
+        // the group's strategy would pick for a request of its own.
+        var ordered = forHedge
+            ? group.Deployments.OrderBy(d => d.State.Latency.TimeToFirstTokenMs.Quantile(0.5) ?? double.MaxValue)
+            : group.Strategy.Order(group.Deployments);
+        foreach (var deployment in SilentLast(ordered, group.Name, responseTime.SilenceDemotion, span))
         {
             if (failedHere.Contains(deployment) || request.AllowedDeployments is { } allowed && !allowed.Contains(deployment.Name))
             {
@@ -544,15 +556,15 @@ public sealed partial class ChatRouter(
         return (null, default, capacitySkips, breakerSkips, freesIn);
     }
 
-    /// <summary>The group's strategy order with silent deployments (<see cref="FirstTokenSilence"/>) moved last, each demotion a decision on the span.</summary>
-    private static IEnumerable<Deployment> SilentLast(ModelGroup group, TimeSpan demotion, Activity? span)
+    /// <summary>An order of the group's deployments with the silent ones (<see cref="FirstTokenSilence"/>) moved last, each demotion a decision on the span.</summary>
+    private static IEnumerable<Deployment> SilentLast(IEnumerable<Deployment> ordered, string group, TimeSpan demotion, Activity? span)
     {
         List<Deployment>? silent = null;
-        foreach (var deployment in group.Strategy.Order(group.Deployments))
+        foreach (var deployment in ordered)
         {
             if (deployment.State.Latency.Silence.IsSilent(demotion))
             {
-                RouterTelemetry.Decision(span, "silence_demoted", "an attempt's first token was overdue and none came since: tried last", deployment.Name, group.Name);
+                RouterTelemetry.Decision(span, "silence_demoted", "an attempt's first token was overdue and none came since: tried last", deployment.Name, group);
                 (silent ??= []).Add(deployment);
                 continue;
             }
@@ -567,9 +579,10 @@ public sealed partial class ChatRouter(
     }
 
     /// <summary>An attempt overdue for its first token: the deployment may have gone silent, which is logged once per finding.</summary>
-    private void Overdue(RoutedAttempt attempt, TimeSpan waited, ResponseTimeOptions responseTime)
+    private void Overdue(RoutedAttempt attempt, TimeSpan waited, ModelGroup group, ResponseTimeOptions responseTime)
     {
-        if (attempt.Deployment.State.Latency.Silence.Overdue(attempt.Started, waited, responseTime.SilenceDemotion))
+        var peers = group.Deployments.Where(other => other != attempt.Deployment).Select(other => other.State.Latency.Silence);
+        if (attempt.Deployment.State.Latency.Silence.Overdue(attempt.Started, waited, responseTime.SilenceDemotion, peers))
         {
             LogSilent(attempt.Deployment.Name, waited.TotalMilliseconds, responseTime.SilenceDemotion.TotalSeconds);
         }

@@ -18,6 +18,7 @@ public sealed class RoutedAttempt : IDisposable
     private readonly TaskCompletionSource _firstToken = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TimeProvider _clock;
     private int _abandoned;
+    private int _firstTokenSeen;
 
     private readonly TimeSpan _requestRemaining;
 
@@ -72,7 +73,7 @@ public sealed class RoutedAttempt : IDisposable
     /// </summary>
     public void FirstToken()
     {
-        if (Abandoned || !_firstToken.TrySetResult())
+        if (Abandoned || Interlocked.Exchange(ref _firstTokenSeen, 1) == 1)
         {
             return;
         }
@@ -82,6 +83,8 @@ public sealed class RoutedAttempt : IDisposable
         Deployment.State.Latency.Silence.FirstToken(Started);
         RouterTelemetry.AttemptFirstToken(Span, Deployment, elapsed);
         ArmWithin(AttemptTimeout - elapsed, elapsed);
+        // Last: whoever wakes on it (the race) sees the deployment's history with this first token in it.
+        _firstToken.TrySetResult();
     }
 
     /// <summary>Arms the attempt's own deadline <paramref name="left"/> from now, or disarms it when the request's overall deadline comes first.</summary>

@@ -28,19 +28,23 @@ public sealed class DeploymentLatency(TimeSpan window, TimeProvider clock)
     public TimeSpan FirstTokenDeadline(ResponseTimeOptions options, TimeSpan attemptTimeout)
     {
         var first = options.FirstToken;
-        var deadline = TimeToFirstTokenMs.Quantile(0.99, options.MinSamples) is { } p99
+        var deadline = TimeToFirstTokenMs.UpperBound(0.99, options.MinSamples) is { } p99
             ? Clamp(TimeSpan.FromMilliseconds(p99 * first.Multiplier), first.Floor, first.Ceiling)
             : first.Default;
         return deadline < attemptTimeout ? deadline : attemptTimeout;
     }
 
-    /// <summary>When a hedge starts if no first token came: the hedging quantile of the deployment's first tokens; null without enough history.</summary>
+    /// <summary>
+    /// When a hedge starts if no first token came: the hedging quantile of the deployment's first tokens, its
+    /// bucket's upper bound, so that no more than that share of healthy attempts is hedged even when first tokens
+    /// barely vary; null without enough history.
+    /// </summary>
     public TimeSpan? HedgeDelay(ResponseTimeOptions options) =>
-        TimeToFirstTokenMs.Quantile(options.Hedging.Quantile, options.MinSamples) is { } ms ? TimeSpan.FromMilliseconds(ms) : null;
+        TimeToFirstTokenMs.UpperBound(options.Hedging.Quantile, options.MinSamples) is { } ms ? TimeSpan.FromMilliseconds(ms) : null;
 
     /// <summary>Longest silence between updates before a stream counts as stalled: Multiplier x p99 gap within Floor and <paramref name="ceiling"/> (the limit without enough history).</summary>
     public TimeSpan StallTimeout(ResponseTimeOptions options, TimeSpan ceiling) =>
-        UpdateGapMs.Quantile(0.99, options.MinSamples) is { } p99
+        UpdateGapMs.UpperBound(0.99, options.MinSamples) is { } p99
             ? Clamp(TimeSpan.FromMilliseconds(p99 * options.Stall.Multiplier), options.Stall.Floor < ceiling ? options.Stall.Floor : ceiling, ceiling)
             : ceiling;
 

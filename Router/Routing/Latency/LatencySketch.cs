@@ -64,7 +64,19 @@ public sealed class LatencySketch
     }
 
     /// <summary>The <paramref name="quantile"/> (0..1) of what still counts; null with fewer than <paramref name="minSamples"/> samples.</summary>
-    public double? Quantile(double quantile, double minSamples = 1)
+    public double? Quantile(double quantile, double minSamples = 1) =>
+        QuantileBucket(quantile, minSamples) is { } bucket ? Representative(bucket) : null;
+
+    /// <summary>
+    /// A value no sample in the <paramref name="quantile"/>'s bucket exceeds: at most 1 - <paramref name="quantile"/> of
+    /// what still counts lies above it (the bucket's upper bound, up to <see cref="Growth"/> - 1 above the quantile).
+    /// For thresholds that must not be crossed more often than the quantile says, as a hedge delay.
+    /// </summary>
+    public double? UpperBound(double quantile, double minSamples = 1) =>
+        QuantileBucket(quantile, minSamples) is { } bucket ? (bucket == 0 ? _min : _min * Math.Exp(bucket * _logGrowth)) : null;
+
+    /// <summary>The bucket of the <paramref name="quantile"/> by the nearest-rank definition; null with fewer than <paramref name="minSamples"/> samples.</summary>
+    private int? QuantileBucket(double quantile, double minSamples)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(quantile, 0);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(quantile, 1);
@@ -90,11 +102,11 @@ public sealed class LatencySketch
             cumulative += counts[i];
             if (cumulative >= rank * (1 - 1e-12))
             {
-                return Representative(i);
+                return i;
             }
         }
 
-        return Representative(_buckets - 1);
+        return _buckets - 1;
     }
 
     /// <summary>Forgets every sample (scenario resets).</summary>

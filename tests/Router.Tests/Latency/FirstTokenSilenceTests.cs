@@ -11,6 +11,14 @@ public sealed class FirstTokenSilenceTests
 
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UnixEpoch);
 
+    /// <summary>Another deployment of the group that has just answered an attempt started now.</summary>
+    private FirstTokenSilence[] AnsweringPeer()
+    {
+        var peer = new FirstTokenSilence(_clock);
+        peer.FirstToken(_clock.GetTimestamp());
+        return [peer];
+    }
+
     [Fact]
     public void An_overdue_attempt_among_answered_ones_is_the_deployments_tail_not_silence()
     {
@@ -19,7 +27,7 @@ public sealed class FirstTokenSilenceTests
         _clock.Advance(TimeSpan.FromMilliseconds(100));
         silence.FirstToken(_clock.GetTimestamp()); // started after the overdue one, answered already
 
-        Assert.False(silence.Overdue(overdue, Waited, Demotion));
+        Assert.False(silence.Overdue(overdue, Waited, Demotion, AnsweringPeer()));
         Assert.False(silence.IsSilent(Demotion));
         Assert.False(silence.Silenced.IsCompleted);
     }
@@ -31,7 +39,7 @@ public sealed class FirstTokenSilenceTests
         silence.FirstToken(_clock.GetTimestamp());
         _clock.Advance(TimeSpan.FromMilliseconds(400)); // within half of the 1 s the overdue attempt waited
 
-        Assert.False(silence.Overdue(_clock.GetTimestamp(), Waited, Demotion));
+        Assert.False(silence.Overdue(_clock.GetTimestamp(), Waited, Demotion, AnsweringPeer()));
         Assert.False(silence.IsSilent(Demotion));
     }
 
@@ -45,19 +53,36 @@ public sealed class FirstTokenSilenceTests
         var started = _clock.GetTimestamp();
         _clock.Advance(Waited);
 
-        Assert.True(silence.Overdue(started, Waited, Demotion));
+        Assert.True(silence.Overdue(started, Waited, Demotion, AnsweringPeer()));
         Assert.True(signal.IsCompleted);
         Assert.False(silence.Silenced.IsCompleted); // a fresh signal for attempts that start from now on
         Assert.True(silence.IsSilent(Demotion));
         // A second overdue attempt confirms it: waiting attempts are signalled again, but it is not news to log.
         var next = silence.Silenced;
-        Assert.False(silence.Overdue(started, Waited, Demotion));
+        Assert.False(silence.Overdue(started, Waited, Demotion, AnsweringPeer()));
         Assert.True(next.IsCompleted);
 
         _clock.Advance(Demotion - TimeSpan.FromMilliseconds(1));
         Assert.True(silence.IsSilent(Demotion));
         _clock.Advance(TimeSpan.FromMilliseconds(1));
         Assert.False(silence.IsSilent(Demotion));
+    }
+
+    [Fact]
+    public void When_the_other_deployments_are_quiet_too_the_delay_is_everyones_not_silence()
+    {
+        var silence = new FirstTokenSilence(_clock);
+        var quietPeer = new FirstTokenSilence(_clock);
+        quietPeer.FirstToken(_clock.GetTimestamp()); // answered, but before the evidence window
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        var signal = silence.Silenced;
+        var started = _clock.GetTimestamp();
+        _clock.Advance(Waited);
+
+        Assert.False(silence.Overdue(started, Waited, Demotion, [quietPeer]));
+        Assert.False(silence.Overdue(started, Waited, Demotion, []));
+        Assert.False(silence.IsSilent(Demotion));
+        Assert.False(signal.IsCompleted);
     }
 
     [Fact]
@@ -68,7 +93,7 @@ public sealed class FirstTokenSilenceTests
         _clock.Advance(TimeSpan.FromSeconds(1));
         var started = _clock.GetTimestamp();
         _clock.Advance(Waited);
-        Assert.True(silence.Overdue(started, Waited, Demotion));
+        Assert.True(silence.Overdue(started, Waited, Demotion, AnsweringPeer()));
 
         silence.FirstToken(beforeFault);
         Assert.True(silence.IsSilent(Demotion));
@@ -85,7 +110,7 @@ public sealed class FirstTokenSilenceTests
         var started = _clock.GetTimestamp();
         _clock.Advance(Waited);
 
-        silence.Overdue(started, Waited, TimeSpan.Zero);
+        silence.Overdue(started, Waited, TimeSpan.Zero, AnsweringPeer());
 
         Assert.True(signal.IsCompleted);
         Assert.False(silence.IsSilent(TimeSpan.Zero));
@@ -97,7 +122,7 @@ public sealed class FirstTokenSilenceTests
         var silence = new FirstTokenSilence(_clock);
         var started = _clock.GetTimestamp();
         _clock.Advance(Waited);
-        silence.Overdue(started, Waited, Demotion);
+        silence.Overdue(started, Waited, Demotion, AnsweringPeer());
 
         silence.Reset();
 

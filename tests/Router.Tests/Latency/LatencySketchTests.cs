@@ -10,6 +10,25 @@ public sealed class LatencySketchTests
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
     [Fact]
+    public void No_more_than_the_quantiles_share_of_values_lies_above_its_upper_bound()
+    {
+        // Values that barely vary, as first tokens from one deployment do: the bound must still hold.
+        Gen.Select(Gen.Double[900, 1_000].Array[1, 400], Gen.Double[0.5, 0.999])
+            .Sample((values, quantile) =>
+            {
+                var sketch = new LatencySketch(Window, new FakeTimeProvider(DateTimeOffset.UnixEpoch));
+                foreach (var value in values)
+                {
+                    sketch.Record(value);
+                }
+
+                var bound = sketch.UpperBound(quantile)!.Value;
+                var above = values.Count(v => v > bound);
+                return above <= (1 - quantile) * values.Length + 1e-9 && bound >= sketch.Quantile(quantile)!.Value && bound <= values.Max() * sketch.Growth;
+            }, iter: 500);
+    }
+
+    [Fact]
     public void Every_quantile_is_within_the_relative_error_of_the_exact_one()
     {
         Gen.Select(Gen.Double[1, 600_000].Array[1, 400], Gen.Double[0, 1])

@@ -151,11 +151,13 @@ public sealed class HedgingTests(EmulatedRegionsHost host) : IAsyncLifetime
     [Fact]
     public async Task Attempts_waiting_on_a_deployment_that_goes_silent_hedge_at_once()
     {
-        // First tokens of about 0.4 s, so that the second request starts well inside the first one's wait; 20
-        // warm-up requests save up the two hedges.
+        // First tokens of about 0.4 s in the history, so that the second request starts well inside the first
+        // one's wait; 20 warm-up requests save up the two hedges. Then only us-east-1 hangs and the others answer
+        // at once, so the first request's hedge answers soon after it starts.
         await host.ResetAsync(baselineMs: 400);
         await host.WarmUpAsync();
         var p99 = HedgeDelay();
+        await host.Bedrock.ResetAsync(quotas: false);
         await host.Bedrock.AddFaultAsync(new { kind = "hang", region = "us-east-1" });
         await Task.Delay(p99);
         using var spans = new RouterSpans();
@@ -168,8 +170,9 @@ public sealed class HedgingTests(EmulatedRegionsHost host) : IAsyncLifetime
         await firstResponse.Content.ReadAsStringAsync();
         await secondResponse.Content.ReadAsStringAsync();
 
-        // Both started on us-east-1 and were hedged to us-east-2: the first when its own p99 passed, which found
-        // us-east-1 silent; the second at that moment, half its own wait early.
+        // Both started on us-east-1 and were hedged to us-east-2. The first hedged at its own p99 (us-east-2 had
+        // answered nothing lately, so no silence could be told from a slow Router yet); when its hedge answered
+        // and us-east-1 still had not, us-east-1 was silent, and the second hedged at that moment, before its own p99.
         Assert.Equal((EmulatedRegionsHost.DeploymentIn("us-east-2"), "2"), Route(firstResponse));
         Assert.Equal((EmulatedRegionsHost.DeploymentIn("us-east-2"), "2"), Route(secondResponse));
         Assert.Contains("first-token time", await HedgeReasonAsync(spans, firstResponse));

@@ -34,7 +34,7 @@ public static class BedrockRuntimeApi
     /// <summary>The InvokeModel body format of the group's family; a ValidationException for a group that has none.</summary>
     private static IBedrockOperation InvokeOperation(ModelGroup group, TimeProvider clock) => InvokeFamilies.Of(group) switch
     {
-        InvokeFamily.Claude => new ClaudeInvokeOperation(),
+        InvokeFamily.Claude => new ClaudeInvokeOperation(clock),
         InvokeFamily.Nova => new NovaInvokeOperation(clock),
         _ => throw RoutingException.InvalidRequest(
             $"InvokeModel takes Anthropic Claude and Amazon Nova bodies; the deployments of model group '{group.Name}' are not all of one of those families. Use Converse.", null),

@@ -11,7 +11,7 @@ namespace Switchyard.Router.BedrockRuntime;
 /// Bedrock takes it (<c>anthropic_version</c> required, the model from the URL), read, validated and mapped by
 /// the Anthropic door's own reader and mapper, and answered in the Anthropic door's shapes.
 /// </summary>
-internal sealed class ClaudeInvokeOperation : IBedrockOperation
+internal sealed class ClaudeInvokeOperation(TimeProvider clock) : IBedrockOperation
 {
     private readonly string _id = $"msg_bdrk_{Guid.NewGuid():N}";
     private long _inputTokens;
@@ -26,8 +26,12 @@ internal sealed class ClaudeInvokeOperation : IBedrockOperation
         return mapped.Request;
     }
 
-    public IResult Answer(ChatResponse answer, ChatRequestLifetime lifetime, long started) =>
-        TypedResults.Json(MessagesResponseMapper.ToMessage(_id, lifetime.Route!.Deployment.Options.Model, answer, _inputTokens), AnthropicJsonContext.Default.MessageResponse);
+    public IResult Answer(ChatResponse answer, ChatRequestLifetime lifetime, long started)
+    {
+        var message = MessagesResponseMapper.ToMessage(_id, lifetime.Route!.Deployment.Options.Model, answer, _inputTokens);
+        return new InvokeModelResult(TypedResults.Json(message, AnthropicJsonContext.Default.MessageResponse),
+            message.Usage.InputTokens, message.Usage.OutputTokens, (long)clock.GetElapsedTime(started).TotalMilliseconds);
+    }
 
     public IResult Stream(RoutedStream stream, ChatRequestLifetime lifetime, long started) =>
         new MessagesStreamResult(_id, stream, lifetime, _inputTokens, http => new ClaudeChunkSink(new InvokeChunkWriter(http, started)));

@@ -8,11 +8,23 @@ namespace Switchyard.Router.BedrockRuntime;
 /// (<c>{"bytes": base64 of the event's JSON}</c>), and keeps the time of the first for the invocation metrics
 /// Bedrock adds to the family's last event.
 /// </summary>
-internal sealed class InvokeChunkWriter(HttpContext http, long started)
+internal sealed class InvokeChunkWriter
 {
-    private readonly EventStreamWriter _events = EventStreamWriter.For(http);
-    private readonly TimeProvider _clock = http.RequestServices.GetRequiredService<TimeProvider>();
+    /// <summary>The media type of the chunks' bytes, which Bedrock names in this header (the body is an event stream).</summary>
+    public const string ChunkContentTypeHeader = "X-Amzn-Bedrock-Content-Type";
+
+    private readonly EventStreamWriter _events;
+    private readonly TimeProvider _clock;
+    private readonly long _started;
     private long? _firstByteLatencyMs;
+
+    public InvokeChunkWriter(HttpContext http, long started)
+    {
+        _events = EventStreamWriter.For(http);
+        _clock = http.RequestServices.GetRequiredService<TimeProvider>();
+        _started = started;
+        http.Response.Headers[ChunkContentTypeHeader] = "application/json";
+    }
 
     public Task ChunkAsync<T>(T familyEvent, JsonTypeInfo<T> type, CancellationToken cancellation) =>
         ChunkAsync(JsonSerializer.SerializeToUtf8Bytes(familyEvent, type), cancellation);
@@ -34,5 +46,5 @@ internal sealed class InvokeChunkWriter(HttpContext http, long started)
         FirstByteLatency = _firstByteLatencyMs ?? ElapsedMs,
     };
 
-    private long ElapsedMs => (long)_clock.GetElapsedTime(started).TotalMilliseconds;
+    private long ElapsedMs => (long)_clock.GetElapsedTime(_started).TotalMilliseconds;
 }

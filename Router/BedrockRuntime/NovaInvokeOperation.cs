@@ -52,8 +52,10 @@ internal sealed class NovaInvokeOperation(TimeProvider clock) : IBedrockOperatio
 
     public IResult Answer(ChatResponse answer, ChatRequestLifetime lifetime, long started)
     {
-        var converse = ConverseAnswerMapper.ToResponse(answer, (long)clock.GetElapsedTime(started).TotalMilliseconds);
-        return TypedResults.Json(new NovaResponse { Output = converse.Output!, StopReason = converse.StopReason!, Usage = converse.Usage! }, NovaJsonContext.Default.NovaResponse);
+        var latencyMs = (long)clock.GetElapsedTime(started).TotalMilliseconds;
+        var converse = ConverseAnswerMapper.ToResponse(answer, latencyMs);
+        return new InvokeModelResult(TypedResults.Json(new NovaResponse { Output = converse.Output!, StopReason = converse.StopReason!, Usage = converse.Usage! }, NovaJsonContext.Default.NovaResponse),
+            converse.Usage!.InputTokens, converse.Usage.OutputTokens, latencyMs);
     }
 
     public IResult Stream(RoutedStream stream, ChatRequestLifetime lifetime, long started) =>

@@ -24,6 +24,7 @@ const failure = (e) => ({
   status: e.$metadata?.httpStatusCode,
   isThrottling: e instanceof ThrottlingException,
   isValidation: e instanceof ValidationException,
+  retryAfter: e.$response?.headers?.["retry-after"] ?? null,
 });
 const json = (body) => ({ contentType: "application/json", accept: "application/json", body: JSON.stringify(body) });
 const decode = (bytes) => JSON.parse(new TextDecoder().decode(bytes));

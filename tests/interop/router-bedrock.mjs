@@ -28,7 +28,10 @@ const client = (throttled) => new BedrockRuntimeClient({
 const bedrock = client(false);
 const modelId = env("MODEL");
 const messages = [{ role: "user", content: [{ text: "Hello from the AWS SDK for JavaScript" }] }];
-const failure = (e) => ({ name: e.name, status: e.$metadata?.httpStatusCode, isThrottling: e instanceof ThrottlingException });
+// The raw answer hides on the error as $response: its Retry-After is what a caller waits before trying again.
+const failure = (e) => ({
+  name: e.name, status: e.$metadata?.httpStatusCode, isThrottling: e instanceof ThrottlingException, retryAfter: e.$response?.headers?.["retry-after"] ?? null,
+});
 const result = {};
 
 const converse = await bedrock.send(new ConverseCommand({ modelId, messages, inferenceConfig: { maxTokens: 32 } }));

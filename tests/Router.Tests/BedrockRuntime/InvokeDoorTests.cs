@@ -39,6 +39,9 @@ public sealed class InvokeDoorTests(RouterHost host) : IAsyncLifetime
         Assert.Equal($"answer from {RouterHost.ClaudeEast}", body.GetProperty("content")[0].GetProperty("text").GetString());
         Assert.Equal("end_turn", body.GetProperty("stop_reason").GetString());
         Assert.Equal((5, 7), (body.GetProperty("usage").GetProperty("input_tokens").GetInt32(), body.GetProperty("usage").GetProperty("output_tokens").GetInt32()));
+        // As Bedrock answers InvokeModel: the counts and the latency in headers too.
+        Assert.Equal(("5", "7"), (Header(response, "X-Amzn-Bedrock-Input-Token-Count"), Header(response, "X-Amzn-Bedrock-Output-Token-Count")));
+        Assert.True(long.Parse(Header(response, "X-Amzn-Bedrock-Invocation-Latency")!, System.Globalization.CultureInfo.InvariantCulture) >= 0);
         Assert.Equal("claude", Header(response, "x-switchyard-model-group"));
         Assert.Equal("claude-east", Header(response, "x-switchyard-deployment"));
         var (received, options) = Assert.Single(host.Upstream.Received);
@@ -103,6 +106,7 @@ public sealed class InvokeDoorTests(RouterHost host) : IAsyncLifetime
         Assert.Equal("end_turn", body.GetProperty("stopReason").GetString());
         Assert.Equal((5, 7, 12), (body.GetProperty("usage").GetProperty("inputTokens").GetInt32(), body.GetProperty("usage").GetProperty("outputTokens").GetInt32(), body.GetProperty("usage").GetProperty("totalTokens").GetInt32()));
         Assert.False(body.TryGetProperty("metrics", out _));
+        Assert.Equal(("5", "7"), (Header(response, "X-Amzn-Bedrock-Input-Token-Count"), Header(response, "X-Amzn-Bedrock-Output-Token-Count")));
         Assert.Equal("nova", Header(response, "x-switchyard-model-group"));
         var (received, options) = Assert.Single(host.Upstream.Received);
         Assert.Equal(("be brief", "hello"), (received[0].Text, received[1].Text));
@@ -115,6 +119,7 @@ public sealed class InvokeDoorTests(RouterHost host) : IAsyncLifetime
         using var response = await PostAsync("/model/nova/invoke-with-response-stream", NovaBody);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", Header(response, "X-Amzn-Bedrock-Content-Type")); // the chunks' type; the body is an event stream
         var chunks = Chunks(await response.Content.ReadAsByteArrayAsync());
         var types = chunks.Select(c => c.EnumerateObject().First().Name).ToList();
         Assert.Equal("messageStart", types[0]);

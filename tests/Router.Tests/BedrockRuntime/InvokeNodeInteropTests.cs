@@ -53,6 +53,9 @@ public sealed class InvokeNodeInteropTests(RouterHost host) : IAsyncLifetime
         var throttled = result.GetProperty("throttled").EnumerateArray().ToList();
         Assert.Equal(3, throttled.Count(t => t.GetProperty("name").GetString() == "none"));
         Assert.Equal(2, throttled.Count(t => t.GetProperty("name").GetString() == "ThrottlingException" && t.GetProperty("isThrottling").GetBoolean() && t.GetProperty("status").GetInt32() == 429));
+        // The raw answer's Retry-After (the SDK keeps it on the error's $response): whole seconds, at least one.
+        Assert.All(throttled.Where(t => t.GetProperty("name").GetString() == "ThrottlingException"),
+            t => Assert.True(int.TryParse(t.GetProperty("retryAfter").GetString(), System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds >= 1, t.GetRawText()));
     }
 
     [Theory]

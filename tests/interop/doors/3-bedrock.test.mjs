@@ -32,6 +32,8 @@ function assertConversation(door, result) {
   assert.equal(result.unknownModel.status, 404);
   assert.equal(result.throttled.filter((t) => t.name === "none").length, 3, JSON.stringify(result.throttled));
   assert.equal(throttled.length, 2, JSON.stringify(result.throttled));
+  // Retry-After on the raw answer: whole seconds until the tenant's window has room.
+  assert.ok(throttled.every((t) => /^[1-9][0-9]*$/.test(t.retryAfter)), JSON.stringify(result.throttled));
 }
 
 test("AWS SDK with a bearer tenant key: Converse, ConverseStream, ResourceNotFoundException, ThrottlingException", async () => {
@@ -123,6 +125,8 @@ test("AWS SDK InvokeModel and InvokeModelWithResponseStream: Claude and Nova bod
   assert.equal(result.malformed.status, 400);
   assert.equal(result.throttled.filter((t) => t.name === "none").length, 3, JSON.stringify(result.throttled));
   assert.equal(throttled.length, 2, JSON.stringify(result.throttled));
+  // Retry-After on the raw answer: whole seconds until the tenant's window has room.
+  assert.ok(throttled.every((t) => /^[1-9][0-9]*$/.test(t.retryAfter)), JSON.stringify(result.throttled));
 });
 
 test("Anthropic's Bedrock SDK: messages.create and a stream, with a bearer tenant key and with a SigV4 pair", async () => {

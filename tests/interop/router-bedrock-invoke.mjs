@@ -1,8 +1,9 @@
 // The AWS SDK for JavaScript's InvokeModel and InvokeModelWithResponseStream against the Switchyard Router's
 // Bedrock door, changing nothing but its endpoint: a Claude group (Anthropic Messages bodies) and a Nova group
 // (messages-v1 bodies), streamed and not, a malformed body, and a tenant over its rate limit.
-// Env: ROUTER_URL, CLAUDE_MODEL, NOVA_MODEL, AWS_BEARER_TOKEN_BEDROCK (a tenant key: the SDK sends it as a
-// bearer token, as for Amazon Bedrock API keys), THROTTLED_TOKEN (the limited tenant's key).
+// Env: ROUTER_URL, CLAUDE_MODEL, NOVA_MODEL; AUTH "bearer" (the default: AWS_BEARER_TOKEN_BEDROCK holds a tenant
+// key, which the SDK sends as a bearer token as for Amazon Bedrock API keys; THROTTLED_TOKEN the limited
+// tenant's key) or "sigv4" (ACCESS_KEY_ID, SECRET_ACCESS_KEY; THROTTLED_ACCESS_KEY_ID, THROTTLED_SECRET_ACCESS_KEY).
 import {
   BedrockRuntimeClient,
   InvokeModelCommand,
@@ -12,13 +13,18 @@ import {
 } from "@aws-sdk/client-bedrock-runtime";
 
 const env = (name) => process.env[name] ?? (() => { throw new Error(`${name} is not set`); })();
-const client = (token) => new BedrockRuntimeClient({
+const sigv4 = process.env.AUTH === "sigv4";
+const client = (throttled) => new BedrockRuntimeClient({
   region: "us-east-1",
   endpoint: env("ROUTER_URL"),
   maxAttempts: 1,
-  ...(token ? { token: { token }, authSchemePreference: ["httpBearerAuth"] } : {}),
+  ...(sigv4
+    ? { credentials: throttled
+        ? { accessKeyId: env("THROTTLED_ACCESS_KEY_ID"), secretAccessKey: env("THROTTLED_SECRET_ACCESS_KEY") }
+        : { accessKeyId: env("ACCESS_KEY_ID"), secretAccessKey: env("SECRET_ACCESS_KEY") } }
+    : (throttled ? { token: { token: env("THROTTLED_TOKEN") }, authSchemePreference: ["httpBearerAuth"] } : {})),
 });
-const bedrock = client();
+const bedrock = client(false);
 const failure = (e) => ({
   name: e.name,
   status: e.$metadata?.httpStatusCode,
@@ -81,7 +87,7 @@ try {
   result.malformed = failure(e);
 }
 
-const limited = client(env("THROTTLED_TOKEN"));
+const limited = client(true);
 result.throttled = [];
 for (let i = 0; i < 5; i++) {
   try {

@@ -18,17 +18,35 @@ public sealed class InvokeNodeInteropTests(RouterHost host) : IAsyncLifetime
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    [Fact]
-    public async Task The_aws_sdk_with_a_bearer_token_invokes_Claude_and_Nova_streams_and_parses_errors()
+    [Theory]
+    [InlineData("bearer")]
+    [InlineData("sigv4")]
+    public async Task The_aws_sdk_invokes_Claude_and_Nova_streams_and_parses_errors(string auth)
     {
-        var result = await NodeScript.RunAsync("router-bedrock-invoke.mjs", new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             ["ROUTER_URL"] = Url,
             ["CLAUDE_MODEL"] = "claude",
             ["NOVA_MODEL"] = RouterHost.NovaLite,
-            ["AWS_BEARER_TOKEN_BEDROCK"] = "test-key",
-            ["THROTTLED_TOKEN"] = "noisy-key",
-        });
+            ["AUTH"] = auth,
+        };
+        if (auth == "bearer")
+        {
+            environment["AWS_BEARER_TOKEN_BEDROCK"] = "test-key";
+            environment["THROTTLED_TOKEN"] = "noisy-key";
+        }
+        else
+        {
+            var keys = host.Services.GetRequiredService<AccessKeyStore>();
+            var pair = (await keys.IssueAsync("test"))!;
+            var throttledPair = (await keys.IssueAsync("noisy"))!;
+            environment["ACCESS_KEY_ID"] = pair.AccessKeyId;
+            environment["SECRET_ACCESS_KEY"] = pair.SecretAccessKey;
+            environment["THROTTLED_ACCESS_KEY_ID"] = throttledPair.AccessKeyId;
+            environment["THROTTLED_SECRET_ACCESS_KEY"] = throttledPair.SecretAccessKey;
+        }
+
+        var result = await NodeScript.RunAsync("router-bedrock-invoke.mjs", environment);
 
         var claude = result.GetProperty("claude");
         Assert.Equal(($"answer from {RouterHost.ClaudeEast}", "end_turn", RouterHost.ClaudeEast), (claude.GetProperty("text").GetString(), claude.GetProperty("stopReason").GetString(), claude.GetProperty("model").GetString()));

@@ -94,15 +94,10 @@ test("AWS SDK: the group's first Regions out, Converse succeeds by failover", as
   assert.ok(Number(outcomes.at(-1).attempts) > 1, JSON.stringify(outcomes));
 });
 
-test("AWS SDK InvokeModel and InvokeModelWithResponseStream: Claude and Nova bodies, ValidationException, ThrottlingException", async () => {
-  const limited = await createTenant("bedrock-invoke", 3);
-  tenants.push(limited.id);
-  const result = await runScript("router-bedrock-invoke.mjs", {
-    ROUTER_URL: routerUrl, CLAUDE_MODEL: "claude-sonnet-cris", NOVA_MODEL: "nova-lite", AWS_BEARER_TOKEN_BEDROCK: demoKey, THROTTLED_TOKEN: limited.apiKey,
-  });
-
+/** InvokeModel and InvokeModelWithResponseStream answered for Claude and Nova bodies; a malformed body; 3 of the limited tenant's 5 calls, then 429 ThrottlingException. */
+function assertInvocations(door, result) {
   const throttled = result.throttled.filter((t) => t.name === "ThrottlingException" && t.isThrottling && t.status === 429);
-  summary("bedrock invoke", `Claude → ${result.claude.model} "${result.claude.text.slice(0, 40)}…" (${result.claude.stopReason}), stream → ${result.claudeStream.types.length} events; Nova → "${result.nova.text.slice(0, 40)}…" (${result.nova.stopReason}), stream → ${result.novaStream.types.length} events; malformed → ${result.malformed.name} ${result.malformed.status}; limited tenant → ${result.throttled.filter((t) => t.name === "none").length} ok + ${throttled.length} ThrottlingException 429`);
+  summary(door, `Claude → ${result.claude.model} "${result.claude.text.slice(0, 40)}…" (${result.claude.stopReason}), stream → ${result.claudeStream.types.length} events; Nova → "${result.nova.text.slice(0, 40)}…" (${result.nova.stopReason}), stream → ${result.novaStream.types.length} events; malformed → ${result.malformed.name} ${result.malformed.status}; limited tenant → ${result.throttled.filter((t) => t.name === "none").length} ok + ${throttled.length} ThrottlingException 429`);
   // The Anthropic Messages body in and out, the answer naming the profile that served it.
   assert.equal(result.claude.model, "us.anthropic.claude-sonnet-4-6");
   assert.ok(result.claude.text.length > 0, JSON.stringify(result));
@@ -127,6 +122,31 @@ test("AWS SDK InvokeModel and InvokeModelWithResponseStream: Claude and Nova bod
   assert.equal(throttled.length, 2, JSON.stringify(result.throttled));
   // Retry-After on the raw answer: whole seconds until the tenant's window has room.
   assert.ok(throttled.every((t) => /^[1-9][0-9]*$/.test(t.retryAfter)), JSON.stringify(result.throttled));
+}
+
+test("AWS SDK InvokeModel and InvokeModelWithResponseStream with a bearer tenant key: Claude and Nova bodies, ValidationException, ThrottlingException", async () => {
+  const limited = await createTenant("bedrock-invoke", 3);
+  tenants.push(limited.id);
+  const result = await runScript("router-bedrock-invoke.mjs", {
+    ROUTER_URL: routerUrl, CLAUDE_MODEL: "claude-sonnet-cris", NOVA_MODEL: "nova-lite", AUTH: "bearer", AWS_BEARER_TOKEN_BEDROCK: demoKey, THROTTLED_TOKEN: limited.apiKey,
+  });
+
+  assertInvocations("bedrock invoke bearer", result);
+});
+
+test("AWS SDK InvokeModel and InvokeModelWithResponseStream with SigV4 tenant access keys: the same", async () => {
+  const tenant = await createTenant("bedrock-invoke-sigv4", 600);
+  const limited = await createTenant("bedrock-invoke-sigv4-limited", 3);
+  tenants.push(tenant.id, limited.id);
+  const pair = await issueAccessKey(tenant.id);
+  const throttled = await issueAccessKey(limited.id);
+  const result = await runScript("router-bedrock-invoke.mjs", {
+    ROUTER_URL: routerUrl, CLAUDE_MODEL: "claude-sonnet-cris", NOVA_MODEL: "nova-lite", AUTH: "sigv4",
+    ACCESS_KEY_ID: pair.accessKeyId, SECRET_ACCESS_KEY: pair.secretAccessKey,
+    THROTTLED_ACCESS_KEY_ID: throttled.accessKeyId, THROTTLED_SECRET_ACCESS_KEY: throttled.secretAccessKey,
+  });
+
+  assertInvocations("bedrock invoke sigv4", result);
 });
 
 test("Anthropic's Bedrock SDK: messages.create and a stream, with a bearer tenant key and with a SigV4 pair", async () => {

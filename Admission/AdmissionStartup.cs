@@ -10,7 +10,7 @@ namespace Switchyard.Admission;
 /// for the script load nor for a cold connection. A store that is down at start is not fatal: the
 /// fallback serves, and the subscription is made when the connection comes back.
 /// </summary>
-internal sealed class AdmissionStartup(IConnectionMultiplexer redis, TenantDirectory directory, LocalAdmissionReconciler reconciler, ILogger<AdmissionStartup> logger) : IHostedService
+internal sealed partial class AdmissionStartup(IConnectionMultiplexer redis, TenantDirectory directory, LocalAdmissionReconciler reconciler, ILogger<AdmissionStartup> logger) : IHostedService
 {
     private int _subscribed;
 
@@ -39,7 +39,7 @@ internal sealed class AdmissionStartup(IConnectionMultiplexer redis, TenantDirec
         {
             // Best effort: the connection closes with the host anyway, and what is hooked into it (the
             // Redis instrumentation's profiling session) may already be disposed when hosts stop together.
-            logger.LogDebug(e, "Unsubscribing from tenant changes at shutdown failed");
+            LogUnsubscribeFailed(logger, e);
         }
     }
 
@@ -53,19 +53,12 @@ internal sealed class AdmissionStartup(IConnectionMultiplexer redis, TenantDirec
                     .WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
             }
 
-            foreach (var endpoint in redis.GetEndPoints())
-            {
-                var server = redis.GetServer(endpoint);
-                foreach (var script in AdmissionScripts.All)
-                {
-                    await server.ScriptLoadAsync(script).WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
-                }
-            }
+            await StoreScripts.LoadAsync(redis, AdmissionScripts.All, cancellationToken);
         }
         catch (Exception e) when (StoreGate.IsStoreFailure(e))
         {
             Volatile.Write(ref _subscribed, 0);
-            logger.LogWarning(e, "Quota store not reachable at start; admissions use local limits until it is");
+            LogUnreachable(logger, e);
         }
     }
 
@@ -75,4 +68,10 @@ internal sealed class AdmissionStartup(IConnectionMultiplexer redis, TenantDirec
         directory.ExpireAll();
         _ = TryConnectAsync(CancellationToken.None);
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Unsubscribing from tenant changes at shutdown failed")]
+    private static partial void LogUnsubscribeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Quota store not reachable at start; admissions use local limits until it is")]
+    private static partial void LogUnreachable(ILogger logger, Exception exception);
 }

@@ -11,7 +11,7 @@ namespace Switchyard.Admission;
 /// admissions that timed out here but may have landed there. A tenant's store admission waits for this
 /// first, so the store never decides without them; one hand-over per tenant runs at a time.
 /// </summary>
-internal sealed class LocalAdmissionReconciler(
+internal sealed partial class LocalAdmissionReconciler(
     IConnectionMultiplexer redis, LocalFallbackLimiter fallback, StoreGate gate, TimeProvider clock, ILogger<LocalAdmissionReconciler> logger)
 {
     // Bounds one script call's arguments; a longer backlog goes in several.
@@ -53,7 +53,7 @@ internal sealed class LocalAdmissionReconciler(
         foreach (var tenantId in fallback.TenantsWithPending())
         {
             // A failure leaves the batch pending: the tenant's next store admission hands it over.
-            await gate.TryAsync(async () =>
+            await gate.TryAsync("admission hand-over", async () =>
             {
                 await ReconcileAsync(tenantId);
                 return true;
@@ -82,7 +82,7 @@ internal sealed class LocalAdmissionReconciler(
         }
         catch (Exception e)
         {
-            logger.LogDebug(e, "Local admissions of tenant {Tenant} could not be written to the store yet", tenantId);
+            LogNotWritten(logger, e, tenantId);
             run.SetException(e);
         }
         finally
@@ -104,7 +104,13 @@ internal sealed class LocalAdmissionReconciler(
             admissions.Count, .. admissions.SelectMany(a => (RedisValue[])[a.Id, a.AtUnixMs, a.Tokens]), .. batch.Abandoned.Select(id => (RedisValue)id),
         ];
         var added = (long)(await redis.GetDatabase().ScriptEvaluateAsync(AdmissionScripts.Reconcile, keys, values))!;
-        logger.LogInformation("Wrote {Added} of {Count} local admissions of tenant {Tenant} into its shared window ({Abandoned} timed-out admissions undone)",
-            added, admissions.Count, tenantId, batch.Abandoned.Count);
+        LogWritten(logger, added, admissions.Count, tenantId, batch.Abandoned.Count);
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Local admissions of tenant {Tenant} could not be written to the store yet")]
+    private static partial void LogNotWritten(ILogger logger, Exception exception, string tenant);
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Wrote {Added} of {Count} local admissions of tenant {Tenant} into its shared window ({Abandoned} timed-out admissions undone)")]
+    private static partial void LogWritten(ILogger logger, long added, int count, string tenant, int abandoned);
 }

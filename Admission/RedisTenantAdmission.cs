@@ -21,6 +21,9 @@ internal sealed class RedisTenantAdmission(
 {
     private const long Unlimited = -1;
 
+    // Names this caller in the store gate's log.
+    private const string Caller = "admission";
+
     private readonly ConcurrentDictionary<string, TenantKeySet> _keys = new(StringComparer.Ordinal);
 
     public ValueTask<KeyResolution> ResolveKeyAsync(string apiKey, CancellationToken cancellationToken) =>
@@ -48,7 +51,7 @@ internal sealed class RedisTenantAdmission(
 
         var keys = KeysOf(tenantId);
         var (day, month, previousDay) = keys.CalendarFor(clock.GetUtcNow());
-        var (answered, result) = await gate.TryAsync(() => redis.GetDatabase().ScriptEvaluateAsync(AdmissionScripts.Settle,
+        var (answered, result) = await gate.TryAsync(Caller, () => redis.GetDatabase().ScriptEvaluateAsync(AdmissionScripts.Settle,
             [keys.Tokens, keys.Leases, keys.Lease(leaseId), day, previousDay, month],
             [leaseId, actual, AdmissionBounds.ToMicroUsd(usage.CostUsd)]), cancellationToken);
         return Finished(tenantId, leaseId, answered, result, "settle");
@@ -64,7 +67,7 @@ internal sealed class RedisTenantAdmission(
 
         var keys = KeysOf(tenantId);
         var (answered, result) = await gate.TryAsync(
-            () => redis.GetDatabase().ScriptEvaluateAsync(AdmissionScripts.Release, [keys.Leases, keys.Lease(leaseId)], [leaseId]), cancellationToken);
+            Caller, () => redis.GetDatabase().ScriptEvaluateAsync(AdmissionScripts.Release, [keys.Leases, keys.Lease(leaseId)], [leaseId]), cancellationToken);
         return Finished(tenantId, leaseId, answered, result, "release");
     }
 
@@ -86,7 +89,7 @@ internal sealed class RedisTenantAdmission(
             limits.MaxConcurrency ?? Unlimited, limits.DailyTokenBudget ?? Unlimited,
             limits.MonthlySpendBudgetUsd is { } budget ? AdmissionBounds.ToMicroUsd(budget) : Unlimited, leaseMs, fallback.HeldLocally(id),
         ];
-        var answer = await gate.TryAsync(() => AdmitInStoreAsync(id, scriptKeys, args), cancellationToken);
+        var answer = await gate.TryAsync(Caller, () => AdmitInStoreAsync(id, scriptKeys, args), cancellationToken);
         if (!answer.Answered)
         {
             var local = fallback.Admit(tenant, request, leaseId, lifetime);

@@ -5,10 +5,17 @@ using StackExchange.Redis;
 namespace Switchyard.Admission;
 
 /// <summary>
-/// Whether to ask the quota store. After a failure nobody asks for a probe interval; then exactly one
-/// caller probes (the others keep deciding locally) and its success restores the shared limits.
+/// Whether to ask the shared store: the one store-down gate of a process, shared by everything that asks
+/// Redis on a request's path. After a failure nobody asks for <see cref="AdmissionOptions.ProbeInterval"/>;
+/// then exactly one caller probes (the others keep deciding without the store) and its success reopens the
+/// store to every caller at once. What a caller does while the store is down is its own documented policy:
+/// <list type="bullet">
+/// <item>admission decides on local limits (limit / replica count) and hands them over on recovery (fails closed at the limits);</item>
+/// <item>the Router's capacity check admits without a check (fails open: the provider's own throttling still protects it);</item>
+/// <item>the Router's breaker sharing keeps breakers local: openings are neither announced nor heard.</item>
+/// </list>
 /// </summary>
-internal sealed class StoreGate(TimeProvider clock, IOptionsMonitor<AdmissionOptions> options, ILogger<StoreGate> logger)
+public sealed partial class StoreGate(TimeProvider clock, IOptionsMonitor<AdmissionOptions> options, ILogger<StoreGate> logger)
 {
     // 0 while the store answers; otherwise the tick before which nobody asks it.
     private long _downUntil;
@@ -18,9 +25,10 @@ internal sealed class StoreGate(TimeProvider clock, IOptionsMonitor<AdmissionOpt
     /// <summary>Raised once each time the store answers again after a failure.</summary>
     public event Action? Recovered;
 
+    /// <summary>How long a call waits on the store unless its caller says otherwise (<see cref="AdmissionOptions.StoreTimeout"/>).</summary>
     public TimeSpan Timeout => options.CurrentValue.StoreTimeout;
 
-    /// <summary>True when this caller should ask the store.</summary>
+    /// <summary>True when this caller should ask the store; false while it is down and another caller probes.</summary>
     public bool TryEnter()
     {
         var until = Volatile.Read(ref _downUntil);
@@ -37,17 +45,19 @@ internal sealed class StoreGate(TimeProvider clock, IOptionsMonitor<AdmissionOpt
     {
         if (Volatile.Read(ref _downUntil) != 0 && Interlocked.Exchange(ref _downUntil, 0) != 0)
         {
-            logger.LogInformation("Quota store answers again; admissions use the shared limits");
+            LogRecovered(logger);
             Recovered?.Invoke();
         }
     }
 
-    public void Failed(Exception exception)
+    /// <param name="exception">What the store answered.</param>
+    /// <param name="caller">Who saw it (admission, capacity, breaker sharing), for the log.</param>
+    public void Failed(Exception exception, string caller)
     {
         var until = (clock.GetUtcNow() + options.CurrentValue.ProbeInterval).UtcTicks;
         if (Interlocked.Exchange(ref _downUntil, until) == 0)
         {
-            logger.LogWarning(exception, "Quota store unavailable; admissions use local limits (limit / replica count) until it answers");
+            LogDown(logger, exception, caller);
         }
     }
 
@@ -60,11 +70,12 @@ internal sealed class StoreGate(TimeProvider clock, IOptionsMonitor<AdmissionOpt
         exception is TimeoutException or RedisConnectionException or RedisServerException or StoreDataException;
 
     /// <summary>
-    /// Runs one store call within the store timeout (or <paramref name="timeout"/>, for a caller with no
-    /// local fallback), recording the outcome. Not answered when the store failed or was skipped; attempted
-    /// when the call was made, so it may still land after a timeout.
+    /// Runs one store call within <paramref name="timeout"/> (the store timeout when null), recording the
+    /// outcome. Not answered when the store failed or was skipped; attempted when the call was made, so it
+    /// may still land after a timeout.
     /// </summary>
-    public async ValueTask<StoreAnswer<T>> TryAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken, TimeSpan? timeout = null)
+    /// <param name="caller">Who asks (admission, capacity, breaker sharing), for the log when the store fails.</param>
+    public async ValueTask<StoreAnswer<T>> TryAsync<T>(string caller, Func<Task<T>> call, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
         if (!TryEnter())
         {
@@ -79,8 +90,15 @@ internal sealed class StoreGate(TimeProvider clock, IOptionsMonitor<AdmissionOpt
         }
         catch (Exception e) when (IsStoreFailure(e))
         {
-            Failed(e);
+            Failed(e, caller);
             return new(Answered: false, Attempted: true, default!);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Store answers again; admission, capacity checks and breaker sharing use it again")]
+    private static partial void LogRecovered(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Store unavailable (seen by {Caller}); until it answers admissions use local limits " +
+        "(limit / replica count), capacity checks fail open and breakers stay local")]
+    private static partial void LogDown(ILogger logger, Exception exception, string caller);
 }

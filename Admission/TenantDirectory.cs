@@ -160,7 +160,7 @@ internal sealed class TenantDirectory(IConnectionMultiplexer redis, StoreGate ga
             // last known good answer waits the store timeout; one without waits longer, as it has no fallback
             // (callers joining a lookup share its timeout; a cached one among them still has its answer).
             var timeout = cold ? options.CurrentValue.KeyLookupTimeout : (TimeSpan?)null;
-            var (answered, loaded) = await gate.TryAsync(() => LoadAsync(hash), CancellationToken.None, timeout);
+            var (answered, loaded) = await gate.TryAsync("key lookup", () => LoadAsync(hash), CancellationToken.None, timeout);
             lookup.SetResult(new Lookup(answered, loaded.Resolution, loaded.TenantId, generation));
         }
         catch (Exception e)

@@ -48,7 +48,7 @@ public static class RouterServiceCollectionExtensions
         services.AddRoutingTable();
         services.AddSingleton(sp => new CapacityLimiter(
             sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(),
-            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<StoreGate>(),
             sp.GetRequiredService<ILogger<CapacityLimiter>>(),
             () => TimeSpan.FromMilliseconds(sp.GetRequiredService<RoutingTableProvider>().Current.Options.CapacityStoreTimeoutMs)));
         services.AddSingleton(sp => new RetryBudget(() => sp.GetRequiredService<RoutingTableProvider>().Current.Options.Retry, sp.GetRequiredService<TimeProvider>()));

@@ -66,6 +66,9 @@ public sealed class HotReloadTests
         services.AddSingleton<IProvider>(new ScriptedProvider());
         // Breaker sharing with its store down: the routing table must not care.
         services.AddSingleton<StackExchange.Redis.IConnectionMultiplexer>(_ => StackExchange.Redis.ConnectionMultiplexer.Connect("127.0.0.1:1,abortConnect=false,connectTimeout=100"));
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<Switchyard.Admission.AdmissionOptions>();
+        services.AddSingleton<Switchyard.Admission.StoreGate>();
         services.AddSingleton<SharedCircuitBreakers>();
         services.AddRoutingTable();
         return services.BuildServiceProvider();

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 using Switchyard.Router.Routing;
 using Switchyard.Tests;
@@ -17,7 +18,7 @@ public sealed class CrossReplicaTests(RedisTestServer redis) : IClassFixture<Red
     {
         var deployment = Make($"rpm-{Guid.NewGuid():N}", rpm: 50, tpm: null);
         var replicas = await Task.WhenAll(Enumerable.Range(0, 3).Select(async _ => new CapacityLimiter(
-            await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), TimeProvider.System, NullLogger<CapacityLimiter>.Instance, () => StoreTimeout)));
+            await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), TestStoreGate.Create(), NullLogger<CapacityLimiter>.Instance, () => StoreTimeout)));
         foreach (var replica in replicas)
         {
             await replica.WarmUpAsync(CancellationToken.None);
@@ -34,7 +35,7 @@ public sealed class CrossReplicaTests(RedisTestServer redis) : IClassFixture<Red
     public async Task Tokens_per_minute_are_reserved_then_settled_to_actual_use()
     {
         var deployment = Make($"tpm-{Guid.NewGuid():N}", rpm: null, tpm: 1_000);
-        var limiter = new CapacityLimiter(await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), TimeProvider.System, NullLogger<CapacityLimiter>.Instance, () => StoreTimeout);
+        var limiter = new CapacityLimiter(await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), TestStoreGate.Create(), NullLogger<CapacityLimiter>.Instance, () => StoreTimeout);
         await limiter.WarmUpAsync(CancellationToken.None);
 
         var first = await limiter.TryAcquireAsync(deployment, 600, CancellationToken.None);
@@ -52,7 +53,7 @@ public sealed class CrossReplicaTests(RedisTestServer redis) : IClassFixture<Red
     public async Task A_lower_tier_is_shed_first_as_a_deployment_nears_capacity()
     {
         var deployment = Make($"tiers-{Guid.NewGuid():N}", rpm: 10, tpm: null);
-        var limiter = new CapacityLimiter(await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), TimeProvider.System, NullLogger<CapacityLimiter>.Instance, () => StoreTimeout);
+        var limiter = new CapacityLimiter(await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), TestStoreGate.Create(), NullLogger<CapacityLimiter>.Instance, () => StoreTimeout);
 
         var batch = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => limiter.TryAcquireAsync(deployment, 1, CancellationToken.None, share: 0.6).AsTask()));
         var interactive = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => limiter.TryAcquireAsync(deployment, 1, CancellationToken.None).AsTask()));
@@ -62,29 +63,71 @@ public sealed class CrossReplicaTests(RedisTestServer redis) : IClassFixture<Red
     }
 
     [Theory]
-    [InlineData(null, 3, 1, 40)]     // rpm: the 3 requests of second 0 leave the window at 60
-    [InlineData(1_000, null, 500, 40)]  // tpm: 600 of second 0 must leave, then 300 + 500 fit
-    [InlineData(1_000, null, 800, 50)]  // both buckets must leave: the one of second 10 at 70
+    [InlineData(null, 3, 1, 40)]     // rpm: the 3 requests of second -20 leave the window at +40
+    [InlineData(1_000, null, 500, 40)]  // tpm: the 600 of second -20 must leave, then 300 + 500 fit
+    [InlineData(1_000, null, 800, 50)]  // both buckets must leave: the one of second -10 at +50
     [InlineData(1_000, null, 1_200, 60)] // never fits: a whole window
     public async Task A_refusal_says_when_the_window_has_room_for_the_request(int? tpm, int? rpm, int tokens, int seconds)
     {
         var deployment = Make($"frees-{Guid.NewGuid():N}", rpm: rpm, tpm: tpm);
-        var start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(start);
-        var limiter = new CapacityLimiter(await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), clock, NullLogger<CapacityLimiter>.Instance, () => StoreTimeout);
-        var first = rpm is { } limit
-            ? await Task.WhenAll(Enumerable.Range(0, limit).Select(_ => limiter.TryAcquireAsync(deployment, 1, CancellationToken.None).AsTask()))
-            : [await limiter.TryAcquireAsync(deployment, 600, CancellationToken.None)];
-        clock.Advance(TimeSpan.FromSeconds(10));
-        var second = tpm is null || (await limiter.TryAcquireAsync(deployment, 300, CancellationToken.None)).Acquired;
-        clock.Advance(TimeSpan.FromSeconds(10));
+        var store = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var limiter = new CapacityLimiter(store, TestStoreGate.Create(), NullLogger<CapacityLimiter>.Instance, () => StoreTimeout);
+        // The window is cut on the store's clock: what was admitted 20 s and 10 s ago is written in its buckets.
+        var now = await CapacityWindow.StoreSecondsAsync(store);
+        HashEntry[] earlier = rpm is { } limit
+            ? [new($"r:{now - 20}", limit), new($"t:{now - 20}", limit)]
+            : [new($"r:{now - 20}", 1), new($"t:{now - 20}", 600), new($"r:{now - 10}", 1), new($"t:{now - 10}", 300)];
+        await store.GetDatabase().HashSetAsync(CapacityWindow.Key(deployment.Name), earlier);
 
         var refused = await limiter.TryAcquireAsync(deployment, tokens, CancellationToken.None);
 
-        Assert.All(first, r => Assert.True(r.Acquired));
-        Assert.True(second);
         Assert.False(refused.Acquired);
-        Assert.Equal(TimeSpan.FromSeconds(seconds), refused.FreesIn);
+        Assert.True(refused.Checked);
+        // From the store's instant (after the second read above, within that second or the next) to the bucket's end.
+        Assert.InRange(refused.FreesIn, TimeSpan.FromSeconds(seconds - 2), TimeSpan.FromSeconds(seconds));
+    }
+
+    [Fact]
+    public async Task Capacity_windows_are_cut_on_the_stores_clock_not_the_replicas()
+    {
+        // No replica clock reaches the limiter: every replica's reservations land in the store's seconds.
+        var deployment = Make($"clock-{Guid.NewGuid():N}", rpm: 10, tpm: null);
+        var store = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var limiter = new CapacityLimiter(store, TestStoreGate.Create(), NullLogger<CapacityLimiter>.Instance, () => StoreTimeout);
+
+        var before = await CapacityWindow.StoreSecondsAsync(store);
+        var reservation = await limiter.TryAcquireAsync(deployment, 5, CancellationToken.None);
+        var after = await CapacityWindow.StoreSecondsAsync(store);
+
+        Assert.True(reservation is { Acquired: true, Checked: true });
+        Assert.InRange(reservation.Second, before, after);
+        Assert.Equal(5, (long)await store.GetDatabase().HashGetAsync(CapacityWindow.Key(deployment.Name), $"t:{reservation.Second}"));
+    }
+
+    [Fact]
+    public async Task Capacity_scripts_flushed_from_the_store_are_sent_again()
+    {
+        var deployment = Make($"noscript-{Guid.NewGuid():N}", rpm: 10, tpm: 1_000);
+        var store = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var limiter = new CapacityLimiter(store, TestStoreGate.Create(), NullLogger<CapacityLimiter>.Instance, () => StoreTimeout);
+        await limiter.WarmUpAsync(CancellationToken.None);
+        Assert.True((await limiter.TryAcquireAsync(deployment, 100, CancellationToken.None)).Checked);
+        var options = ConfigurationOptions.Parse(redis.ConnectionString);
+        options.AllowAdmin = true;
+        await using (var admin = await ConnectionMultiplexer.ConnectAsync(options))
+        {
+            foreach (var endpoint in admin.GetEndPoints())
+            {
+                await admin.GetServer(endpoint).ScriptFlushAsync();
+            }
+        }
+
+        // EVALSHA now answers NOSCRIPT; the client sends the script itself, so the check is still made.
+        var after = await limiter.TryAcquireAsync(deployment, 100, CancellationToken.None);
+        limiter.Settle(deployment, after, actualTokens: 10);
+
+        Assert.True(after is { Acquired: true, Checked: true });
+        Assert.Equal((2, 110), await Eventually.ReadAsync(() => CapacityWindow.ReadAsync(store, deployment.Name), window => window == (2, 110)));
     }
 
     [Fact]
@@ -92,7 +135,7 @@ public sealed class CrossReplicaTests(RedisTestServer redis) : IClassFixture<Red
     {
         // Two windows in two hash slots: on Redis Cluster one DEL over both would be refused as cross-slot.
         var deployments = new[] { Make($"reset-a-{Guid.NewGuid():N}", rpm: 1, tpm: null), Make($"reset-b-{Guid.NewGuid():N}", rpm: 1, tpm: null) };
-        var limiter = new CapacityLimiter(await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), TimeProvider.System, NullLogger<CapacityLimiter>.Instance, () => StoreTimeout);
+        var limiter = new CapacityLimiter(await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), TestStoreGate.Create(), NullLogger<CapacityLimiter>.Instance, () => StoreTimeout);
         foreach (var deployment in deployments)
         {
             Assert.True((await limiter.TryAcquireAsync(deployment, 1, CancellationToken.None)).Acquired);
@@ -108,24 +151,30 @@ public sealed class CrossReplicaTests(RedisTestServer redis) : IClassFixture<Red
     }
 
     [Fact]
-    public async Task A_breaker_opened_on_one_replica_is_skipped_by_another_within_a_second()
+    public async Task A_breaker_opened_on_one_replica_is_skipped_by_another_within_a_second_for_the_break_on_its_own_clock()
     {
-        var one = new SharedCircuitBreakers(await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), NullLogger<SharedCircuitBreakers>.Instance);
-        var two = new SharedCircuitBreakers(await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), NullLogger<SharedCircuitBreakers>.Instance);
+        // The replicas' clocks are an hour apart: the opening travels as a duration, so both agree on it.
+        var clockOne = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(1));
+        var clockTwo = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var one = new SharedCircuitBreakers(await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), TestStoreGate.Create(clockOne), clockOne,
+            NullLogger<SharedCircuitBreakers>.Instance);
+        var two = new SharedCircuitBreakers(await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), TestStoreGate.Create(clockTwo), clockTwo,
+            NullLogger<SharedCircuitBreakers>.Instance);
         await one.StartAsync(CancellationToken.None);
         await two.StartAsync(CancellationToken.None);
 
         var watch = Stopwatch.StartNew();
         one.Publish("dead-deployment", TimeSpan.FromSeconds(30));
-        while (!two.IsOpenElsewhere("dead-deployment", DateTime.UtcNow) && watch.Elapsed < TimeSpan.FromSeconds(5))
+        while (!two.IsOpenElsewhere("dead-deployment", clockTwo.GetUtcNow().UtcDateTime) && watch.Elapsed < TimeSpan.FromSeconds(5))
         {
             await Task.Delay(5);
         }
 
-        Assert.True(two.IsOpenElsewhere("dead-deployment", DateTime.UtcNow));
+        Assert.True(two.IsOpenElsewhere("dead-deployment", clockTwo.GetUtcNow().UtcDateTime));
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.Elapsed}");
-        Assert.False(one.IsOpenElsewhere("dead-deployment", DateTime.UtcNow)); // its own breaker already knows
-        Assert.False(two.IsOpenElsewhere("dead-deployment", DateTime.UtcNow.AddSeconds(31)));
+        Assert.False(one.IsOpenElsewhere("dead-deployment", clockOne.GetUtcNow().UtcDateTime)); // its own breaker already knows
+        Assert.True(two.IsOpenElsewhere("dead-deployment", clockTwo.GetUtcNow().UtcDateTime.AddSeconds(29)));
+        Assert.False(two.IsOpenElsewhere("dead-deployment", clockTwo.GetUtcNow().UtcDateTime.AddSeconds(31)));
     }
 
     [Fact]
@@ -133,19 +182,18 @@ public sealed class CrossReplicaTests(RedisTestServer redis) : IClassFixture<Red
     {
         var deployment = Make("store-down", rpm: 1, tpm: null);
         var store = await ConnectionMultiplexer.ConnectAsync("127.0.0.1:1,abortConnect=false,connectTimeout=100");
-        CapacityLimiter NewLimiter() => new(store, TimeProvider.System, NullLogger<CapacityLimiter>.Instance, () => TimeSpan.FromMilliseconds(100));
-        // A first failure on another limiter compiles the script's parameter binding and the failure path,
-        // so the measurement below is the fail-open behaviour, not a cold start on a busy CI machine.
-        await NewLimiter().TryAcquireAsync(deployment, 1, CancellationToken.None);
-        var limiter = NewLimiter();
+        var gate = TestStoreGate.Create();
+        var limiter = new CapacityLimiter(store, gate, NullLogger<CapacityLimiter>.Instance, () => TimeSpan.FromMilliseconds(100));
 
+        var first = await limiter.TryAcquireAsync(deployment, 1, CancellationToken.None);
         var watch = Stopwatch.StartNew();
         var results = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => limiter.TryAcquireAsync(deployment, 1, CancellationToken.None).AsTask()));
 
+        Assert.True(first is { Acquired: true, StoreUnavailable: true });
+        Assert.True(gate.IsDown);
         Assert.All(results, r => Assert.True(r.Acquired && r.StoreUnavailable));
-        // The store timeout is 100 ms; without failing open the calls would wait out the client's 5 s timeout.
-        // The margin above 100 ms is for a loaded 2-core CI machine, where a continuation can wait for a pool thread.
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
+        // The gate is closed: the checks do not even wait the 100 ms store timeout (generous for a loaded 2-core CI machine).
+        Assert.True(watch.Elapsed < TimeSpan.FromMilliseconds(100), $"took {watch.Elapsed}");
     }
 
     private static Deployment Make(string name, int? rpm, int? tpm) => TestDeployments.Create(name, rpm: rpm, tpm: tpm);

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Switchyard.QuotaService.Tests;
+namespace Switchyard.Tests;
 
 /// <summary>
 /// A loopback TCP proxy in front of the test server that can be cut (connections dropped, new ones
@@ -17,6 +17,7 @@ public sealed class TcpOutageProxy : IAsyncDisposable
     private readonly List<TcpClient> _connections = [];
     private TcpListener? _listener;
     private CancellationTokenSource _cut = new();
+    private long _chunksToStore;
 
     public TcpOutageProxy(int targetPort)
     {
@@ -31,6 +32,9 @@ public sealed class TcpOutageProxy : IAsyncDisposable
     public int Port { get; }
 
     public string ConnectionString => $"127.0.0.1:{Port}";
+
+    /// <summary>Chunks the clients have sent the store so far: whether a client asked it at all in some stretch.</summary>
+    public long ChunksToStore => Interlocked.Read(ref _chunksToStore);
 
     /// <summary>How long each chunk the store sends is held before it reaches the client.</summary>
     public TimeSpan ReplyDelay { get; set; }
@@ -87,12 +91,12 @@ public sealed class TcpOutageProxy : IAsyncDisposable
                 _connections.Add(upstream);
             }
 
-            _ = PumpAsync(client.GetStream(), upstream.GetStream(), () => TimeSpan.Zero, cut);
-            _ = PumpAsync(upstream.GetStream(), client.GetStream(), () => ReplyDelay, cut);
+            _ = PumpAsync(client.GetStream(), upstream.GetStream(), () => TimeSpan.Zero, () => Interlocked.Increment(ref _chunksToStore), cut);
+            _ = PumpAsync(upstream.GetStream(), client.GetStream(), () => ReplyDelay, () => { }, cut);
         }
     }
 
-    private static async Task PumpAsync(Stream from, Stream to, Func<TimeSpan> delay, CancellationToken cut)
+    private static async Task PumpAsync(Stream from, Stream to, Func<TimeSpan> delay, Action forwarded, CancellationToken cut)
     {
         var buffer = new byte[16 * 1024];
         try
@@ -106,6 +110,7 @@ public sealed class TcpOutageProxy : IAsyncDisposable
                 }
 
                 await to.WriteAsync(buffer.AsMemory(0, read), cut);
+                forwarded();
             }
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)

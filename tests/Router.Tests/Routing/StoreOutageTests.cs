@@ -1,0 +1,134 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using StackExchange.Redis;
+using Switchyard.Router.Routing;
+using Switchyard.Tests;
+
+namespace Switchyard.Router.Tests.Routing;
+
+/// <summary>
+/// The capacity checks and breaker sharing behind the process's one store gate, through a store that is
+/// slowed or cut by a TCP proxy (a real server, no mocks): each keeps its policy while the gate is closed
+/// and asks the store again only once the gate's probe finds it back.
+/// </summary>
+[Trait("Category", "Redis")]
+public sealed class StoreOutageTests(RedisTestServer redis) : IClassFixture<RedisTestServer>
+{
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(1);
+
+    [SingleRedisServerFact(TcpOutageProxy.SingleServerOnly)]
+    public async Task A_slow_store_closes_the_gate_and_capacity_admits_unchecked_without_asking_it_until_the_probe()
+    {
+        await using var proxy = new TcpOutageProxy(redis.Port);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var gate = TestStoreGate.Create(clock, ProbeInterval);
+        var limiter = new CapacityLimiter(await ConnectAsync(proxy), gate, NullLogger<CapacityLimiter>.Instance, () => TimeSpan.FromMilliseconds(200));
+        var deployment = TestDeployments.Create($"slow-{Guid.NewGuid():N}", rpm: 100);
+        Assert.True((await limiter.TryAcquireAsync(deployment, 1, CancellationToken.None)).Checked);
+
+        proxy.ReplyDelay = TimeSpan.FromMilliseconds(600);
+        var timedOut = await limiter.TryAcquireAsync(deployment, 1, CancellationToken.None);
+        var asked = proxy.ChunksToStore;
+        var whileClosed = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => limiter.TryAcquireAsync(deployment, 1, CancellationToken.None).AsTask()));
+        var notAsked = proxy.ChunksToStore;
+
+        Assert.True(timedOut is { Acquired: true, Checked: false, StoreUnavailable: true });
+        Assert.True(gate.IsDown); // and with it admission, which shares the gate, decides locally
+        Assert.All(whileClosed, r => Assert.True(r is { Acquired: true, Checked: false, StoreUnavailable: true }));
+        Assert.Equal(asked, notAsked);
+
+        // The store is fast again, but nobody asks it before the probe interval has passed.
+        proxy.ReplyDelay = TimeSpan.Zero;
+        await Task.Delay(TimeSpan.FromMilliseconds(700)); // the held reply drains
+        Assert.True((await limiter.TryAcquireAsync(deployment, 1, CancellationToken.None)).StoreUnavailable);
+        Assert.Equal(notAsked, proxy.ChunksToStore);
+
+        clock.Advance(ProbeInterval);
+        var probe = await limiter.TryAcquireAsync(deployment, 1, CancellationToken.None);
+
+        Assert.True(probe is { Acquired: true, Checked: true });
+        Assert.False(gate.IsDown);
+        // Counted: the check before the outage, the one that timed out but landed, and the probe.
+        Assert.Equal(3, (await CapacityWindow.ReadAsync(await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), deployment.Name)).Requests);
+    }
+
+    [SingleRedisServerFact(TcpOutageProxy.SingleServerOnly)]
+    public async Task Breaker_openings_stay_local_while_the_store_is_down_and_are_shared_again_after_the_probe()
+    {
+        await using var proxy = new TcpOutageProxy(redis.Port);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var gate = TestStoreGate.Create(clock, ProbeInterval);
+        var cutOff = await ConnectAsync(proxy);
+        var one = new SharedCircuitBreakers(cutOff, gate, clock, NullLogger<SharedCircuitBreakers>.Instance);
+        var two = new SharedCircuitBreakers(await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), TestStoreGate.Create(), TimeProvider.System,
+            NullLogger<SharedCircuitBreakers>.Instance);
+        await one.StartAsync(CancellationToken.None);
+        await two.StartAsync(CancellationToken.None);
+        var name = $"breaker-{Guid.NewGuid():N}";
+        bool HeardByTwo(string deployment) => two.IsOpenElsewhere(deployment, TimeProvider.System.GetUtcNow().UtcDateTime);
+        one.Publish(name + "-before", TimeSpan.FromSeconds(30));
+        await Eventually.ReadAsync(() => Task.FromResult(HeardByTwo(name + "-before")), heard => heard);
+
+        proxy.Cut();
+        one.Publish(name + "-cut", TimeSpan.FromSeconds(30));
+        Assert.True(await Eventually.ReadAsync(() => Task.FromResult(gate.IsDown), down => down), "the failed announcement did not close the gate");
+        proxy.Restore();
+        Assert.True(await Eventually.ReadAsync(() => Task.FromResult(cutOff.IsConnected), connected => connected), "no reconnect");
+        // Connected again, but the gate is closed until its probe: this opening stays local.
+        one.Publish(name + "-closed", TimeSpan.FromSeconds(30));
+        clock.Advance(ProbeInterval);
+        one.Publish(name + "-after", TimeSpan.FromSeconds(30));
+
+        Assert.True(await Eventually.ReadAsync(() => Task.FromResult(HeardByTwo(name + "-after")), heard => heard), "not shared after the probe");
+        Assert.False(gate.IsDown);
+        // Announcements on one connection arrive in order: had the earlier ones been sent, they would be here by now.
+        Assert.False(HeardByTwo(name + "-cut"));
+        Assert.False(HeardByTwo(name + "-closed"));
+        Assert.True(HeardByTwo(name + "-before")); // heard before the outage, it still holds
+    }
+
+    [SingleRedisServerFact(TcpOutageProxy.SingleServerOnly)]
+    public async Task A_replica_started_while_the_store_is_down_subscribes_once_the_gate_reopens()
+    {
+        await using var proxy = new TcpOutageProxy(redis.Port);
+        proxy.Cut();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var gate = TestStoreGate.Create(clock, ProbeInterval);
+        var cutOff = await ConnectAsync(proxy);
+        var late = new SharedCircuitBreakers(cutOff, gate, clock, NullLogger<SharedCircuitBreakers>.Instance);
+        var other = new SharedCircuitBreakers(await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), TestStoreGate.Create(), TimeProvider.System,
+            NullLogger<SharedCircuitBreakers>.Instance);
+        await other.StartAsync(CancellationToken.None);
+
+        await late.StartAsync(CancellationToken.None); // does not fail the start
+
+        Assert.True(gate.IsDown);
+        proxy.Restore();
+        Assert.True(await Eventually.ReadAsync(() => Task.FromResult(cutOff.IsConnected), connected => connected), "no reconnect");
+        var name = $"late-{Guid.NewGuid():N}";
+        // Whatever next asks the store through the gate after the probe interval (here a capacity check) reopens it for all.
+        var limiter = new CapacityLimiter(cutOff, gate, NullLogger<CapacityLimiter>.Instance, () => TimeSpan.FromSeconds(2));
+        clock.Advance(ProbeInterval);
+        Assert.True((await limiter.TryAcquireAsync(TestDeployments.Create(name, rpm: 10), 1, CancellationToken.None)).Checked);
+        Assert.False(gate.IsDown);
+
+        var heard = await Eventually.ReadAsync(() =>
+        {
+            other.Publish(name, TimeSpan.FromSeconds(30));
+            return Task.FromResult(late.IsOpenElsewhere(name, clock.GetUtcNow().UtcDateTime));
+        }, heard => heard);
+
+        Assert.True(heard, "the late replica never subscribed");
+    }
+
+    // As the Router connects: fail fast rather than queue while disconnected.
+    private static async Task<IConnectionMultiplexer> ConnectAsync(TcpOutageProxy proxy)
+    {
+        var options = ConfigurationOptions.Parse(proxy.ConnectionString);
+        options.AbortOnConnectFail = false;
+        options.ReconnectRetryPolicy = new LinearRetry(100);
+        options.ConnectTimeout = 1000;
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        return await ConnectionMultiplexer.ConnectAsync(options);
+    }
+}

@@ -61,7 +61,7 @@ public sealed class DeploymentOptions
     public int? Tpm { get; set; }
 
     /// <summary>
-    /// Largest max_tokens the model takes; null = the model family's (<see cref="Routing.ModelOutputLimits"/>).
+    /// Largest max_tokens the model takes; null = the model family's (<c>Routing/ModelOutputLimits.cs</c>).
     /// A model group takes the smallest of its deployments'.
     /// </summary>
     [Range(1, MaxOutputTokensLimit)]

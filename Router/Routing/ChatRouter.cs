@@ -548,7 +548,7 @@ public sealed partial class ChatRouter(
     private static IEnumerable<Deployment> SilentLast(ModelGroup group, TimeSpan demotion, Activity? span)
     {
         List<Deployment>? silent = null;
-        foreach (var deployment in group.Strategy.Order(group.Deployments))
+        foreach (var deployment in group.Ordered())
         {
             if (deployment.State.Latency.Silence.IsSilent(demotion))
             {

@@ -103,8 +103,8 @@ public sealed class FallbackOptions
     [Required]
     public string Group { get; set; } = "";
 
-    /// <summary>throttled, unavailable, timeout, context-window, content-filtered.</summary>
-    public List<string> On { get; set; } = ["throttled", "unavailable", "timeout"];
+    /// <summary>Names of <see cref="FallbackTrigger"/>s: throttled, unavailable, timeout, context-window, content-filtered.</summary>
+    public List<string> On { get; set; } = [.. FallbackTrigger.Default.Select(t => t.Name)];
 }
 
 public sealed class RetryOptions

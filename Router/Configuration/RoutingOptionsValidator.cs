@@ -11,8 +11,6 @@ namespace Switchyard.Router.Configuration;
 /// </summary>
 public sealed class RoutingOptionsValidator : IValidateOptions<RoutingOptions>
 {
-    private static readonly HashSet<string> Triggers = new(StringComparer.OrdinalIgnoreCase) { "throttled", "unavailable", "timeout", "context-window", "content-filtered" };
-
     public ValidateOptionsResult Validate(string? name, RoutingOptions options)
     {
         var problems = new List<string>();
@@ -66,8 +64,8 @@ public sealed class RoutingOptionsValidator : IValidateOptions<RoutingOptions>
                     problems.Add($"{key}:Fallbacks names group '{fallback.Group}', which is not another configured model group.");
                 }
 
-                problems.AddRange(fallback.On.Where(t => !Triggers.Contains(t))
-                    .Select(t => $"{key}:Fallbacks trigger '{t}' is not one of: {string.Join(", ", Triggers)}."));
+                problems.AddRange(fallback.On.Where(t => !FallbackTrigger.TryParse(t, out _))
+                    .Select(t => $"{key}:Fallbacks trigger '{t}' is not one of: {FallbackTrigger.KnownNames}."));
             }
         }
 

@@ -133,11 +133,11 @@ public sealed partial class ChatRouter(
                 {
                     // 3. Nothing in this group can serve now: its failure, or why everything was skipped, picks the way on.
                     var trigger = failedHere.Count > 0 && lastFailure is not null ? lastFailure.Trigger
-                        : capacitySkips > 0 ? "throttled"
-                        : "unavailable";
+                        : capacitySkips > 0 ? FallbackTrigger.Throttled
+                        : FallbackTrigger.Unavailable;
                     if (NextFallback(group, ref nextFallback, trigger, table) is { } fallbackGroup)
                     {
-                        RouterTelemetry.Decision(span, "fallback", trigger, group: fallbackGroup.Name);
+                        RouterTelemetry.Decision(span, "fallback", trigger.Name, group: fallbackGroup.Name);
                         currentGroup = fallbackGroup;
                         failedHere.Clear();
                         continue;
@@ -169,7 +169,7 @@ public sealed partial class ChatRouter(
                     capacity.Settle(chosen, reservation, 0);
                     if (refusal.Code != "deadline_exceeded")
                     {
-                        RouterTelemetry.Decision(span, "retry_budget_exhausted", lastFailure?.Trigger ?? "unknown", chosen.Name);
+                        RouterTelemetry.Decision(span, "retry_budget_exhausted", lastFailure?.Trigger.Name ?? "unknown", chosen.Name);
                     }
 
                     throw refusal;
@@ -201,7 +201,7 @@ public sealed partial class ChatRouter(
                     if (lastFailure.Kind is FailureKind.ContextWindowExceeded or FailureKind.ContentFiltered
                         && NextFallback(group, ref nextFallback, lastFailure.Trigger, table) is { } fallbackGroup)
                     {
-                        RouterTelemetry.Decision(span, "fallback", lastFailure.Trigger, group: fallbackGroup.Name);
+                        RouterTelemetry.Decision(span, "fallback", lastFailure.Trigger.Name, group: fallbackGroup.Name);
                         currentGroup = fallbackGroup;
                         failedHere.Clear();
                         continue;
@@ -577,7 +577,7 @@ public sealed partial class ChatRouter(
 
     private static TimeSpan? Soonest(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a < b ? a : b;
 
-    private static ModelGroup? NextFallback(ModelGroup origin, ref int next, string trigger, RoutingTable table)
+    private static ModelGroup? NextFallback(ModelGroup origin, ref int next, FallbackTrigger trigger, RoutingTable table)
     {
         while (next < origin.Fallbacks.Count)
         {
@@ -601,7 +601,7 @@ public sealed partial class ChatRouter(
             attemptSpan?.AddException(inner);
         }
 
-        RouterTelemetry.AttemptFinished(deployment, failure.Trigger);
+        RouterTelemetry.AttemptFinished(deployment, failure.Trigger.Name);
         LogAttemptFailed(deployment.Name, failure.Kind, failure.Message);
     }
 

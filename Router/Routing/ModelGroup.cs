@@ -1,3 +1,4 @@
+using Switchyard.Router.Configuration;
 using Switchyard.Router.Routing.Strategies;
 
 namespace Switchyard.Router.Routing;
@@ -16,4 +17,4 @@ public sealed record ModelGroup(string Name, ModelGroupState State, IReadOnlyLis
 }
 
 /// <summary>A fallback step: the group to try and the failure triggers that lead there.</summary>
-public sealed record Fallback(string Group, IReadOnlySet<string> Triggers);
+public sealed record Fallback(string Group, IReadOnlySet<FallbackTrigger> Triggers);

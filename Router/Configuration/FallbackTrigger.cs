@@ -19,7 +19,7 @@ public readonly record struct FallbackTrigger
     /// <summary>The triggers configuration may name.</summary>
     public static IReadOnlyList<FallbackTrigger> Configurable { get; } = [Throttled, Unavailable, Timeout, ContextWindow, ContentFiltered];
 
-    /// <summary>What a fallback step falls back on when its configuration names no trigger.</summary>
+    /// <summary>What a fallback step falls back on when its configuration names no trigger: the retryable failures.</summary>
     public static IReadOnlyList<FallbackTrigger> Default { get; } = [Throttled, Unavailable, Timeout];
 
     private FallbackTrigger(string name) => Name = name;

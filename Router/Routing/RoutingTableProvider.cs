@@ -93,7 +93,7 @@ public sealed partial class RoutingTableProvider : IDisposable
                 _groupStates.GetOrAdd(pair.Key, name => new ModelGroupState(name)),
                 [.. pair.Value.Deployments.Select(name => deployments[name])],
                 _strategies.Resolve(pair.Value.Strategy),
-                [.. pair.Value.Fallbacks.Select(f => new Fallback(f.Group, f.On.Select(FallbackTrigger.Parse).ToHashSet()))],
+                [.. pair.Value.Fallbacks.Select(f => new Fallback(f.Group, (f.On.Count == 0 ? FallbackTrigger.Default : f.On.Select(FallbackTrigger.Parse)).ToHashSet()))],
                 pair.Value.ContinueStreams),
             StringComparer.Ordinal);
 

@@ -110,6 +110,31 @@ public sealed class FallbackTests : IAsyncLifetime
         Assert.Equal(["model-duo-a", "model-duo-b", "model-long"], _host.Upstream.Calls);
     }
 
+    [Fact]
+    public async Task A_step_configured_for_some_triggers_falls_back_on_those_only()
+    {
+        _host.Upstream.Fail("model-strict", FailureKind.Timeout);
+
+        using var response = await ChatAsync("strict");
+
+        // Timeouts are retried in the group, never taken to "long", whose step names throttling alone.
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        Assert.Equal("upstream_timeout", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error").GetProperty("code").GetString());
+        Assert.NotEmpty(_host.Upstream.Calls);
+        Assert.All(_host.Upstream.Calls, call => Assert.Equal("model-strict", call));
+    }
+
+    [Fact]
+    public async Task A_step_configured_for_some_triggers_still_falls_back_on_them()
+    {
+        _host.Upstream.Fail("model-strict", FailureKind.Throttled);
+
+        using var response = await ChatAsync("strict");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("long", Header(response, "x-switchyard-model-group"));
+    }
+
     [Theory]
     [InlineData(FailureKind.Throttled, "throttled")]
     [InlineData(FailureKind.Unavailable, "unavailable")]
@@ -134,7 +159,6 @@ public sealed class FallbackTests : IAsyncLifetime
         Assert.False(FallbackTrigger.TryParse(null, out _));
         var error = Assert.Throws<ArgumentException>(() => FallbackTrigger.Parse("bad-weather"));
         Assert.Contains("throttled, unavailable, timeout, context-window, content-filtered", error.Message);
-        Assert.Equal(["throttled", "unavailable", "timeout"], new FallbackOptions().On);
     }
 
     private Task<HttpResponseMessage> ChatAsync(string model) =>

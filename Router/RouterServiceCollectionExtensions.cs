@@ -6,6 +6,7 @@ using Switchyard.Router.Providers;
 using Switchyard.Router.Providers.Bedrock;
 using Switchyard.Router.Providers.OpenAICompatible;
 using Switchyard.Router.Routing;
+using Switchyard.Router.Routing.Strategies;
 using Switchyard.Router.Telemetry;
 using Switchyard.Router.Tenancy;
 
@@ -73,6 +74,8 @@ public static class RouterServiceCollectionExtensions
             .Configure<IConfiguration>((options, configuration) => configuration.GetSection(RoutingOptions.SectionName).Bind(options))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<RoutingOptions>, RoutingOptionsValidator>();
+        services.AddSingleton<IValidateOptions<RoutingOptions>, RoutingTableValidator>();
+        services.AddRoutingStrategies();
         services.AddSingleton<RoutingTableProvider>();
         return services;
     }

@@ -61,7 +61,7 @@ public sealed class DeploymentOptions
     public int? Tpm { get; set; }
 
     /// <summary>
-    /// Largest max_tokens the model takes; null = the model family's (<see cref="Routing.ModelOutputLimits"/>).
+    /// Largest max_tokens the model takes; null = the model family's (<c>Routing/ModelOutputLimits.cs</c>).
     /// A model group takes the smallest of its deployments'.
     /// </summary>
     [Range(1, MaxOutputTokensLimit)]
@@ -103,8 +103,12 @@ public sealed class FallbackOptions
     [Required]
     public string Group { get; set; } = "";
 
-    /// <summary>throttled, unavailable, timeout, context-window, content-filtered.</summary>
-    public List<string> On { get; set; } = ["throttled", "unavailable", "timeout"];
+    /// <summary>
+    /// Names of <see cref="FallbackTrigger"/>s: throttled, unavailable, timeout, context-window, content-filtered;
+    /// none configured = <see cref="FallbackTrigger.Default"/>. Empty here rather than the defaults, because the
+    /// configuration binder appends to a list it finds filled: a step could never be narrowed.
+    /// </summary>
+    public List<string> On { get; set; } = [];
 }
 
 public sealed class RetryOptions

@@ -1,23 +1,19 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
-using Switchyard.Router.Providers;
-using Switchyard.Router.Routing.Strategies;
 
 namespace Switchyard.Router.Configuration;
 
 /// <summary>
 /// Checks the routing table as a whole at start and on every reload: references between deployments,
-/// groups and fallbacks, providers' own settings, strategy and trigger names, and value ranges.
-/// Messages name the exact key at fault.
+/// groups and fallbacks, trigger names, and value ranges. Messages name the exact key at fault. What only
+/// the routing core knows by name (providers and their settings, strategies) is checked beside it by
+/// <c>Routing.RoutingTableValidator</c>.
 /// </summary>
-public sealed class RoutingOptionsValidator(IEnumerable<IProvider> providers) : IValidateOptions<RoutingOptions>
+public sealed class RoutingOptionsValidator : IValidateOptions<RoutingOptions>
 {
-    private static readonly HashSet<string> Triggers = new(StringComparer.OrdinalIgnoreCase) { "throttled", "unavailable", "timeout", "context-window", "content-filtered" };
-
     public ValidateOptionsResult Validate(string? name, RoutingOptions options)
     {
         var problems = new List<string>();
-        var byName = providers.ToDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
 
         CheckAnnotations(options, "Routing", problems);
         CheckAnnotations(options.Retry, "Routing:Retry", problems);
@@ -40,13 +36,6 @@ public sealed class RoutingOptionsValidator(IEnumerable<IProvider> providers) : 
         foreach (var (deploymentName, deployment) in options.Deployments)
         {
             CheckAnnotations(deployment, $"Routing:Deployments:{deploymentName}", problems);
-            if (!byName.TryGetValue(deployment.Provider, out var provider))
-            {
-                problems.Add($"Routing:Deployments:{deploymentName}:Provider '{deployment.Provider}' is not one of: {string.Join(", ", byName.Keys)}.");
-                continue;
-            }
-
-            problems.AddRange(provider.Validate(deploymentName, deployment));
             if (deployment.Rpm is < 1 || deployment.Tpm is < 1 || deployment.Weight < 1)
             {
                 problems.Add($"Routing:Deployments:{deploymentName}: Rpm, Tpm and Weight must be at least 1 when set.");
@@ -68,11 +57,6 @@ public sealed class RoutingOptionsValidator(IEnumerable<IProvider> providers) : 
 
             problems.AddRange(group.Deployments.Where(d => !options.Deployments.ContainsKey(d))
                 .Select(d => $"{key}:Deployments names '{d}', which is not under Routing:Deployments."));
-            if (!RoutingStrategyCatalog.Names.Contains(group.Strategy, StringComparer.OrdinalIgnoreCase))
-            {
-                problems.Add($"{key}:Strategy '{group.Strategy}' is not one of: {string.Join(", ", RoutingStrategyCatalog.Names)}.");
-            }
-
             foreach (var fallback in group.Fallbacks)
             {
                 if (!options.ModelGroups.ContainsKey(fallback.Group) || fallback.Group == groupName)
@@ -80,8 +64,8 @@ public sealed class RoutingOptionsValidator(IEnumerable<IProvider> providers) : 
                     problems.Add($"{key}:Fallbacks names group '{fallback.Group}', which is not another configured model group.");
                 }
 
-                problems.AddRange(fallback.On.Where(t => !Triggers.Contains(t))
-                    .Select(t => $"{key}:Fallbacks trigger '{t}' is not one of: {string.Join(", ", Triggers)}."));
+                problems.AddRange(fallback.On.Where(t => !FallbackTrigger.TryParse(t, out _))
+                    .Select(t => $"{key}:Fallbacks trigger '{t}' is not one of: {FallbackTrigger.KnownNames}."));
             }
         }
 

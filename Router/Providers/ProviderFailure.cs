@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Switchyard.Router.Configuration;
 
 namespace Switchyard.Router.Providers;
 
@@ -59,17 +60,15 @@ public sealed class ProviderException(FailureKind kind, int statusCode, string e
 
     public bool IsRetryable => Kind is FailureKind.Throttled or FailureKind.Unavailable or FailureKind.ServerError or FailureKind.Timeout;
 
-    /// <summary>The trigger name fallback chains use for this failure.</summary>
-    public string Trigger => KindToTrigger(Kind);
-
-    public static string KindToTrigger(FailureKind kind) => kind switch
+    /// <summary>The trigger fallback chains use for this failure.</summary>
+    public FallbackTrigger Trigger => Kind switch
     {
-        FailureKind.Throttled => "throttled",
-        FailureKind.Unavailable or FailureKind.ServerError => "unavailable",
-        FailureKind.Timeout => "timeout",
-        FailureKind.ContextWindowExceeded => "context-window",
-        FailureKind.ContentFiltered => "content-filtered",
-        _ => "client-error",
+        FailureKind.Throttled => FallbackTrigger.Throttled,
+        FailureKind.Unavailable or FailureKind.ServerError => FallbackTrigger.Unavailable,
+        FailureKind.Timeout => FallbackTrigger.Timeout,
+        FailureKind.ContextWindowExceeded => FallbackTrigger.ContextWindow,
+        FailureKind.ContentFiltered => FallbackTrigger.ContentFiltered,
+        _ => FallbackTrigger.ClientError,
     };
 
     /// <summary>Retry-After (seconds or HTTP date) and x-amz-retry-after (milliseconds) of an HTTP answer.</summary>

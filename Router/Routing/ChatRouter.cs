@@ -71,16 +71,19 @@ public sealed partial class ChatRouter(
     /// or for streams the first update, is in hand.
     /// </summary>
     /// <remarks>
-    /// The loop, step by step (the numbers mark the code):
+    /// The loop, step by step (the numbers mark the code); where it stands between steps is a <see cref="RouteState"/>:
     /// <list type="number">
     /// <item>Resolve the model group in the lifetime's table snapshot (404 when unknown); the request deposits into the retry and hedge budgets.</item>
-    /// <item>Choose: the group's strategy orders its deployments; those already failed in this group, outside the
-    /// tenant's dedicated set or with an open breaker (here or on another replica) are skipped, those gone silent
-    /// (<see cref="FirstTokenSilence"/>) come last; the first with rpm/tpm capacity is reserved.</item>
-    /// <item>Nothing chosen: follow the group's fallback chain if a trigger matches; else retry the same group
+    /// <item>Choose: the current group's strategy orders its deployments; those already failed in this group
+    /// (<see cref="RouteState.FailedHere"/>), outside the tenant's dedicated set or with an open breaker (here or on
+    /// another replica) are skipped, those gone silent (<see cref="FirstTokenSilence"/>) come last; the first with
+    /// rpm/tpm capacity is reserved.</item>
+    /// <item>Nothing chosen: follow the requested group's fallback chain if a trigger matches
+    /// (<see cref="RouteState.WhyNoneChosen"/>, <see cref="RouteState.NextFallback"/>); else retry the same group
     /// after backoff if the last failure is retryable, attempts, retry budget and deadline allow; else the
     /// exhausted error (429, 503 or 504).</item>
-    /// <item>A failover (any attempt after the first that no backoff retry paid for) withdraws from the retry budget.</item>
+    /// <item>A failover (<see cref="RouteState.IsUnpaidFailover"/>: any attempt after the first that no backoff retry
+    /// paid for) withdraws from the retry budget.</item>
     /// <item>Attempt through the deployment's breaker, in an attempt span (<see cref="RaceAsync{T}"/>): its first token
     /// within the deployment's first-token deadline (k x its p99, within bounds), the rest within the attempt deadline
     /// (at most what is left of the overall one). A missed deadline is a timeout; an exception of a type no provider
@@ -111,14 +114,7 @@ public sealed partial class ChatRouter(
         var options = table.Options;
         var span = lifetime.Span;
         var cancellation = lifetime.Cancellation;
-        var failedHere = new HashSet<Deployment>();
-        var currentGroup = group;
-        var nextFallback = 0;
-        var attempts = 0;
-        var retryRound = 0;
-        var retryPaid = false; // a backoff retry already withdrew from the budget
-        ProviderException? lastFailure = null;
-        TimeSpan? capacityFreesIn = null; // soonest any deployment skipped for capacity has room again
+        var route = new RouteState(group);
         retryBudget.OnFirstAttempt();
         hedgeBudget.OnFirstAttempt();
 
@@ -127,41 +123,37 @@ public sealed partial class ChatRouter(
             while (true)
             {
                 // 2. Choose a deployment and reserve its capacity.
-                var (chosen, reservation, capacitySkips, breakerSkips, freesIn) = await ChooseAsync(currentGroup, request, failedHere, options.ResponseTime, span, cancellation);
-                capacityFreesIn = Soonest(capacityFreesIn, freesIn);
+                var (chosen, reservation, capacitySkips, breakerSkips, freesIn) = await ChooseAsync(route.Current, request, route.FailedHere, options.ResponseTime, span, cancellation);
+                route.CapacityFreesIn = Soonest(route.CapacityFreesIn, freesIn);
                 if (chosen is null)
                 {
                     // 3. Nothing in this group can serve now: its failure, or why everything was skipped, picks the way on.
-                    var trigger = failedHere.Count > 0 && lastFailure is not null ? lastFailure.Trigger
-                        : capacitySkips > 0 ? "throttled"
-                        : "unavailable";
-                    if (NextFallback(group, ref nextFallback, trigger, table) is { } fallbackGroup)
+                    var trigger = route.WhyNoneChosen(capacitySkips);
+                    if (route.NextFallback(trigger, table) is { } fallbackGroup)
                     {
-                        RouterTelemetry.Decision(span, "fallback", trigger, group: fallbackGroup.Name);
-                        currentGroup = fallbackGroup;
-                        failedHere.Clear();
+                        RouterTelemetry.Decision(span, "fallback", trigger.Name, group: fallbackGroup.Name);
+                        route.FallBackTo(fallbackGroup);
                         continue;
                     }
 
-                    if (lastFailure is { IsRetryable: true } && failedHere.Count > 0 && attempts < options.Retry.MaxAttempts && retryBudget.TryWithdraw())
+                    if (route.MayRetry(options.Retry.MaxAttempts) && retryBudget.TryWithdraw())
                     {
-                        retryPaid = true;
-                        var delay = Backoff(options.Retry, retryRound++, lastFailure.RetryAfter);
+                        var delay = Backoff(options.Retry, route.PayRetry(), route.LastFailure!.RetryAfter);
                         if (delay < lifetime.Remaining)
                         {
-                            RouterTelemetry.Decision(span, "retry", $"{lastFailure.Trigger}; backoff {delay.TotalMilliseconds:F0} ms", group: currentGroup.Name);
+                            RouterTelemetry.Decision(span, "retry", $"{route.LastFailure.Trigger}; backoff {delay.TotalMilliseconds:F0} ms", group: route.Current.Name);
                             await Task.Delay(delay, clock, cancellation);
-                            failedHere.Clear();
+                            route.Retry();
                             continue;
                         }
                     }
 
-                    throw Exhausted(request.ModelGroup, lastFailure, capacitySkips, breakerSkips, capacityFreesIn);
+                    throw Exhausted(request.ModelGroup, route.LastFailure, capacitySkips, breakerSkips, route.CapacityFreesIn);
                 }
 
                 // 4. A failover draws on the retry budget.
                 var remaining = lifetime.Remaining;
-                var refusal = attempts > 0 && !retryPaid && !retryBudget.TryWithdraw() ? Exhausted(request.ModelGroup, lastFailure, 0, 0, null)
+                var refusal = route.IsUnpaidFailover && !retryBudget.TryWithdraw() ? Exhausted(request.ModelGroup, route.LastFailure, 0, 0, null)
                     : remaining <= TimeSpan.Zero ? DeadlineExceeded(request.ModelGroup, lifetime.Overall)
                     : null;
                 if (refusal is not null)
@@ -169,54 +161,52 @@ public sealed partial class ChatRouter(
                     capacity.Settle(chosen, reservation, 0);
                     if (refusal.Code != "deadline_exceeded")
                     {
-                        RouterTelemetry.Decision(span, "retry_budget_exhausted", lastFailure?.Trigger ?? "unknown", chosen.Name);
+                        RouterTelemetry.Decision(span, "retry_budget_exhausted", route.LastFailure?.Trigger.Name ?? "unknown", chosen.Name);
                     }
 
                     throw refusal;
                 }
 
                 // 5. The attempt, hedged on another deployment when its first token is late.
-                attempts++;
-                retryPaid = false;
-                var race = await RaceAsync(lifetime, currentGroup, currentGroup != group, chosen, reservation, attempts, failedHere, attempt);
-                attempts += race.ExtraAttempts;
+                var number = route.StartAttempt();
+                var race = await RaceAsync(lifetime, route.Current, route.FellBack, chosen, reservation, number, route.FailedHere, attempt);
+                route.CountExtraAttempts(race.ExtraAttempts);
                 if (race.Served)
                 {
                     // 6. Served: the route and its reservation passed to the lifetime.
                     return race.Value!;
                 }
 
-                if (race.Failure is null)
+                if (race.Failure is not { } failure)
                 {
                     // Only half-open breakers whose probe was taken: no upstream call failed, choose again.
                     continue;
                 }
 
-                lastFailure = race.Failure;
+                route.LastFailure = failure;
 
                 // 7. A failed attempt: fall back, give up, or fail over.
-                if (!lastFailure.IsRetryable)
+                if (!failure.IsRetryable)
                 {
                     // A larger model may take a prompt that is too long, another may not filter it: those can fall back.
-                    if (lastFailure.Kind is FailureKind.ContextWindowExceeded or FailureKind.ContentFiltered
-                        && NextFallback(group, ref nextFallback, lastFailure.Trigger, table) is { } fallbackGroup)
+                    if (failure.Kind is FailureKind.ContextWindowExceeded or FailureKind.ContentFiltered
+                        && route.NextFallback(failure.Trigger, table) is { } fallbackGroup)
                     {
-                        RouterTelemetry.Decision(span, "fallback", lastFailure.Trigger, group: fallbackGroup.Name);
-                        currentGroup = fallbackGroup;
-                        failedHere.Clear();
+                        RouterTelemetry.Decision(span, "fallback", failure.Trigger.Name, group: fallbackGroup.Name);
+                        route.FallBackTo(fallbackGroup);
                         continue;
                     }
 
-                    throw ToClientError(lastFailure);
+                    throw ToClientError(failure);
                 }
 
-                failedHere.Add(chosen);
-                if (attempts >= options.Retry.MaxAttempts)
+                route.FailedHere.Add(chosen);
+                if (route.Attempts >= options.Retry.MaxAttempts)
                 {
-                    throw Exhausted(request.ModelGroup, lastFailure, 0, 0, null);
+                    throw Exhausted(request.ModelGroup, failure, 0, 0, null);
                 }
 
-                RouterTelemetry.Decision(span, "failover", $"{lastFailure.Trigger}: {lastFailure.ErrorType}", chosen.Name, currentGroup.Name);
+                RouterTelemetry.Decision(span, "failover", $"{failure.Trigger}: {failure.ErrorType}", chosen.Name, route.Current.Name);
             }
         }
         catch (OperationCanceledException cancelled) when (lifetime.DeadlineExpired)
@@ -521,7 +511,7 @@ public sealed partial class ChatRouter(
         // the group's strategy would pick for a request of its own.
         var ordered = forHedge
             ? group.Deployments.OrderBy(d => d.State.Latency.TimeToFirstTokenMs.Quantile(0.5) ?? double.MaxValue)
-            : group.Strategy.Order(group.Deployments);
+            : group.Ordered();
         foreach (var deployment in SilentLast(ordered, group.Name, responseTime.SilenceDemotion, span))
         {
             if (failedHere.Contains(deployment) || request.AllowedDeployments is { } allowed && !allowed.Contains(deployment.Name))
@@ -590,20 +580,6 @@ public sealed partial class ChatRouter(
 
     private static TimeSpan? Soonest(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a < b ? a : b;
 
-    private static ModelGroup? NextFallback(ModelGroup origin, ref int next, string trigger, RoutingTable table)
-    {
-        while (next < origin.Fallbacks.Count)
-        {
-            var fallback = origin.Fallbacks[next++];
-            if (fallback.Triggers.Contains(trigger) && table.Groups.TryGetValue(fallback.Group, out var group))
-            {
-                return group;
-            }
-        }
-
-        return null;
-    }
-
     private void RecordFailure(Deployment deployment, Activity? attemptSpan, ProviderException failure)
     {
         attemptSpan?.SetStatus(ActivityStatusCode.Error, failure.ErrorType);
@@ -614,7 +590,7 @@ public sealed partial class ChatRouter(
             attemptSpan?.AddException(inner);
         }
 
-        RouterTelemetry.AttemptFinished(deployment, failure.Trigger);
+        RouterTelemetry.AttemptFinished(deployment, failure.Trigger.Name);
         LogAttemptFailed(deployment.Name, failure.Kind, failure.Message);
     }
 

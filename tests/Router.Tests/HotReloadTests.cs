@@ -52,9 +52,77 @@ public sealed class HotReloadTests
 
         Assert.Contains(error.Failures, f => f.Contains("Routing:Deployments:d1:Provider 'nope'"));
         Assert.Contains(error.Failures, f => f.Contains("names 'd2'"));
-        Assert.Contains(error.Failures, f => f.Contains("Strategy 'fastest'"));
+        Assert.Contains(error.Failures, f => f.Contains(
+            "Routing:ModelGroups:g1:Strategy 'fastest' is not one of: priority, round-robin, weighted-shuffle, simple-shuffle, least-busy, lowest-latency, latency-aware, most-remaining-capacity."));
         Assert.Contains(error.Failures, f => f.Contains("group 'g9'"));
         Assert.Contains(error.Failures, f => f.Contains("trigger 'bad-weather'"));
+    }
+
+    [Fact]
+    public void A_reload_keeps_the_round_robin_rotation_going()
+    {
+        var source = new ReloadableSource(new Dictionary<string, string?>
+        {
+            ["Routing:Deployments:d1:Provider"] = "scripted",
+            ["Routing:Deployments:d1:Account"] = "a",
+            ["Routing:Deployments:d1:Model"] = "m1",
+            ["Routing:Deployments:d2:Provider"] = "scripted",
+            ["Routing:Deployments:d2:Account"] = "a",
+            ["Routing:Deployments:d2:Model"] = "m2",
+            ["Routing:Deployments:d3:Provider"] = "scripted",
+            ["Routing:Deployments:d3:Account"] = "a",
+            ["Routing:Deployments:d3:Model"] = "m3",
+            ["Routing:ModelGroups:g1:Deployments:0"] = "d1",
+            ["Routing:ModelGroups:g1:Deployments:1"] = "d2",
+            ["Routing:ModelGroups:g1:Deployments:2"] = "d3",
+            ["Routing:ModelGroups:g1:Strategy"] = "round-robin",
+        });
+        using var services = BuildServices(source);
+        var tables = services.GetRequiredService<RoutingTableProvider>();
+        string First() => tables.Current.Groups["g1"].Ordered().First().Name;
+        var before = new[] { First(), First() };
+
+        source.Set("Routing:ModelGroups:g2:Deployments:0", "d1");
+        var after = new[] { First(), First(), First() };
+
+        // Five turns in a row over three deployments, a reload in the middle: no deployment first a third time yet.
+        Assert.Equal(["g1", "g2"], tables.Current.Groups.Keys.Order());
+        Assert.Equal(["d1", "d2", "d3"], before.Concat(after).Distinct().Order());
+        Assert.NotEqual(before[0], after[0]);
+        Assert.Equal(before[0], after[1]);
+        Assert.Equal(before[1], after[2]);
+    }
+
+    [Fact]
+    public void Latency_aware_explores_at_the_rate_the_current_table_sets()
+    {
+        var source = new ReloadableSource(new Dictionary<string, string?>
+        {
+            ["Routing:Deployments:fast:Provider"] = "scripted",
+            ["Routing:Deployments:fast:Account"] = "a",
+            ["Routing:Deployments:fast:Model"] = "m1",
+            ["Routing:Deployments:slow:Provider"] = "scripted",
+            ["Routing:Deployments:slow:Account"] = "a",
+            ["Routing:Deployments:slow:Model"] = "m2",
+            ["Routing:ModelGroups:g1:Deployments:0"] = "slow",
+            ["Routing:ModelGroups:g1:Deployments:1"] = "fast",
+            ["Routing:ModelGroups:g1:Strategy"] = "latency-aware",
+            ["Routing:ResponseTime:ExplorationRate"] = "0",
+        });
+        using var services = BuildServices(source);
+        var tables = services.GetRequiredService<RoutingTableProvider>();
+        for (var i = 0; i < 20; i++)
+        {
+            tables.States["fast"].RecordTimeToFirstToken(TimeSpan.FromMilliseconds(100));
+            tables.States["slow"].RecordTimeToFirstToken(TimeSpan.FromMilliseconds(900));
+        }
+
+        int SlowFirst() => Enumerable.Range(0, 400).Count(_ => tables.Current.Groups["g1"].Ordered().First().Name == "slow");
+        Assert.Equal(0, SlowFirst());
+
+        // Exploring always: a random one of the two goes first, the slow one about half of the time.
+        source.Set("Routing:ResponseTime:ExplorationRate", "1");
+        Assert.InRange(SlowFirst(), 120, 280);
     }
 
     private static ServiceProvider BuildServices(ReloadableSource source)

@@ -7,13 +7,14 @@ namespace Switchyard.Router.Routing.Strategies;
 /// <see cref="Latency.DeploymentLatency"/>), deployments without a measurement first so that each gets one
 /// (a deployment nobody used for a window, one recovering from an outage among them, is measured again).
 /// With probability <see cref="ResponseTimeOptions.ExplorationRate"/> a random deployment goes first instead,
-/// so a slower one that got faster is noticed (epsilon-greedy).
+/// so a slower one that got faster is noticed (epsilon-greedy). The rate is read on every call, so a reload of
+/// <c>Routing:ResponseTime</c> takes effect at once.
 /// </summary>
-public sealed class LatencyAwareStrategy(double explorationRate) : IRoutingStrategy
+public sealed class LatencyAwareStrategy(Func<double> explorationRate) : IRoutingStrategy
 {
     public string Name => "latency-aware";
 
-    public IEnumerable<Deployment> Order(IReadOnlyList<Deployment> candidates)
+    public IEnumerable<Deployment> Order(ModelGroupState group, IReadOnlyList<Deployment> candidates)
     {
         var ordered = candidates
             .Select(d => (Deployment: d, Expected: d.State.Latency.TimeToFirstTokenMs.Quantile(0.5) ?? -1))
@@ -21,7 +22,7 @@ public sealed class LatencyAwareStrategy(double explorationRate) : IRoutingStrat
             .ThenBy(_ => Random.Shared.Next())
             .Select(c => c.Deployment)
             .ToList();
-        if (ordered.Count > 1 && Random.Shared.NextDouble() < explorationRate)
+        if (ordered.Count > 1 && Random.Shared.NextDouble() < explorationRate())
         {
             var explored = ordered[Random.Shared.Next(ordered.Count)];
             ordered.Remove(explored);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Switchyard.Router.Routing;
 using Switchyard.Router.Routing.Strategies;
 
@@ -5,12 +6,14 @@ namespace Switchyard.Router.Tests.Routing;
 
 public sealed class StrategyTests
 {
+    private static readonly ModelGroupState Group = new("g");
+
     [Fact]
     public void Priority_keeps_the_configured_order()
     {
         var deployments = Make("a", "b", "c");
 
-        Assert.Equal(["a", "b", "c"], new PriorityStrategy().Order(deployments).Select(d => d.Name));
+        Assert.Equal(["a", "b", "c"], new PriorityStrategy().Order(Group, deployments).Select(d => d.Name));
     }
 
     [Fact]
@@ -19,12 +22,27 @@ public sealed class StrategyTests
         var deployments = Make("a", "b", "c");
         var strategy = new RoundRobinStrategy();
 
-        var firsts = Enumerable.Range(0, 6).Select(_ => strategy.Order(deployments).First().Name).ToList();
+        var firsts = Enumerable.Range(0, 6).Select(_ => strategy.Order(Group, deployments).First().Name).ToList();
 
         Assert.Equal(2, firsts.Count(f => f == "a"));
         Assert.Equal(2, firsts.Count(f => f == "b"));
         Assert.Equal(2, firsts.Count(f => f == "c"));
-        Assert.All(Enumerable.Range(0, 3), _ => Assert.Equal(3, strategy.Order(deployments).Distinct().Count()));
+        Assert.All(Enumerable.Range(0, 3), _ => Assert.Equal(3, strategy.Order(Group, deployments).Distinct().Count()));
+    }
+
+    [Fact]
+    public void Round_robin_keeps_a_position_per_group()
+    {
+        var deployments = Make("a", "b", "c");
+        var strategy = new RoundRobinStrategy();
+        var (one, other) = (new ModelGroupState("one"), new ModelGroupState("other"));
+
+        var first = strategy.Order(one, deployments).First().Name;
+        strategy.Order(one, deployments).ToList();
+
+        // Another group's turns do not move this one's: it starts where a fresh group does.
+        Assert.Equal(first, strategy.Order(other, deployments).First().Name);
+        Assert.NotEqual(first, strategy.Order(one, deployments).First().Name);
     }
 
     [Fact]
@@ -33,7 +51,7 @@ public sealed class StrategyTests
         var deployments = new[] { Make("heavy", weight: 3), Make("light", weight: 1) };
         var strategy = new WeightedShuffleStrategy();
 
-        var heavyFirst = Enumerable.Range(0, 4000).Count(_ => strategy.Order(deployments).First().Name == "heavy");
+        var heavyFirst = Enumerable.Range(0, 4000).Count(_ => strategy.Order(Group, deployments).First().Name == "heavy");
 
         Assert.InRange(heavyFirst / 4000.0, 0.70, 0.80); // 3 / (3 + 1)
     }
@@ -46,7 +64,7 @@ public sealed class StrategyTests
         busy.State.Enter();
         idle.State.Enter();
 
-        Assert.Equal(["idle", "busy"], new LeastBusyStrategy().Order([busy, idle]).Select(d => d.Name));
+        Assert.Equal(["idle", "busy"], new LeastBusyStrategy().Order(Group, [busy, idle]).Select(d => d.Name));
     }
 
     [Fact]
@@ -56,7 +74,7 @@ public sealed class StrategyTests
         slow.State.RecordTimeToFirstToken(TimeSpan.FromMilliseconds(900));
         fast.State.RecordTimeToFirstToken(TimeSpan.FromMilliseconds(100));
 
-        Assert.Equal(["fresh", "fast", "slow"], new LowestLatencyStrategy().Order([slow, fast, fresh]).Select(d => d.Name));
+        Assert.Equal(["fresh", "fast", "slow"], new LowestLatencyStrategy().Order(Group, [slow, fast, fresh]).Select(d => d.Name));
     }
 
     [Fact]
@@ -74,15 +92,15 @@ public sealed class StrategyTests
     {
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch);
         var (fast, slow, slower) = (Measured("fast", clock, 100), Measured("slow", clock, 900), Measured("slower", clock, 2000));
-        var strategy = new LatencyAwareStrategy(explorationRate: 0.06);
+        var strategy = new LatencyAwareStrategy(() => 0.06);
 
-        var firsts = Enumerable.Range(0, 6000).Select(_ => strategy.Order([slower, slow, fast]).First().Name).ToList();
+        var firsts = Enumerable.Range(0, 6000).Select(_ => strategy.Order(Group, [slower, slow, fast]).First().Name).ToList();
 
         // Fastest first but for exploration: 94 % + a third of 6 %; each other one a third of 6 % (120 of 6000).
         Assert.InRange(firsts.Count(f => f == "fast") / 6000.0, 0.93, 0.97);
         Assert.InRange(firsts.Count(f => f == "slow"), 60, 200);
         Assert.InRange(firsts.Count(f => f == "slower"), 60, 200);
-        Assert.All(Enumerable.Range(0, 50), _ => Assert.Equal(3, strategy.Order([slower, slow, fast]).Distinct().Count()));
+        Assert.All(Enumerable.Range(0, 50), _ => Assert.Equal(3, strategy.Order(Group, [slower, slow, fast]).Distinct().Count()));
     }
 
     [Fact]
@@ -90,15 +108,14 @@ public sealed class StrategyTests
     {
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UnixEpoch);
         var (fast, recovering) = (Measured("fast", clock, 100), Measured("recovering", clock, 30_000));
-        var strategy = new LatencyAwareStrategy(explorationRate: 0);
-        Assert.Equal(["fast", "recovering"], strategy.Order([recovering, fast]).Select(d => d.Name));
+        var strategy = new LatencyAwareStrategy(() => 0);
+        Assert.Equal(["fast", "recovering"], strategy.Order(Group, [recovering, fast]).Select(d => d.Name));
 
         // Two windows later only the deployment still in use has samples: the other is unmeasured and goes first.
         clock.Advance(new Configuration.ResponseTimeOptions().Window * 2);
         fast.State.RecordTimeToFirstToken(TimeSpan.FromMilliseconds(100));
 
-        Assert.Equal(["recovering", "fast"], strategy.Order([fast, recovering]).Select(d => d.Name));
-        Assert.Equal("latency-aware", RoutingStrategyCatalog.Create("latency-aware").Name);
+        Assert.Equal(["recovering", "fast"], strategy.Order(Group, [fast, recovering]).Select(d => d.Name));
     }
 
     private static Deployment Measured(string name, TimeProvider clock, double ttftMs)
@@ -122,22 +139,59 @@ public sealed class StrategyTests
         full.State.RemainingCapacityShare = 0.1;
         empty.State.RemainingCapacityShare = 0.9;
 
-        Assert.Equal(["empty", "full"], new MostRemainingCapacityStrategy().Order([full, empty]).Select(d => d.Name));
+        Assert.Equal(["empty", "full"], new MostRemainingCapacityStrategy().Order(Group, [full, empty]).Select(d => d.Name));
     }
 
     [Theory]
     [InlineData("simple-shuffle", typeof(WeightedShuffleStrategy))]
     [InlineData("Least-Busy", typeof(LeastBusyStrategy))]
     [InlineData("round-robin", typeof(RoundRobinStrategy))]
-    public void Catalog_creates_strategies_by_name(string name, Type expected) =>
-        Assert.IsType(expected, RoutingStrategyCatalog.Create(name));
+    [InlineData("latency-aware", typeof(LatencyAwareStrategy))]
+    public void Registry_resolves_the_registered_singletons_by_name_or_alias(string name, Type expected)
+    {
+        using var services = new ServiceCollection().AddRoutingStrategies().BuildServiceProvider();
+        var registry = services.GetRequiredService<RoutingStrategyRegistry>();
+
+        var strategy = registry.Resolve(name);
+
+        Assert.IsType(expected, strategy);
+        Assert.Same(strategy, registry.Resolve(name.ToUpperInvariant()));
+        Assert.Contains(strategy, services.GetServices<IRoutingStrategy>());
+    }
 
     [Fact]
-    public void Catalog_rejects_unknown_names()
+    public void Registry_rejects_unknown_names_listing_the_known_ones()
     {
-        var error = Assert.Throws<ArgumentException>(() => RoutingStrategyCatalog.Create("fastest"));
+        using var services = new ServiceCollection().AddRoutingStrategies().BuildServiceProvider();
+        var registry = services.GetRequiredService<RoutingStrategyRegistry>();
 
-        Assert.Contains("least-busy", error.Message);
+        var error = Assert.Throws<ArgumentException>(() => registry.Resolve("fastest"));
+
+        Assert.Equal(
+            ["priority", "round-robin", "weighted-shuffle", "simple-shuffle", "least-busy", "lowest-latency", "latency-aware", "most-remaining-capacity"],
+            registry.Names);
+        Assert.Contains(string.Join(", ", registry.Names), error.Message);
+    }
+
+    [Fact]
+    public void Registry_refuses_two_strategies_under_one_name() =>
+        Assert.Throws<InvalidOperationException>(() => new RoutingStrategyRegistry([new WeightedShuffleStrategy(), new Renamed("simple-shuffle")]));
+
+    [Fact]
+    public void A_registered_strategy_is_a_valid_name()
+    {
+        var registry = new RoutingStrategyRegistry([new PriorityStrategy(), new Renamed("cheapest")]);
+
+        Assert.True(registry.Contains("Cheapest"));
+        Assert.Equal("cheapest", registry.Resolve("cheapest").Name);
+    }
+
+    /// <summary>A strategy registered by someone else, under a name of its own.</summary>
+    private sealed class Renamed(string name) : IRoutingStrategy
+    {
+        public string Name => name;
+
+        public IEnumerable<Deployment> Order(ModelGroupState group, IReadOnlyList<Deployment> candidates) => candidates;
     }
 
     private static Deployment[] Make(params string[] names) => [.. names.Select(n => TestDeployments.Create(n))];

@@ -1,6 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
-using Switchyard.Router.Providers;
 using Switchyard.Router.Routing.Strategies;
 
 namespace Switchyard.Router.Configuration;
@@ -10,7 +9,7 @@ namespace Switchyard.Router.Configuration;
 /// groups and fallbacks, providers' own settings, strategy and trigger names, and value ranges.
 /// Messages name the exact key at fault.
 /// </summary>
-public sealed class RoutingOptionsValidator(IEnumerable<IProvider> providers) : IValidateOptions<RoutingOptions>
+public sealed class RoutingOptionsValidator(IEnumerable<IProviderSettingsValidator> providers) : IValidateOptions<RoutingOptions>
 {
     private static readonly HashSet<string> Triggers = new(StringComparer.OrdinalIgnoreCase) { "throttled", "unavailable", "timeout", "context-window", "content-filtered" };
 

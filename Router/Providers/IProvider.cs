@@ -4,11 +4,8 @@ using Switchyard.Router.Configuration;
 namespace Switchyard.Router.Providers;
 
 /// <summary>A provider type (as YARP has transports): turns a deployment's configuration into an <see cref="IChatClient"/>.</summary>
-public interface IProvider
+public interface IProvider : IProviderSettingsValidator
 {
-    /// <summary>The value of <see cref="DeploymentOptions.Provider"/> this provider serves.</summary>
-    string Name { get; }
-
     /// <summary>OpenTelemetry gen_ai.provider.name.</summary>
     string TelemetryName { get; }
 
@@ -17,9 +14,6 @@ public interface IProvider
     /// (a prefill): what mid-stream continuation needs. Most OpenAI-compatible endpoints answer it with a new turn instead.
     /// </summary>
     bool SupportsAssistantPrefill => false;
-
-    /// <summary>Checks the deployment against this provider's configuration; returns problems, empty when fine.</summary>
-    IEnumerable<string> Validate(string deploymentName, DeploymentOptions deployment);
 
     /// <summary>
     /// A client for the deployment. Clients throw <see cref="ProviderException"/> for the provider

@@ -1,7 +1,6 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using ArchUnitNET.Fluent;
-using ArchUnitNET.Fluent.Slices;
 using static ArchUnitNET.Fluent.ArchRuleDefinition;
 
 namespace Switchyard.Architecture.Tests;
@@ -13,12 +12,20 @@ namespace Switchyard.Architecture.Tests;
 internal static class LayeringRules
 {
     /// <summary>
-    /// No namespace below <paramref name="root"/> depends, directly or through others, on one that depends
-    /// back on it. Every namespace is its own slice ("(**)"): Routing.Latency and Routing are two slices, not one.
-    /// The root namespace itself (composition: service registration) is no slice and may use them all.
+    /// No folder below <paramref name="root"/> (a namespace with everything below it: Routing takes in
+    /// Routing.Latency and Routing.Strategies) depends, directly or through others, on a folder that depends
+    /// back on it. The root namespace itself (composition: service registration) is no slice and may use them all.
     /// </summary>
-    public static IArchRule NamespacesFreeOfCycles(string root) =>
-        SliceRuleDefinition.Slices().Matching(root + ".(**)").Should().BeFreeOfCycles();
+    public static IArchRule FoldersFreeOfCycles(string root) =>
+        FolderCycles.Rule(root, depth: 1, $"Folders below {root} should be free of cycles");
+
+    /// <summary>
+    /// Within each folder below <paramref name="root"/>, no cycles between its sub-folders (Routing.Latency and
+    /// Routing.Strategies; Providers.Bedrock and Providers.OpenAICompatible). A sub-folder may use its parent's
+    /// types and the parent its sub-folders': they are one folder to the rest.
+    /// </summary>
+    public static IArchRule SubfoldersFreeOfCycles(string root) =>
+        FolderCycles.Rule(root, depth: 2, $"Sub-folders below {root} should be free of cycles");
 
     /// <summary>
     /// Types in the <paramref name="lower"/> namespaces (and below) use nothing of the <paramref name="upper"/>

@@ -7,8 +7,12 @@ public class RouterLayeringTests
     private static readonly ArchUnitNET.Domain.Architecture Production = ProductionArchitecture.Architecture;
 
     [Fact]
-    public void Router_namespaces_are_free_of_cycles() =>
-        LayeringRules.NamespacesFreeOfCycles(RouterLayers.Root).Check(Production);
+    public void Router_folders_are_free_of_cycles() =>
+        LayeringRules.FoldersFreeOfCycles(RouterLayers.Root).Check(Production);
+
+    [Fact]
+    public void Router_subfolders_are_free_of_cycles() =>
+        LayeringRules.SubfoldersFreeOfCycles(RouterLayers.Root).Check(Production);
 
     [Fact]
     public void Core_does_not_depend_on_protocol_adapters() =>
@@ -35,7 +39,6 @@ public class RouterLayeringTests
 
     [Theory]
     [InlineData("Switchyard.QuotaService")]
-    [InlineData("Switchyard.SampleApp")]
-    public void Service_namespaces_are_free_of_cycles(string root) =>
-        LayeringRules.NamespacesFreeOfCycles(root).Check(Production);
+    public void Service_folders_are_free_of_cycles(string root) =>
+        LayeringRules.FoldersFreeOfCycles(root).Check(Production);
 }

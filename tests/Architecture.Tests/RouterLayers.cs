@@ -8,8 +8,11 @@ internal static class RouterLayers
 {
     public const string Root = "Switchyard.Router";
 
-    /// <summary>The front doors: each speaks one client protocol and maps it onto the core.</summary>
-    public static readonly string[] Adapters = ["Apis", "OpenAI", "Anthropic", "BedrockRuntime"];
+    /// <summary>
+    /// The front doors: each speaks one client protocol and maps it onto the core (Apis holds their endpoints,
+    /// Http the request reading and retry headers they share).
+    /// </summary>
+    public static readonly string[] Adapters = ["Apis", "OpenAI", "Anthropic", "BedrockRuntime", "Http"];
 
     /// <summary>Knows no client protocol: tenancy, routing, providers, their configuration and telemetry.</summary>
     public static readonly string[] Core = ["Tenancy", "Routing", "Providers", "Configuration", "Telemetry"];

@@ -17,14 +17,25 @@ public class RulesCatchViolationsTests
         new ArchLoader().LoadAssemblies(typeof(RulesCatchViolationsTests).Assembly).Build();
 
     [Fact]
-    public void A_namespace_cycle_fails_the_cycle_rule()
+    public void A_folder_cycle_fails_the_cycle_rule()
     {
-        var rule = LayeringRules.NamespacesFreeOfCycles($"{Fixtures}.Cyclic");
+        var rule = LayeringRules.FoldersFreeOfCycles($"{Fixtures}.Cyclic");
 
         var failure = Assert.Throws<FailedArchRuleException>(() => rule.Check(ThisAssembly));
         Assert.Contains("Cycle found", failure.Message);
         Assert.Contains($"{Fixtures}.Cyclic.Telemetry.RouterSpans", failure.Message);
         Assert.Contains($"{Fixtures}.Cyclic.Routing.Deployment", failure.Message);
+    }
+
+    [Fact]
+    public void A_cycle_between_subfolders_fails_the_subfolder_rule()
+    {
+        // One level up, Cyclic.Routing and Cyclic.Telemetry are sub-folders of the folder Cyclic.
+        var rule = LayeringRules.SubfoldersFreeOfCycles(Fixtures);
+
+        var failure = Assert.Throws<FailedArchRuleException>(() => rule.Check(ThisAssembly));
+        Assert.Contains($"{Fixtures}.Cyclic.Telemetry.RouterSpans", failure.Message);
+        Assert.DoesNotContain($"{Fixtures}.WellLayered", failure.Message);
     }
 
     [Fact]
@@ -38,9 +49,10 @@ public class RulesCatchViolationsTests
     }
 
     [Fact]
-    public void The_well_layered_control_passes_both_namespace_rules()
+    public void The_well_layered_control_passes_the_namespace_rules()
     {
-        LayeringRules.NamespacesFreeOfCycles($"{Fixtures}.WellLayered").Check(ThisAssembly);
+        // Its Routing.Latency and Routing use each other: one folder, so no folder cycle.
+        LayeringRules.FoldersFreeOfCycles($"{Fixtures}.WellLayered").Check(ThisAssembly);
         LayeringRules.NoDependency($"{Fixtures}.WellLayered", RouterLayers.Core, RouterLayers.Adapters, "fixture").Check(ThisAssembly);
     }
 

@@ -14,7 +14,7 @@ internal static class LayeringRules
     /// <summary>
     /// No folder below <paramref name="root"/> (a namespace with everything below it: Routing takes in
     /// Routing.Latency and Routing.Strategies) depends, directly or through others, on a folder that depends
-    /// back on it. The root namespace itself (composition: service registration) is no slice and may use them all.
+    /// back on it. The root namespace itself (composition: service registration) is in no folder and may use them all.
     /// </summary>
     public static IArchRule FoldersFreeOfCycles(string root) =>
         FolderCycles.Rule(root, depth: 1, $"Folders below {root} should be free of cycles");

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Switchyard.Admission;
 using Switchyard.Router.Configuration;
+using Switchyard.Router.Http;
 using Switchyard.Router.OpenAI;
 using Switchyard.Router.Providers;
 using Switchyard.Router.Providers.Bedrock;
@@ -100,7 +101,19 @@ public static class RouterServiceCollectionExtensions
                 Polly.CircuitBreaker.CircuitState.HalfOpen => 1,
                 _ => 2,
             })));
-            RouterTelemetry.ObserveLatency(() => tables.States, () => tables.Current.Options);
+            RouterTelemetry.ObserveLatency(() => LatencyReadings(tables.States, tables.Current.Options));
+        }
+
+        private static IEnumerable<DeploymentLatencyReading> LatencyReadings(IEnumerable<KeyValuePair<string, DeploymentState>> states, RoutingOptions options)
+        {
+            var attempt = TimeSpan.FromSeconds(options.Timeouts.AttemptSeconds);
+            return states.Select(s =>
+            {
+                var latency = s.Value.Latency;
+                return new DeploymentLatencyReading(s.Key,
+                    latency.TimeToFirstTokenMs.Quantile(0.5), latency.TimeToFirstTokenMs.Quantile(0.95), latency.TimeToFirstTokenMs.Quantile(0.99),
+                    latency.FirstTokenDeadline(options.ResponseTime, attempt));
+            });
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Switchyard.Router.Apis;
+using Switchyard.Router.Http;
 using Switchyard.Router.Routing;
 
 namespace Switchyard.Router.Anthropic;

@@ -66,7 +66,7 @@ public static class BedrockRuntimeApi
         }
         catch (RoutingException refused)
         {
-            RouterTelemetry.RequestRefused(table, modelId, refused.Code, clock.GetElapsedTime(started));
+            RouterTelemetry.RequestRefused(modelId, table.Groups.ContainsKey, refused.Code, clock.GetElapsedTime(started));
             return BedrockErrorResult.From(refused);
         }
 

@@ -1,4 +1,5 @@
 using Switchyard.Admission;
+using Switchyard.Router.Http;
 using Switchyard.Router.OpenAI;
 using Switchyard.Router.Routing;
 using Switchyard.Router.Telemetry;
@@ -58,7 +59,7 @@ public static class ChatCompletionsApi
         }
         catch (RoutingException refused)
         {
-            RouterTelemetry.RequestRefused(table, wire?.Model, refused.Code, clock.GetElapsedTime(started));
+            RouterTelemetry.RequestRefused(wire?.Model, table.Groups.ContainsKey, refused.Code, clock.GetElapsedTime(started));
             return OpenAIErrorResult.From(refused);
         }
 

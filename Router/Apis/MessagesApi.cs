@@ -1,4 +1,5 @@
 using Switchyard.Router.Anthropic;
+using Switchyard.Router.Http;
 using Switchyard.Router.Routing;
 using Switchyard.Router.Telemetry;
 using Switchyard.Router.Tenancy;
@@ -49,7 +50,7 @@ public static class MessagesApi
         }
         catch (RoutingException refused)
         {
-            RouterTelemetry.RequestRefused(table, wire?.Model, refused.Code, clock.GetElapsedTime(started));
+            RouterTelemetry.RequestRefused(wire?.Model, table.Groups.ContainsKey, refused.Code, clock.GetElapsedTime(started));
             return AnthropicErrorResult.From(refused);
         }
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Switchyard.Router.Anthropic;
-using Switchyard.Router.Apis;
+using Switchyard.Router.Http;
 using Switchyard.Router.Routing;
 
 namespace Switchyard.Router.BedrockRuntime;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Switchyard.Router.Apis;
+using Switchyard.Router.Http;
 using Switchyard.Router.Routing;
 
 namespace Switchyard.Router.BedrockRuntime;

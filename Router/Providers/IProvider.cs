@@ -9,6 +9,9 @@ public interface IProvider
     /// <summary>The value of <see cref="DeploymentOptions.Provider"/> this provider serves.</summary>
     string Name { get; }
 
+    /// <summary>Checks the deployment against this provider's configuration; returns problems, empty when fine.</summary>
+    IEnumerable<string> Validate(string deploymentName, DeploymentOptions deployment);
+
     /// <summary>OpenTelemetry gen_ai.provider.name.</summary>
     string TelemetryName { get; }
 
@@ -17,9 +20,6 @@ public interface IProvider
     /// (a prefill): what mid-stream continuation needs. Most OpenAI-compatible endpoints answer it with a new turn instead.
     /// </summary>
     bool SupportsAssistantPrefill => false;
-
-    /// <summary>Checks the deployment against this provider's configuration; returns problems, empty when fine.</summary>
-    IEnumerable<string> Validate(string deploymentName, DeploymentOptions deployment);
 
     /// <summary>
     /// A client for the deployment. Clients throw <see cref="ProviderException"/> for the provider

@@ -3,7 +3,6 @@ using System.Text;
 using Microsoft.Extensions.AI;
 using Switchyard.Router.Providers;
 using Switchyard.Router.Telemetry;
-using Switchyard.Router.Tenancy;
 
 namespace Switchyard.Router.Routing;
 
@@ -148,7 +147,7 @@ public sealed partial class ChatRequestLifetime : IAsyncDisposable
         }
 
         Route = route;
-        RouterTelemetry.Served(Span, route);
+        RouterTelemetry.Served(Span, route.Deployment.Tags, route.Attempts, route.FellBack);
         if (Streaming)
         {
             RouterTelemetry.FirstToken(Request.ModelGroup, _clock.GetElapsedTime(_started));

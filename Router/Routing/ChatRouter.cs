@@ -5,7 +5,6 @@ using Switchyard.Router.Configuration;
 using Switchyard.Router.Providers;
 using Switchyard.Router.Routing.Latency;
 using Switchyard.Router.Telemetry;
-using Switchyard.Router.Tenancy;
 
 namespace Switchyard.Router.Routing;
 
@@ -282,7 +281,7 @@ public sealed partial class ChatRouter(
                     }
 
                     runs.Clear();
-                    RouterTelemetry.AttemptFinished(winner.Attempt.Deployment, "success");
+                    RouterTelemetry.AttemptFinished(winner.Attempt.Deployment.Name, "success");
                     lifetime.Served(new RouteInfo(winner.Attempt.Deployment, group.Name, winner.Attempt.Number, fellBack, winner.Attempt.Reservation));
                     winner.Attempt.Dispose();
                     return new(true, value, null, extraAttempts);
@@ -416,7 +415,7 @@ public sealed partial class ChatRouter(
         var options = lifetime.Table.Options;
         var attemptTimeout = TimeSpan.FromSeconds(options.Timeouts.AttemptSeconds);
         var previous = Activity.Current;
-        var span = RouterTelemetry.StartAttempt(deployment, number);
+        var span = RouterTelemetry.StartAttempt(deployment.Tags, number);
         var attempt = new RoutedAttempt(deployment, reservation, number, span,
             deployment.State.Latency.FirstTokenDeadline(options.ResponseTime, attemptTimeout), attemptTimeout, lifetime.Remaining, lifetime.Cancellation, clock);
         // The call runs with its attempt span current (its provider's spans and events nest under it) ...
@@ -590,7 +589,7 @@ public sealed partial class ChatRouter(
             attemptSpan?.AddException(inner);
         }
 
-        RouterTelemetry.AttemptFinished(deployment, failure.Trigger.Name);
+        RouterTelemetry.AttemptFinished(deployment.Name, failure.Trigger.Name);
         LogAttemptFailed(deployment.Name, failure.Kind, failure.Message);
     }
 

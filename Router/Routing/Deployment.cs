@@ -4,6 +4,7 @@ using Polly.CircuitBreaker;
 using Switchyard.Router.Configuration;
 using Switchyard.Router.Providers;
 using Switchyard.Router.Routing.Latency;
+using Switchyard.Router.Telemetry;
 
 namespace Switchyard.Router.Routing;
 
@@ -22,6 +23,9 @@ public sealed class Deployment(string name, DeploymentOptions options, IProvider
 
     /// <summary>Largest max_tokens the deployment's model takes: configured, else its family's.</summary>
     public int MaxOutputTokens { get; } = options.MaxOutputTokens ?? ModelOutputLimits.For(options.Model);
+
+    /// <summary>What names it on spans and metrics.</summary>
+    public DeploymentTags Tags { get; } = new(name, options.Model, provider.TelemetryName, options.Region, options.Account);
 
     public override string ToString() => Name;
 }

@@ -81,7 +81,7 @@ public sealed class RoutedAttempt : IDisposable
         var elapsed = _clock.GetElapsedTime(Started);
         Deployment.State.RecordTimeToFirstToken(elapsed);
         Deployment.State.Latency.Silence.FirstToken(Started);
-        RouterTelemetry.AttemptFirstToken(Span, Deployment, elapsed);
+        RouterTelemetry.AttemptFirstToken(Span, Deployment.Name, elapsed);
         ArmWithin(AttemptTimeout - elapsed, elapsed);
         // Last: whoever wakes on it (the race) sees the deployment's history with this first token in it.
         _firstToken.TrySetResult();
@@ -105,7 +105,7 @@ public sealed class RoutedAttempt : IDisposable
     {
         if (Interlocked.Exchange(ref _abandoned, 1) == 0)
         {
-            RouterTelemetry.AttemptAbandoned(Span, Deployment, reason);
+            RouterTelemetry.AttemptAbandoned(Span, Deployment.Name, reason);
             _deadline.Cancel();
         }
     }

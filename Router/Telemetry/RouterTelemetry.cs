@@ -29,7 +29,6 @@ public static class RouterTelemetry
     private static readonly Counter<long> Continuations = Meter.CreateCounter<long>("switchyard.router.stream_continuations", description: "Cut streams of groups that continue streams: continued, or refused (the client got the error event).");
     private static readonly Histogram<double> DeploymentTimeToFirstToken = Meter.CreateHistogram<double>("switchyard.router.deployment.time_to_first_token", "s", "Time to first token of each upstream attempt that got one, by deployment.");
     private static readonly Histogram<double> DeploymentOutputRate = Meter.CreateHistogram<double>("switchyard.router.deployment.output_rate", "{token}/s", "Output tokens per second from first token to last of each finished upstream stream, by deployment.");
-    private static readonly (double Quantile, string Label)[] LatencyQuantiles = [(0.5, "p50"), (0.95, "p95"), (0.99, "p99")];
     private static readonly Histogram<long> Tokens = Meter.CreateHistogram<long>("gen_ai.client.token.usage", "{token}", "Tokens used, by type.");
 
     /// <summary>Registers the breaker-state gauge (0 closed, 1 half-open, 2 open) over the live deployment states.</summary>
@@ -39,25 +38,19 @@ public static class RouterTelemetry
             description: "Circuit state per deployment: 0 closed, 1 half-open, 2 open.");
 
     /// <summary>
-    /// Registers the latency model's gauges over the live deployment states: each deployment's p50, p95 and
+    /// Registers the latency model's gauges over the live deployment readings: each deployment's p50, p95 and
     /// p99 time to first token as this replica knows them, and the first-token deadline they give it now.
     /// </summary>
-    public static void ObserveLatency(Func<IEnumerable<KeyValuePair<string, Routing.DeploymentState>>> states, Func<Configuration.RoutingOptions> options)
+    public static void ObserveLatency(Func<IEnumerable<DeploymentLatencyReading>> readings)
     {
         Meter.CreateObservableGauge("switchyard.router.deployment.time_to_first_token.quantile",
-            () => states().SelectMany(s => LatencyQuantiles
-                .Select(q => (s.Key, q.Label, Ms: s.Value.Latency.TimeToFirstTokenMs.Quantile(q.Quantile)))
-                .Where(m => m.Ms is not null)
-                .Select(m => new Measurement<double>(m.Ms!.Value / 1000, new("switchyard.deployment", m.Key), new("switchyard.quantile", m.Label)))),
+            () => readings().SelectMany(r => new[] { ("p50", r.P50Ms), ("p95", r.P95Ms), ("p99", r.P99Ms) }
+                .Where(q => q.Item2 is not null)
+                .Select(q => new Measurement<double>(q.Item2!.Value / 1000, new("switchyard.deployment", r.Deployment), new("switchyard.quantile", q.Item1)))),
             "s", "Time to first token quantiles per deployment over the latency window.");
         Meter.CreateObservableGauge("switchyard.router.deployment.first_token_deadline",
-            () =>
-            {
-                var current = options();
-                var attempt = TimeSpan.FromSeconds(current.Timeouts.AttemptSeconds);
-                return states().Select(s => new Measurement<double>(s.Value.Latency.FirstTokenDeadline(current.ResponseTime, attempt).TotalSeconds,
-                    new KeyValuePair<string, object?>("switchyard.deployment", s.Key)));
-            },
+            () => readings().Select(r => new Measurement<double>(r.FirstTokenDeadline.TotalSeconds,
+                new KeyValuePair<string, object?>("switchyard.deployment", r.Deployment))),
             "s", "How long an attempt on the deployment waits for its first token before it is abandoned.");
     }
 
@@ -74,17 +67,17 @@ public static class RouterTelemetry
         return activity;
     }
 
-    public static Activity? StartAttempt(Routing.Deployment deployment, int attempt)
+    public static Activity? StartAttempt(DeploymentTags deployment, int attempt)
     {
-        var activity = Source.StartActivity($"chat {deployment.Options.Model}", ActivityKind.Client);
+        var activity = Source.StartActivity($"chat {deployment.Model}", ActivityKind.Client);
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag("gen_ai.operation.name", "chat");
-            activity.SetTag("gen_ai.provider.name", deployment.Provider.TelemetryName);
-            activity.SetTag("gen_ai.request.model", deployment.Options.Model);
+            activity.SetTag("gen_ai.provider.name", deployment.Provider);
+            activity.SetTag("gen_ai.request.model", deployment.Model);
             activity.SetTag("switchyard.deployment", deployment.Name);
-            activity.SetTag("switchyard.region", deployment.Options.Region);
-            activity.SetTag("switchyard.account", deployment.Options.Account);
+            activity.SetTag("switchyard.region", deployment.Region);
+            activity.SetTag("switchyard.account", deployment.Account);
             activity.SetTag("switchyard.attempt", attempt);
         }
 
@@ -104,21 +97,21 @@ public static class RouterTelemetry
     }
 
     /// <summary>An attempt's first token: into the per-deployment histogram and onto its span.</summary>
-    public static void AttemptFirstToken(Activity? attempt, Routing.Deployment deployment, TimeSpan elapsed)
+    public static void AttemptFirstToken(Activity? attempt, string deployment, TimeSpan elapsed)
     {
-        DeploymentTimeToFirstToken.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("switchyard.deployment", deployment.Name));
+        DeploymentTimeToFirstToken.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("switchyard.deployment", deployment));
         attempt?.AddEvent(new ActivityEvent("switchyard.first_token", tags: new ActivityTagsCollection { ["switchyard.elapsed_ms"] = elapsed.TotalMilliseconds }));
     }
 
-    public static void OutputRate(Routing.Deployment deployment, double tokensPerSecond) =>
-        DeploymentOutputRate.Record(tokensPerSecond, new KeyValuePair<string, object?>("switchyard.deployment", deployment.Name));
+    public static void OutputRate(string deployment, double tokensPerSecond) =>
+        DeploymentOutputRate.Record(tokensPerSecond, new KeyValuePair<string, object?>("switchyard.deployment", deployment));
 
     /// <summary>A hedge attempt starts: its span says why.</summary>
     public static void HedgeStarted(Activity? hedge, string reason) =>
         hedge?.AddEvent(new ActivityEvent("switchyard.hedge", tags: new ActivityTagsCollection { ["switchyard.reason"] = reason }));
 
     /// <summary>An attempt cancelled because another one sent its first token sooner: its span ends cancelled, and it counts as such.</summary>
-    public static void AttemptAbandoned(Activity? attempt, Routing.Deployment deployment, string reason)
+    public static void AttemptAbandoned(Activity? attempt, string deployment, string reason)
     {
         if (attempt is not null)
         {
@@ -130,24 +123,23 @@ public static class RouterTelemetry
         AttemptFinished(deployment, "cancelled");
     }
 
-    public static void AttemptFinished(Routing.Deployment deployment, string outcome) =>
-        Attempts.Add(1, new("switchyard.deployment", deployment.Name), new("switchyard.outcome", outcome));
+    public static void AttemptFinished(string deployment, string outcome) =>
+        Attempts.Add(1, new("switchyard.deployment", deployment), new("switchyard.outcome", outcome));
 
-    /// <summary>Tags the request span with the route that served it.</summary>
-    public static void Served(Activity? request, Routing.RouteInfo route)
+    /// <summary>Tags the request span with the route that served it: its deployment, after how many attempts, whether by fallback.</summary>
+    public static void Served(Activity? request, DeploymentTags deployment, int attempts, bool fellBack)
     {
         if (request is null)
         {
             return;
         }
 
-        var deployment = route.Deployment;
         request.SetTag("switchyard.deployment", deployment.Name);
-        request.SetTag("switchyard.region", deployment.Options.Region);
-        request.SetTag("switchyard.account", deployment.Options.Account);
-        request.SetTag("switchyard.attempts", route.Attempts);
-        request.SetTag("switchyard.fallback", route.FellBack);
-        request.SetTag("gen_ai.provider.name", deployment.Provider.TelemetryName);
+        request.SetTag("switchyard.region", deployment.Region);
+        request.SetTag("switchyard.account", deployment.Account);
+        request.SetTag("switchyard.attempts", attempts);
+        request.SetTag("switchyard.fallback", fellBack);
+        request.SetTag("gen_ai.provider.name", deployment.Provider);
     }
 
     /// <summary>A stream cut after its first token: the reason, with the upstream's detail, stays on the span.</summary>
@@ -217,12 +209,12 @@ public static class RouterTelemetry
     }
 
     /// <summary>A request refused before routing (bad input, unknown model, key, tenant limits): counted by its error code.</summary>
-    public static void RequestRefused(Routing.RoutingTable table, string? requestedModel, string code, TimeSpan duration) =>
-        RequestFinished(null, ModelGroupLabel(table, requestedModel), code, null, null, duration);
+    public static void RequestRefused(string? requestedModel, Func<string, bool> isModelGroup, string code, TimeSpan duration) =>
+        RequestFinished(null, ModelGroupLabel(requestedModel, isModelGroup), code, null, null, duration);
 
     /// <summary>The label for a client's model: the group when it is configured, else <see cref="UnknownModelGroup"/>.</summary>
-    public static string ModelGroupLabel(Routing.RoutingTable table, string? requestedModel) =>
-        requestedModel is not null && table.Groups.ContainsKey(requestedModel) ? requestedModel : UnknownModelGroup;
+    public static string ModelGroupLabel(string? requestedModel, Func<string, bool> isModelGroup) =>
+        requestedModel is not null && isModelGroup(requestedModel) ? requestedModel : UnknownModelGroup;
 
     public static void FirstToken(string modelGroup, TimeSpan elapsed) =>
         TimeToFirstToken.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("gen_ai.request.model", modelGroup));

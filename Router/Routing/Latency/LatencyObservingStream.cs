@@ -42,7 +42,7 @@ public static class LatencyObservingStream
         {
             var rate = tokens / generating.TotalSeconds;
             latency.OutputTokensPerSecond.Record(rate);
-            RouterTelemetry.OutputRate(deployment, rate);
+            RouterTelemetry.OutputRate(deployment.Name, rate);
         }
     }
 }

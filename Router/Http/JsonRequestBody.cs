@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Switchyard.Router.Routing;
 
-namespace Switchyard.Router.Apis;
+namespace Switchyard.Router.Http;
 
 /// <summary>
 /// A front door's JSON request body, read the same way by every door: 413 past the Router's body limit, 400

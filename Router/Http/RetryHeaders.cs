@@ -1,8 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using Switchyard.Router.OpenAI;
 
-namespace Switchyard.Router.Apis;
+namespace Switchyard.Router.Http;
 
 /// <summary>
 /// Retry-After when the client should come back later, and on every 429 whether the client's SDK should

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
-namespace Switchyard.Router.OpenAI;
+namespace Switchyard.Router.Http;
 
 /// <summary>How the Router's 429 answers steer clients' automatic retries, section "RateLimitResponses".</summary>
 public sealed class RateLimitResponseOptions

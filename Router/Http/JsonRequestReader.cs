@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Switchyard.Router.Routing;
 
-namespace Switchyard.Router.Apis;
+namespace Switchyard.Router.Http;
 
 /// <summary>
 /// Reads a front door's JSON request (Chat Completions, Messages) off the body in two steps, so that each refusal says what is wrong:

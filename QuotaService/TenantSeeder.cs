@@ -10,9 +10,11 @@ namespace Switchyard.QuotaService;
 /// </summary>
 public sealed class TenantSeeder(IConfiguration configuration, TenantStore store, ILogger<TenantSeeder> logger) : IHostedService
 {
+    public const string SectionName = "Quotas:SeedTenants";
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var entry in configuration.GetSection($"{QuotasOptions.SectionName}:SeedTenants").GetChildren())
+        foreach (var entry in configuration.GetSection(SectionName).GetChildren())
         {
             var definition = entry.Get<TenantDefinition>() ?? throw new InvalidOperationException($"Seed tenant {entry.Path} is empty.");
             // UpsertAsync refuses an invalid definition, which fails the start.

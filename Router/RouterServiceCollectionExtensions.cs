@@ -8,6 +8,7 @@ using Switchyard.Router.Providers.OpenAICompatible;
 using Switchyard.Router.Routing;
 using Switchyard.Router.Telemetry;
 using Switchyard.Router.Tenancy;
+using Switchyard.ServiceDefaults.Auth;
 
 namespace Switchyard.Router;
 
@@ -15,7 +16,7 @@ public static class RouterServiceCollectionExtensions
 {
     /// <summary>
     /// The shared store, providers, the routing table (validated at start, hot-reloaded), the router with
-    /// its policies, tenancy, and OpenAI-shaped answers for errors and rate limits.
+    /// its policies, tenancy, OpenAI-shaped answers for errors and rate limits, and the admin key.
     /// </summary>
     public static IHostApplicationBuilder AddSwitchyardRouter(this IHostApplicationBuilder builder)
     {
@@ -62,6 +63,8 @@ public static class RouterServiceCollectionExtensions
         services.AddOptions<RateLimitResponseOptions>().BindConfiguration(RateLimitResponseOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RateLimitResponseOptions>, RateLimitResponseOptionsValidator>();
         services.AddImageUrlFetching();
+        services.AddAdminKey(() => new OpenAIErrorResult(StatusCodes.Status401Unauthorized,
+            new ErrorDetail { Message = AdminKeyFilter.Requirement, Type = "invalid_request_error", Code = "invalid_admin_key" }));
         return builder;
     }
 

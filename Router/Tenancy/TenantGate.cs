@@ -159,36 +159,3 @@ public sealed class TenantGate(ITenantAdmission admission, SigV4Authenticator si
         _ => $"{(int)duration.TotalMinutes}m{duration.Seconds}s",
     };
 }
-
-/// <summary>An admitted request's lease: settled with actual usage, or released, once the response is sent.</summary>
-public sealed class TenantTicket(ITenantAdmission admission, AdmissionLease lease, ILogger logger)
-{
-    private UsageReport? _usage;
-
-    public AdmissionLease Lease => lease;
-
-    /// <summary>Records what the request used, priced at the serving deployment's rates.</summary>
-    public void RecordUsage(Deployment deployment, long inputTokens, long outputTokens) =>
-        _usage = new UsageReport(inputTokens, outputTokens,
-            inputTokens / 1000m * deployment.Options.InputPricePer1k + outputTokens / 1000m * deployment.Options.OutputPricePer1k);
-
-    internal async Task FinishAsync()
-    {
-        try
-        {
-            // Settlement runs after the response went out and nobody waits for it: it never adds to a client's latency.
-            if (_usage is { } usage)
-            {
-                await admission.SettleAsync(lease, usage, CancellationToken.None);
-            }
-            else
-            {
-                await admission.ReleaseAsync(lease, CancellationToken.None);
-            }
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            logger.LogWarning(e, "Settling lease {Lease} of tenant {Tenant} failed; the lease expires by itself", lease.LeaseId, lease.TenantId);
-        }
-    }
-}

@@ -1,0 +1,38 @@
+using Switchyard.Admission;
+using Switchyard.Router.Routing;
+
+namespace Switchyard.Router.Tenancy;
+
+/// <summary>An admitted request's lease: settled with actual usage, or released, once the response is sent.</summary>
+public sealed partial class TenantTicket(ITenantAdmission admission, AdmissionLease lease, ILogger logger)
+{
+    private UsageReport? _usage;
+
+    /// <summary>Records what the request used, priced at the serving deployment's rates.</summary>
+    public void RecordUsage(Deployment deployment, long inputTokens, long outputTokens) =>
+        _usage = new UsageReport(inputTokens, outputTokens,
+            inputTokens / 1000m * deployment.Options.InputPricePer1k + outputTokens / 1000m * deployment.Options.OutputPricePer1k);
+
+    internal async Task FinishAsync()
+    {
+        try
+        {
+            // Settlement runs after the response went out and nobody waits for it: it never adds to a client's latency.
+            if (_usage is { } usage)
+            {
+                await admission.SettleAsync(lease, usage, CancellationToken.None);
+            }
+            else
+            {
+                await admission.ReleaseAsync(lease, CancellationToken.None);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            SettlementFailed(logger, e, lease.LeaseId, lease.TenantId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Settling lease {Lease} of tenant {Tenant} failed; the lease expires by itself")]
+    private static partial void SettlementFailed(ILogger logger, Exception exception, string lease, string tenant);
+}

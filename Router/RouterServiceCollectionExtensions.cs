@@ -12,7 +12,7 @@ using Switchyard.ServiceDefaults.Auth;
 
 namespace Switchyard.Router;
 
-public static class RouterServiceCollectionExtensions
+public static partial class RouterServiceCollectionExtensions
 {
     /// <summary>
     /// The shared store, providers, the routing table (validated at start, hot-reloaded), the router with
@@ -84,13 +84,13 @@ public static class RouterServiceCollectionExtensions
     /// Builds the routing table eagerly (a bad table fails the start), warms the capacity store,
     /// exposes breaker states and the latency model as gauges and warns when tenancy is off.
     /// </summary>
-    private sealed class RouterStartup(RoutingTableProvider tables, CapacityLimiter capacity, IOptions<TenancyOptions> tenancy, ILogger<RouterStartup> logger) : IHostedService
+    private sealed partial class RouterStartup(RoutingTableProvider tables, CapacityLimiter capacity, IOptions<TenancyOptions> tenancy, ILogger<RouterStartup> logger) : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
             if (!tenancy.Value.Enabled)
             {
-                logger.LogWarning("Tenancy is off (Tenancy:Enabled=false): requests need no API key and no tenant limits apply");
+                TenancyOff(logger);
             }
 
             await capacity.WarmUpAsync(cancellationToken);
@@ -104,5 +104,8 @@ public static class RouterServiceCollectionExtensions
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Tenancy is off (Tenancy:Enabled=false): requests need no API key and no tenant limits apply")]
+        private static partial void TenancyOff(ILogger logger);
     }
 }

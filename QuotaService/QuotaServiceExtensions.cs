@@ -1,8 +1,8 @@
 using System.Text.Json.Serialization;
-using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using Switchyard.Admission;
 using Switchyard.QuotaService.Apis;
+using Switchyard.ServiceDefaults.Auth;
 
 namespace Switchyard.QuotaService;
 
@@ -15,8 +15,7 @@ public static class QuotaServiceExtensions
         builder.AddRedisClient("cache", configureOptions: options => options.BacklogPolicy = BacklogPolicy.FailFast);
         var services = builder.Services;
         services.AddTenantAdmission(builder.Configuration);
-        services.AddOptions<QuotasOptions>().BindConfiguration(QuotasOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<QuotasOptions>, QuotasOptionsValidator>();
+        services.AddAdminKey(() => ApiError.Result(StatusCodes.Status401Unauthorized, "authentication_error", AdminKeyFilter.Requirement));
         services.AddHostedService<TenantSeeder>();
         services.AddProblemDetails();
         services.AddExceptionHandler<ApiExceptionHandler>();

@@ -8,18 +8,23 @@ namespace Switchyard.QuotaService;
 /// Each entry is a tenant definition plus "Keys", plain-text API keys that are hashed before storing.
 /// Idempotent, so every replica may run it.
 /// </summary>
-public sealed class TenantSeeder(IConfiguration configuration, TenantStore store, ILogger<TenantSeeder> logger) : IHostedService
+public sealed partial class TenantSeeder(IConfiguration configuration, TenantStore store, ILogger<TenantSeeder> logger) : IHostedService
 {
+    public const string SectionName = "Quotas:SeedTenants";
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var entry in configuration.GetSection($"{QuotasOptions.SectionName}:SeedTenants").GetChildren())
+        foreach (var entry in configuration.GetSection(SectionName).GetChildren())
         {
             var definition = entry.Get<TenantDefinition>() ?? throw new InvalidOperationException($"Seed tenant {entry.Path} is empty.");
             // UpsertAsync refuses an invalid definition, which fails the start.
             await store.UpsertAsync(definition, entry.GetSection("Keys").Get<string[]>() ?? []).WaitAsync(cancellationToken);
-            logger.LogInformation("Seeded tenant {TenantId}", definition.Id);
+            Seeded(logger, definition.Id);
         }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seeded tenant {TenantId}")]
+    private static partial void Seeded(ILogger logger, string tenantId);
 }

@@ -10,14 +10,15 @@ using Switchyard.Router.Routing;
 using Switchyard.Router.Routing.Strategies;
 using Switchyard.Router.Telemetry;
 using Switchyard.Router.Tenancy;
+using Switchyard.ServiceDefaults.Auth;
 
 namespace Switchyard.Router;
 
-public static class RouterServiceCollectionExtensions
+public static partial class RouterServiceCollectionExtensions
 {
     /// <summary>
     /// The shared store, providers, the routing table (validated at start, hot-reloaded), the router with
-    /// its policies, tenancy, and OpenAI-shaped answers for errors and rate limits.
+    /// its policies, tenancy, OpenAI-shaped answers for errors and rate limits, and the admin key.
     /// </summary>
     public static IHostApplicationBuilder AddSwitchyardRouter(this IHostApplicationBuilder builder)
     {
@@ -64,6 +65,8 @@ public static class RouterServiceCollectionExtensions
         services.AddOptions<RateLimitResponseOptions>().BindConfiguration(RateLimitResponseOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<RateLimitResponseOptions>, RateLimitResponseOptionsValidator>();
         services.AddImageUrlFetching();
+        services.AddAdminKey(() => new OpenAIErrorResult(StatusCodes.Status401Unauthorized,
+            new ErrorDetail { Message = AdminKeyFilter.Requirement, Type = "invalid_request_error", Code = "invalid_admin_key" }));
         return builder;
     }
 
@@ -85,13 +88,13 @@ public static class RouterServiceCollectionExtensions
     /// Builds the routing table eagerly (a bad table fails the start), warms the capacity store,
     /// exposes breaker states and the latency model as gauges and warns when tenancy is off.
     /// </summary>
-    private sealed class RouterStartup(RoutingTableProvider tables, CapacityLimiter capacity, IOptions<TenancyOptions> tenancy, ILogger<RouterStartup> logger) : IHostedService
+    private sealed partial class RouterStartup(RoutingTableProvider tables, CapacityLimiter capacity, IOptions<TenancyOptions> tenancy, ILogger<RouterStartup> logger) : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
             if (!tenancy.Value.Enabled)
             {
-                logger.LogWarning("Tenancy is off (Tenancy:Enabled=false): requests need no API key and no tenant limits apply");
+                TenancyOff(logger);
             }
 
             await capacity.WarmUpAsync(cancellationToken);
@@ -117,5 +120,8 @@ public static class RouterServiceCollectionExtensions
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Tenancy is off (Tenancy:Enabled=false): requests need no API key and no tenant limits apply")]
+        private static partial void TenancyOff(ILogger logger);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Switchyard.Admission;
+using Switchyard.ServiceDefaults.Auth;
 
 namespace Switchyard.QuotaService.Apis;
 
@@ -11,7 +12,7 @@ public static class AccessKeysApi
 {
     public static IEndpointRouteBuilder MapAccessKeysApi(this IEndpointRouteBuilder endpoints)
     {
-        var keys = endpoints.MapGroup("/admin/tenants/{id}/access-keys").AddEndpointFilter<AdminKeyFilter>();
+        var keys = endpoints.MapGroup("/admin/tenants/{id}/access-keys").RequireAdminKey();
         keys.MapPost("/", async Task<Results<Created<IssuedAccessKey>, JsonHttpResult<ApiError>>> (string id, AccessKeyStore store) =>
             await store.IssueAsync(id) is { } pair
                 ? TypedResults.Created($"/admin/tenants/{id}/access-keys", new IssuedAccessKey(AccessKeyView.From(pair), pair.SecretAccessKey))

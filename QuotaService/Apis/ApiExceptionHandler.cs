@@ -9,7 +9,7 @@ namespace Switchyard.QuotaService.Apis;
 /// (with the parser's reason), a store that cannot serve (unreachable, an error reply such as OOM or
 /// READONLY, a record it holds that cannot be read) a 503. Anything else stays a 500.
 /// </summary>
-public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
+public sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
@@ -26,8 +26,11 @@ public sealed class ApiExceptionHandler(ILogger<ApiExceptionHandler> logger) : I
             return false;
         }
 
-        logger.LogDebug(exception, "{Path} answered {Status}", httpContext.Request.Path, error.StatusCode);
+        Answered(logger, exception, httpContext.Request.Path, error.StatusCode);
         await error.ExecuteAsync(httpContext);
         return true;
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Path} answered {Status}")]
+    private static partial void Answered(ILogger logger, Exception exception, PathString path, int? status);
 }

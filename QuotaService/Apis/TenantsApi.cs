@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Switchyard.Admission;
+using Switchyard.ServiceDefaults.Auth;
 
 namespace Switchyard.QuotaService.Apis;
 
@@ -8,7 +9,7 @@ public static class TenantsApi
 {
     public static IEndpointRouteBuilder MapTenantsApi(this IEndpointRouteBuilder endpoints)
     {
-        var admin = endpoints.MapGroup("/admin").AddEndpointFilter<AdminKeyFilter>();
+        var admin = endpoints.MapGroup("/admin").RequireAdminKey();
         admin.MapPost("/reset-usage", async (TenantStore store) =>
         {
             await store.ResetAllUsageAsync();

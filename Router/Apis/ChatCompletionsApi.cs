@@ -71,7 +71,7 @@ public static class ChatCompletionsApi
             ticket,
             wire.Stream == true,
             started,
-            (model, answer) => TypedResults.Json(ChatResponseMapper.ToCompletion(id, model, answer), OpenAIJsonContext.Default.ChatCompletionResponse),
+            (model, answer) => TypedResults.Json(ChatResponseMapper.ToCompletion(id, model, clock.GetUtcNow(), answer), OpenAIJsonContext.Default.ChatCompletionResponse),
             (stream, lifetime) => new ChatCompletionStreamResult(id, stream, lifetime, wire.StreamOptions?.IncludeUsage == true),
             OpenAIErrorResult.From);
     }

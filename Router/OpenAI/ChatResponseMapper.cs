@@ -9,13 +9,14 @@ public static class ChatResponseMapper
     // Tool-call arguments travel as a compact JSON string.
     private static readonly JsonSerializerOptions CompactJson = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
 
-    public static ChatCompletionResponse ToCompletion(string id, string model, ChatResponse response)
+    /// <param name="created">When the answer was made, from the Router's <see cref="TimeProvider"/>.</param>
+    public static ChatCompletionResponse ToCompletion(string id, string model, DateTimeOffset created, ChatResponse response)
     {
         var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Select(ToToolCall).ToList();
         return new ChatCompletionResponse
         {
             Id = id,
-            Created = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            Created = created.ToUnixTimeSeconds(),
             Model = model,
             Choices =
             [

@@ -7,11 +7,9 @@ namespace Switchyard.Router.Routing;
 /// the tenant gate in front of routing, it lives here because the request's lifetime holds it to the end:
 /// routing does not depend on the gate.
 /// </summary>
-public sealed class TenantTicket(ITenantAdmission admission, AdmissionLease lease, ILogger logger)
+public sealed partial class TenantTicket(ITenantAdmission admission, AdmissionLease lease, ILogger logger)
 {
     private UsageReport? _usage;
-
-    public AdmissionLease Lease => lease;
 
     /// <summary>Records what the request used, priced at the serving deployment's rates.</summary>
     public void RecordUsage(Deployment deployment, long inputTokens, long outputTokens) =>
@@ -34,7 +32,10 @@ public sealed class TenantTicket(ITenantAdmission admission, AdmissionLease leas
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            logger.LogWarning(e, "Settling lease {Lease} of tenant {Tenant} failed; the lease expires by itself", lease.LeaseId, lease.TenantId);
+            SettlementFailed(logger, e, lease.LeaseId, lease.TenantId);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Settling lease {Lease} of tenant {Tenant} failed; the lease expires by itself")]
+    private static partial void SettlementFailed(ILogger logger, Exception exception, string lease, string tenant);
 }

@@ -1,5 +1,4 @@
 using System.ClientModel;
-using System.Diagnostics;
 using Microsoft.Extensions.AI;
 using Switchyard.SampleApp.RouterClient;
 using Switchyard.SampleApp.Scenarios;
@@ -7,14 +6,14 @@ using Switchyard.SampleApp.Scenarios;
 namespace Switchyard.SampleApp.Chat;
 
 /// <summary>Streams one answer from the Router, reporting text as it arrives, and measures how it was served.</summary>
-public sealed class AnswerStreamer(RouterChatClients router)
+public sealed class AnswerStreamer(RouterChatClients router, TimeProvider time)
 {
     public async Task<ChatTurn> AnswerAsync(Tenant tenant, string modelGroup, IReadOnlyList<ChatTurn> history, Action<string> onText, CancellationToken cancellationToken)
     {
         var client = router.ChatClient(modelGroup, tenant.ApiKey);
         var messages = history.Select(t => new ChatMessage(t.Role == ChatTurn.User ? ChatRole.User : ChatRole.Assistant, t.Text)).ToList();
         var capture = RouteCapture.Begin();
-        var started = Stopwatch.GetTimestamp();
+        var started = time.GetTimestamp();
         double? firstToken = null;
         var finished = false;
         var text = new System.Text.StringBuilder();
@@ -25,7 +24,7 @@ public sealed class AnswerStreamer(RouterChatClients router)
             {
                 if (update.Text is { Length: > 0 } chunk)
                 {
-                    firstToken ??= Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                    firstToken ??= time.GetElapsedTime(started).TotalMilliseconds;
                     text.Append(chunk);
                     onText(chunk);
                 }
@@ -53,6 +52,6 @@ public sealed class AnswerStreamer(RouterChatClients router)
         }
 
         return new ChatTurn(ChatTurn.Assistant, text.ToString(),
-            new AnswerDetails(capture.ServedBy, firstToken, Stopwatch.GetElapsedTime(started).TotalMilliseconds, error));
+            new AnswerDetails(capture.ServedBy, firstToken, time.GetElapsedTime(started).TotalMilliseconds, error));
     }
 }

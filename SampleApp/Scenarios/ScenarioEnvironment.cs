@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -61,21 +60,21 @@ public sealed class ScenarioEnvironment(
         var client = router.ChatClient(request.ModelGroup, request.ApiKey);
         var capture = RouteCapture.Begin();
         var startedAt = time.GetUtcNow();
-        var started = Stopwatch.GetTimestamp();
+        var started = time.GetTimestamp();
         try
         {
             var response = await client.GetResponseAsync(
                 [new ChatMessage(ChatRole.User, $"Scenario request {index}: in one sentence, why do gateways fail over?")],
                 new ChatOptions { MaxOutputTokens = MaxOutputTokens }, cancellationToken);
-            return new RequestResult(index, request, startedAt, Stopwatch.GetElapsedTime(started), capture.StatusCode ?? 200, capture.ServedBy, response.ModelId);
+            return new RequestResult(index, request, startedAt, time.GetElapsedTime(started), capture.StatusCode ?? 200, capture.ServedBy, response.ModelId);
         }
         catch (ClientResultException e)
         {
-            return new RequestResult(index, request, startedAt, Stopwatch.GetElapsedTime(started), e.Status, null, null, e.Message);
+            return new RequestResult(index, request, startedAt, time.GetElapsedTime(started), e.Status, null, null, e.Message);
         }
         catch (HttpRequestException e)
         {
-            return new RequestResult(index, request, startedAt, Stopwatch.GetElapsedTime(started), 0, null, null, e.Message);
+            return new RequestResult(index, request, startedAt, time.GetElapsedTime(started), 0, null, null, e.Message);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
+using Switchyard.ServiceDefaults.Auth;
 using Switchyard.Tests;
 
 namespace Switchyard.QuotaService.Tests;
@@ -13,6 +14,9 @@ public sealed class TenantsApiTests(RedisTestServer server) : IClassFixture<Redi
     [InlineData(null, null)]
     [InlineData("Bearer", "wrong-key-wrong-key")]
     [InlineData("x-admin-key", "wrong-key-wrong-key")]
+    [InlineData("x-admin-key", "TEST-ADMIN-KEY-0123456789")]
+    [InlineData("Bearer", QuotaServiceFactory.AdminKey + "x")]
+    [InlineData("Bearer", "test-admin-key-012345678")]
     public async Task Admin_endpoints_refuse_a_missing_or_wrong_key(string? scheme, string? key)
     {
         await using var factory = new QuotaServiceFactory(server);
@@ -29,7 +33,9 @@ public sealed class TenantsApiTests(RedisTestServer server) : IClassFixture<Redi
         var response = await client.GetAsync("/admin/tenants");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Equal("authentication_error", (await response.Content.ReadFromJsonAsync<JsonObject>())!["error"]!["type"]!.GetValue<string>());
+        var error = (await response.Content.ReadFromJsonAsync<JsonObject>())!["error"]!;
+        Assert.Equal("authentication_error", error["type"]!.GetValue<string>());
+        Assert.Equal(AdminKeyFilter.Requirement, error["message"]!.GetValue<string>());
     }
 
     [Fact]
@@ -112,12 +118,30 @@ public sealed class TenantsApiTests(RedisTestServer server) : IClassFixture<Redi
         Assert.Equal("invalid_request_error", (await response.Content.ReadFromJsonAsync<JsonObject>())!["error"]!["type"]!.GetValue<string>());
     }
 
-    [Fact]
-    public void The_service_does_not_start_without_an_admin_key()
+    [Theory]
+    [InlineData("")]
+    [InlineData("fifteen-chars-k")]
+    public void The_service_does_not_start_without_an_admin_key_of_16_characters(string adminKey)
     {
-        using var factory = new QuotaServiceFactory(server, adminKey: "");
+        using var factory = new QuotaServiceFactory(server, adminKey);
 
-        Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+        var failure = Assert.Throws<OptionsValidationException>(() => factory.CreateClient());
+        Assert.Contains("AdminKey", failure.Message);
+    }
+
+    [Theory]
+    [InlineData("Authorization", "Bearer " + QuotaServiceFactory.AdminKey)]
+    [InlineData("Authorization", "bearer " + QuotaServiceFactory.AdminKey)]
+    [InlineData("x-admin-key", QuotaServiceFactory.AdminKey)]
+    public async Task The_admin_key_is_taken_as_a_bearer_token_or_in_x_admin_key(string header, string value)
+    {
+        await using var factory = new QuotaServiceFactory(server);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/admin/tenants");
+        request.Headers.TryAddWithoutValidation(header, value);
+
+        using var response = await factory.CreateClient().SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     private static Task<HttpResponseMessage> Admit(HttpClient client, string apiKey, string modelGroup) =>

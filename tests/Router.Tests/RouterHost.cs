@@ -16,7 +16,7 @@ namespace Switchyard.Router.Tests;
 /// </summary>
 public sealed class RouterHost : WebApplicationFactory<Program>, IAsyncLifetime
 {
-    public const string AdminKey = "test-admin-key";
+    public const string AdminKey = "test-admin-key-0123456789";
 
     private readonly RedisTestServer _redis = new();
 

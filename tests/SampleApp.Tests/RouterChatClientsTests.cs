@@ -36,7 +36,7 @@ public class RouterChatClientsTests
     public async Task Streams_an_answer_with_its_served_by_details()
     {
         var router = new CannedRouter(HttpStatusCode.OK, "text/event-stream", $"{Chunk("Hello")}\n\n{Chunk(" there", "stop")}\n\ndata: [DONE]\n\n");
-        var streamer = new AnswerStreamer(new RouterChatClients(new HttpClient(router) { BaseAddress = new Uri("http://localhost:4000/") }));
+        var streamer = new AnswerStreamer(new RouterChatClients(new HttpClient(router) { BaseAddress = new Uri("http://localhost:4000/") }), TimeProvider.System);
         var chunks = new List<string>();
 
         var answer = await streamer.AnswerAsync(ReferenceNames.Tenants[1], "claude-sonnet-multi-region", [new ChatTurn(ChatTurn.User, "hi")], chunks.Add, CancellationToken.None);
@@ -55,7 +55,7 @@ public class RouterChatClientsTests
     {
         const string Interrupted = """data: {"error":{"message":"The upstream stream broke.","type":"server_error","code":"stream_interrupted","param":null}}""";
         var router = new CannedRouter(HttpStatusCode.OK, "text/event-stream", $"{Chunk("Hello")}\n\n{Interrupted}\n\n");
-        var streamer = new AnswerStreamer(new RouterChatClients(new HttpClient(router) { BaseAddress = new Uri("http://router") }));
+        var streamer = new AnswerStreamer(new RouterChatClients(new HttpClient(router) { BaseAddress = new Uri("http://router") }), TimeProvider.System);
 
         var answer = await streamer.AnswerAsync(ReferenceNames.Tenants[0], "claude-sonnet-multi-region", [new ChatTurn(ChatTurn.User, "hi")], _ => { }, CancellationToken.None);
 

@@ -127,7 +127,7 @@ public sealed class ChatMappingTests
             Usage = new UsageDetails { InputTokenCount = 3, OutputTokenCount = 4 },
         };
 
-        var completion = ChatResponseMapper.ToCompletion("id1", "m", response);
+        var completion = ChatResponseMapper.ToCompletion("id1", "m", new DateTimeOffset(2026, 5, 1, 12, 0, 0, TimeSpan.Zero), response);
         var json = JsonSerializer.SerializeToElement(completion, OpenAIJsonContext.Default.ChatCompletionResponse);
 
         var choice = json.GetProperty("choices")[0];
@@ -138,6 +138,7 @@ public sealed class ChatMappingTests
         Assert.Equal("""{"city":"Oslo"}""", call.GetProperty("function").GetProperty("arguments").GetString());
         Assert.Equal(7, json.GetProperty("usage").GetProperty("total_tokens").GetInt32());
         Assert.Equal("chat.completion", json.GetProperty("object").GetString());
+        Assert.Equal(1777636800, json.GetProperty("created").GetInt64());
     }
 
     /// <summary>Every model is a group taking up to 8,192 output tokens.</summary>

@@ -123,6 +123,7 @@ public sealed class EmulatedRegionsHost : IAsyncLifetime
                     ["ConnectionStrings:cache"] = redis,
                     ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
                     ["Tenancy:Enabled"] = "false",
+                    ["Quotas:AdminKey"] = RouterHost.AdminKey,
                     ["Admission:StoreTimeout"] = "00:00:02",
                     ["Routing:CapacityStoreTimeoutMs"] = "2000",
                     ["Routing:Retry:BaseDelayMs"] = "1",

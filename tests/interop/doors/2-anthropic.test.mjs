@@ -3,10 +3,7 @@
 // failover when the group's first Regions are out, a tenant over its limit; and Claude Code (claude-code.mjs).
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { createTenant, deleteTenant, demoKey, failover, multiRegionGroup, routerUrl, runScript, summary, withFaults } from "./topology.mjs";
+import { claudeCode, createTenant, deleteTenant, demoKey, failover, multiRegionGroup, routerUrl, runScript, summary, withFaults } from "./topology.mjs";
 
 const tenants = [];
 after(() => Promise.all(tenants.map(deleteTenant)));
@@ -82,16 +79,9 @@ test("anthropic SDK: a tenant over its limit gets RateLimitError 429 rate_limit_
 });
 
 test('Claude Code: claude -p "hello" answers through the Messages door', async () => {
-  const home = mkdtempSync(path.join(tmpdir(), "switchyard-claude-"));
-  try {
-    const result = await runScript("claude-code.mjs", {
-      ROUTER_URL: routerUrl, MODEL: "claude-sonnet-cris", API_KEY: demoKey, PROMPT: "hello", HOME_DIR: home,
-    }, 150_000);
+  const result = await claudeCode("messages");
 
-    summary("claude-code", `claude -p hello → exit ${result.exitCode}, "${result.stdout.trim().slice(0, 60)}…"`);
-    assert.equal(result.exitCode, 0, JSON.stringify(result));
-    assert.ok(result.stdout.trim().length > 0, JSON.stringify(result));
-  } finally {
-    rmSync(home, { recursive: true, force: true });
-  }
+  summary("claude-code", `claude -p hello → exit ${result.exitCode}, "${result.stdout.trim().slice(0, 60)}…"`);
+  assert.equal(result.exitCode, 0, JSON.stringify(result));
+  assert.ok(result.stdout.trim().length > 0, JSON.stringify(result));
 });

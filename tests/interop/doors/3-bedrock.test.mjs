@@ -6,12 +6,9 @@
 // (router-anthropic-bedrock.mjs); and Claude Code on Bedrock (claude-code.mjs, DOOR=bedrock).
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { BedrockRuntimeClient, ConverseCommand } from "@aws-sdk/client-bedrock-runtime";
 import {
-  createTenant, deleteTenant, demoKey, failover, issueAccessKey, multiRegionGroup, revokeAccessKey, routerUrl, runScript, summary,
+  claudeCode, createTenant, deleteTenant, demoKey, failover, issueAccessKey, multiRegionGroup, revokeAccessKey, routerUrl, runScript, summary,
 } from "./topology.mjs";
 
 const tenants = [];
@@ -172,16 +169,9 @@ test("Anthropic's Bedrock SDK: messages.create and a stream, with a bearer tenan
 });
 
 test('Claude Code on Bedrock: CLAUDE_CODE_USE_BEDROCK=1 claude -p "hello" answers through the Bedrock door', async () => {
-  const home = mkdtempSync(path.join(tmpdir(), "switchyard-claude-bedrock-"));
-  try {
-    const result = await runScript("claude-code.mjs", {
-      ROUTER_URL: routerUrl, DOOR: "bedrock", MODEL: "claude-sonnet-cris", API_KEY: demoKey, PROMPT: "hello", HOME_DIR: home,
-    }, 150_000);
+  const result = await claudeCode("bedrock");
 
-    summary("claude-code bedrock", `claude -p hello → exit ${result.exitCode}, "${result.stdout.trim().slice(0, 60)}…"`);
-    assert.equal(result.exitCode, 0, JSON.stringify(result));
-    assert.ok(result.stdout.trim().length > 0, JSON.stringify(result));
-  } finally {
-    rmSync(home, { recursive: true, force: true });
-  }
+  summary("claude-code bedrock", `claude -p hello → exit ${result.exitCode}, "${result.stdout.trim().slice(0, 60)}…"`);
+  assert.equal(result.exitCode, 0, JSON.stringify(result));
+  assert.ok(result.stdout.trim().length > 0, JSON.stringify(result));
 });

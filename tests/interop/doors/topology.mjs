@@ -3,6 +3,9 @@
 // in-process tests run them (one JSON document on stdout), fresh small-limit tenants, and faults that are always
 // removed again, so the suite leaves the topology as it found it.
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const routerUrl = process.env.ROUTER_URL ?? "http://localhost:4000";
@@ -115,6 +118,21 @@ export function runScript(script, environment, timeoutMs = 120_000) {
       }
     });
   });
+}
+
+/**
+ * `claude -p hello` (claude-code.mjs) through a door ("messages", or "bedrock" for CLAUDE_CODE_USE_BEDROCK) with
+ * the demo tenant's key, in a HOME of its own that is removed afterwards. Returns what the script printed.
+ */
+export async function claudeCode(door) {
+  const home = mkdtempSync(path.join(tmpdir(), `switchyard-claude-${door}-`));
+  try {
+    return await runScript("claude-code.mjs", {
+      ROUTER_URL: routerUrl, DOOR: door, MODEL: "claude-sonnet-cris", API_KEY: demoKey, PROMPT: "hello", HOME_DIR: home,
+    }, 150_000);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
 }
 
 /** The suite's one-line summaries. */

@@ -36,7 +36,7 @@ internal sealed class ConverseHandler(BedrockOperationRunner runner, BedrockEven
     public async Task RespondAsync(HttpContext context, Invocation invocation, ConverseRequest request, bool streaming)
     {
         var tool = ForcedTool(request);
-        var answer = tool is { } forced ? ModelAnswer.ForTool(invocation, forced.Schema) : ModelAnswer.For(invocation, stopSequences: null);
+        var answer = tool is { } forced ? ModelAnswer.ForTool(invocation, forced.Schema) : ModelAnswer.For(invocation, request.InferenceConfig?.StopSequences?.OfType<string>().ToList());
         var toolUse = tool is { } named ? (Id: $"tooluse_{invocation.Completion.Seed:x16}", named.Name) : default((string Id, string Name)?);
         if (streaming)
         {

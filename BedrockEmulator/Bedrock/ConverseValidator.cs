@@ -11,6 +11,8 @@ internal static partial class ConverseValidator
 
     private const int MaxImageBytes = 3_932_160; // 3.75 MiB
 
+    private const int MaxStopSequences = 2500;
+
     public static EmulatorError? Validate(ConverseRequest request, out PromptMeter prompt)
     {
         prompt = new PromptMeter();
@@ -89,8 +91,14 @@ internal static partial class ConverseValidator
             return $"1 validation error detected: Value '{config.Temperature}' at 'inferenceConfig.temperature' failed to satisfy constraint: Member must have value between 0 and 1";
         }
 
-        return config.TopP is < 0 or > 1
-            ? $"1 validation error detected: Value '{config.TopP}' at 'inferenceConfig.topP' failed to satisfy constraint: Member must have value between 0 and 1"
+        if (config.TopP is < 0 or > 1)
+        {
+            return $"1 validation error detected: Value '{config.TopP}' at 'inferenceConfig.topP' failed to satisfy constraint: Member must have value between 0 and 1";
+        }
+
+        // The service model: at most 2500, each a non-empty string.
+        return config.StopSequences is { } stops && (stops.Count > MaxStopSequences || stops.Any(string.IsNullOrEmpty))
+            ? $"1 validation error detected: Value at 'inferenceConfig.stopSequences' failed to satisfy constraint: Member must have length less than or equal to {MaxStopSequences}, with each member a non-empty string"
             : null;
     }
 

@@ -97,6 +97,8 @@ internal sealed class InferenceConfiguration
     public double? Temperature { get; set; }
 
     public double? TopP { get; set; }
+
+    public List<string?>? StopSequences { get; set; }
 }
 
 internal sealed record ConverseResponse(ConverseOutput Output, string StopReason, TokenUsage Usage, ConverseMetrics Metrics);

@@ -36,10 +36,7 @@ public static class MessagesResponseMapper
         CacheCreationInputTokens = usage?.AdditionalCounts?.TryGetValue(CachePointContent.CacheWriteInputTokens, out var written) == true ? written : null,
     };
 
-    /// <summary>
-    /// Anthropic's stop_reason. A stop sequence and the natural end are one finish reason in the core, so
-    /// both are <c>end_turn</c>.
-    /// </summary>
+    /// <summary>Anthropic's stop_reason; <c>stop_sequence</c> (<see cref="ProviderFinishReasons.StopSequence"/>) passes through as it came.</summary>
     public static string? StopReason(ChatFinishReason? reason) => reason switch
     {
         null => null,

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Switchyard.Router.Providers;
 
 namespace Switchyard.Router.OpenAI;
 
@@ -40,7 +41,7 @@ public static class ChatResponseMapper
     public static string? FinishReason(ChatFinishReason? reason) => reason switch
     {
         null => null,
-        var r when r == ChatFinishReason.Stop => "stop",
+        var r when r == ChatFinishReason.Stop || r == ProviderFinishReasons.StopSequence => "stop",
         var r when r == ChatFinishReason.Length => "length",
         var r when r == ChatFinishReason.ToolCalls => "tool_calls",
         var r when r == ChatFinishReason.ContentFilter => "content_filter",

@@ -40,6 +40,28 @@ public sealed class ConverseApiTests(EmulatorHost host) : EmulatorTest(host)
     }
 
     [Fact]
+    public async Task Converse_stops_at_the_first_stop_sequence_the_answer_contains_and_refuses_an_empty_one()
+    {
+        using var client = Host.SignedClient("us-east-1");
+        var full = (await (await ConverseAsync(client, Sonnet, Body(maxTokens: 1000))).Content.ReadFromJsonAsync<JsonElement>())
+            .GetProperty("output").GetProperty("message").GetProperty("content")[0].GetProperty("text").GetString()!;
+        var stop = full.Substring(20, 7);
+
+        var answer = await (await ConverseAsync(client, Sonnet, new
+        {
+            messages = new[] { new { role = "user", content = new[] { new { text = "Name three rivers in Europe." } } } },
+            inferenceConfig = new { maxTokens = 1000, stopSequences = new[] { "never-in-the-text", stop } },
+        })).Content.ReadFromJsonAsync<JsonElement>();
+        using var empty = await RawAsync(client, Sonnet,
+            """{"messages":[{"role":"user","content":[{"text":"hi"}]}],"inferenceConfig":{"stopSequences":[""]}}""");
+
+        Assert.Equal("stop_sequence", answer.GetProperty("stopReason").GetString());
+        Assert.Equal(full[..full.IndexOf(stop, StringComparison.Ordinal)], answer.GetProperty("output").GetProperty("message").GetProperty("content")[0].GetProperty("text").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Equal("ValidationException", ErrorType(empty));
+    }
+
+    [Fact]
     public async Task ConverseStream_sends_the_events_in_order_in_valid_frames()
     {
         using var client = Host.SignedClient("us-east-1");

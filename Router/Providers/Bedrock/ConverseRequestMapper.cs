@@ -177,7 +177,8 @@ internal static class ConverseRequestMapper
     public static ChatFinishReason? MapStopReason(string? stopReason) => stopReason switch
     {
         null => null,
-        "end_turn" or "stop_sequence" => ChatFinishReason.Stop,
+        "end_turn" => ChatFinishReason.Stop,
+        "stop_sequence" => ProviderFinishReasons.StopSequence,
         "max_tokens" or "model_context_window_exceeded" => ChatFinishReason.Length,
         "tool_use" => ChatFinishReason.ToolCalls,
         "guardrail_intervened" or "content_filtered" => ChatFinishReason.ContentFilter,

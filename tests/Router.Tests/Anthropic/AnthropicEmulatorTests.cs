@@ -72,6 +72,39 @@ public sealed class AnthropicEmulatorTests(RouterHost host, EmulatedBedrock emul
         Assert.Equal("api_error", result.GetProperty("error").GetProperty("type").GetString());
     }
 
+    [Fact]
+    public async Task A_stop_sequence_is_stop_sequence_to_anthropic_and_bedrock_clients_and_stop_to_openai_clients()
+    {
+        // The emulator answers English and cuts its answer at the first stop sequence it contains, as Bedrock does.
+        using var client = new HttpClient { BaseAddress = _router.ClientOptions.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", "test-key");
+
+        var message = await PostAsync(client, "/v1/messages", """{"model":"emu","max_tokens":64,"stop_sequences":["e"],"messages":[{"role":"user","content":"hello"}]}""");
+        Assert.Equal("stop_sequence", message.GetProperty("stop_reason").GetString());
+        Assert.DoesNotContain("e", message.GetProperty("content")[0].GetProperty("text").GetString());
+
+        var converse = await PostAsync(client, "/model/emu/converse", """{"messages":[{"role":"user","content":[{"text":"hello"}]}],"inferenceConfig":{"maxTokens":64,"stopSequences":["e"]}}""");
+        Assert.Equal("stop_sequence", converse.GetProperty("stopReason").GetString());
+
+        var completion = await PostAsync(client, "/v1/chat/completions", """{"model":"emu","max_tokens":64,"stop":["e"],"messages":[{"role":"user","content":"hello"}]}""");
+        Assert.Equal("stop", completion.GetProperty("choices")[0].GetProperty("finish_reason").GetString());
+
+        using var stream = await client.PostAsync("/v1/messages", new StringContent(
+            """{"model":"emu","max_tokens":64,"stream":true,"stop_sequences":["e"],"messages":[{"role":"user","content":"hello"}]}""", System.Text.Encoding.UTF8, "application/json"));
+        var delta = (await stream.Content.ReadAsStringAsync()).Split('\n')
+            .Where(line => line.StartsWith("data: ", StringComparison.Ordinal) && line.Contains("\"message_delta\"", StringComparison.Ordinal))
+            .Select(line => JsonDocument.Parse(line["data: ".Length..]).RootElement).Single();
+        Assert.Equal("stop_sequence", delta.GetProperty("delta").GetProperty("stop_reason").GetString());
+
+        static async Task<JsonElement> PostAsync(HttpClient client, string path, string body)
+        {
+            using var response = await client.PostAsync(path, new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, text);
+            return JsonDocument.Parse(text).RootElement.Clone();
+        }
+    }
+
     private Task<JsonElement> RunAsync(string scenario) =>
         NodeScript.RunAsync("router-anthropic.mjs", new Dictionary<string, string>
         {

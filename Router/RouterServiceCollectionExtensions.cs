@@ -53,7 +53,7 @@ public static partial class RouterServiceCollectionExtensions
             sp.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>(),
             sp.GetRequiredService<StoreGate>(),
             sp.GetRequiredService<ILogger<CapacityLimiter>>(),
-            () => TimeSpan.FromMilliseconds(sp.GetRequiredService<RoutingTableProvider>().Current.Options.CapacityStoreTimeoutMs)));
+            () => sp.GetRequiredService<RoutingTableProvider>().Current.Options.CapacityStoreTimeout));
         services.AddSingleton(sp => new RetryBudget(() => sp.GetRequiredService<RoutingTableProvider>().Current.Options.Retry, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new HedgeBudget(() => sp.GetRequiredService<RoutingTableProvider>().Current.Options.ResponseTime.Hedging, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<ChatRouter>();
@@ -109,13 +109,12 @@ public static partial class RouterServiceCollectionExtensions
 
         private static IEnumerable<DeploymentLatencyReading> LatencyReadings(IEnumerable<KeyValuePair<string, DeploymentState>> states, RoutingOptions options)
         {
-            var attempt = TimeSpan.FromSeconds(options.Timeouts.AttemptSeconds);
             return states.Select(s =>
             {
                 var latency = s.Value.Latency;
                 return new DeploymentLatencyReading(s.Key,
                     latency.TimeToFirstTokenMs.Quantile(0.5), latency.TimeToFirstTokenMs.Quantile(0.95), latency.TimeToFirstTokenMs.Quantile(0.99),
-                    latency.FirstTokenDeadline(options.ResponseTime, attempt));
+                    latency.FirstTokenDeadline(options.ResponseTime, options.Timeouts.Attempt));
             });
         }
 

@@ -50,7 +50,7 @@ public sealed class FirstTokenDeadlineOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
     public TimeSpan Floor { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Never later (nor later than Routing:Timeouts:AttemptSeconds).</summary>
+    /// <summary>Never later (nor later than Routing:Timeouts:Attempt).</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "01:00:00")]
     public TimeSpan Ceiling { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -61,7 +61,7 @@ public sealed class FirstTokenDeadlineOptions
 
 /// <summary>
 /// When a silence between two updates is a stall: <see cref="Multiplier"/> x the deployment's p99 gap between
-/// updates, at least <see cref="Floor"/> and at most Routing:Timeouts:StreamIdleSeconds (also the limit
+/// updates, at least <see cref="Floor"/> and at most Routing:Timeouts:StreamIdle (also the limit
 /// while the deployment has too little history).
 /// </summary>
 public sealed class StreamStallOptions
@@ -94,6 +94,3 @@ public sealed class HedgingOptions
     [Range(0, 10_000)]
     public int BudgetMinPerSecond { get; set; }
 }
-
-[OptionsValidator]
-public sealed partial class ResponseTimeOptionsValidator : IValidateOptions<ResponseTimeOptions>;

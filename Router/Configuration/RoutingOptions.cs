@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Switchyard.Router.Configuration;
 
@@ -13,13 +14,17 @@ public sealed class RoutingOptions
     /// <summary>Model groups by the name clients send as <c>model</c>.</summary>
     public Dictionary<string, ModelGroupOptions> ModelGroups { get; set; } = new(StringComparer.Ordinal);
 
+    [ValidateObjectMembers]
     public RetryOptions Retry { get; set; } = new();
 
+    [ValidateObjectMembers]
     public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
 
+    [ValidateObjectMembers]
     public TimeoutOptions Timeouts { get; set; } = new();
 
     /// <summary>First-token deadlines, stall detection and hedging learnt from each deployment's latency.</summary>
+    [ValidateObjectMembers]
     public ResponseTimeOptions ResponseTime { get; set; } = new();
 
     /// <summary>Largest request body accepted, in bytes; larger ones get 413 before anything is parsed.</summary>
@@ -27,8 +32,8 @@ public sealed class RoutingOptions
     public int MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>How long a capacity check may wait on Redis before failing open.</summary>
-    [Range(1, 10_000)]
-    public int CapacityStoreTimeoutMs { get; set; } = 250;
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:10")]
+    public TimeSpan CapacityStoreTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Record prompts and completions on spans (off by default: they may hold personal data).</summary>
     public bool RecordContent { get; set; }
@@ -55,9 +60,11 @@ public sealed class DeploymentOptions
     public string Model { get; set; } = "";
 
     /// <summary>Requests per minute this deployment may take, counted across Router replicas; null = unchecked.</summary>
+    [Range(1, int.MaxValue)]
     public int? Rpm { get; set; }
 
     /// <summary>Tokens per minute (input + max output reserved before the call); null = unchecked.</summary>
+    [Range(1, int.MaxValue)]
     public int? Tpm { get; set; }
 
     /// <summary>
@@ -68,6 +75,7 @@ public sealed class DeploymentOptions
     public int? MaxOutputTokens { get; set; }
 
     /// <summary>Relative weight for the weighted strategies.</summary>
+    [Range(1, int.MaxValue)]
     public int Weight { get; set; } = 1;
 
     /// <summary>USD per 1,000 input tokens (for spend budgets and cost-aware routing).</summary>
@@ -117,11 +125,12 @@ public sealed class RetryOptions
     [Range(1, 20)]
     public int MaxAttempts { get; set; } = 5;
 
-    [Range(0, 60_000)]
-    public int BaseDelayMs { get; set; } = 100;
+    /// <summary>Backoff before the first retry; it doubles with each round up to <see cref="MaxDelay"/>, fully jittered.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 
-    [Range(0, 120_000)]
-    public int MaxDelayMs { get; set; } = 4_000;
+    [Range(typeof(TimeSpan), "00:00:00", "00:02:00")]
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(4);
 
     /// <summary>Retries allowed as a share of first attempts (a token bucket), so an outage never multiplies upstream load.</summary>
     [Range(0.0, 10.0)]
@@ -144,11 +153,11 @@ public sealed class CircuitBreakerOptions
     [Range(2, 10_000)]
     public int MinimumThroughput { get; set; } = 8;
 
-    [Range(1, 3_600)]
-    public int SamplingDurationSeconds { get; set; } = 10;
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan SamplingDuration { get; set; } = TimeSpan.FromSeconds(10);
 
-    [Range(1, 3_600)]
-    public int BreakDurationSeconds { get; set; } = 15;
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Whether throttling counts as a failure (a throttled deployment is skipped for the break duration, like a cooldown).</summary>
     public bool CountThrottling { get; set; } = true;
@@ -157,17 +166,25 @@ public sealed class CircuitBreakerOptions
 public sealed class TimeoutOptions
 {
     /// <summary>Deadline for the first token of a streamed attempt, or the whole answer of a non-streamed one.</summary>
-    [Range(1, 3_600)]
-    public int AttemptSeconds { get; set; } = 30;
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan Attempt { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Deadline for the whole request, every attempt and backoff included, and a stream to its last chunk.</summary>
-    [Range(1, 3_600)]
-    public int OverallSeconds { get; set; } = 300;
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan Overall { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// Longest silence between two updates of a stream once its first one has arrived: an upstream that
     /// stalls longer is cut, and the client gets an error event instead of waiting for the overall deadline.
     /// </summary>
-    [Range(1, 3_600)]
-    public int StreamIdleSeconds { get; set; } = 30;
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan StreamIdle { get; set; } = TimeSpan.FromSeconds(30);
 }
+
+/// <summary>The value ranges of <see cref="RoutingOptions"/> and the sections under it, generated from their annotations.</summary>
+[OptionsValidator]
+internal sealed partial class RoutingOptionsRangeValidator : IValidateOptions<RoutingOptions>;
+
+/// <summary>The value ranges of one deployment (the deployments are a dictionary, which the generator does not enumerate).</summary>
+[OptionsValidator]
+internal sealed partial class DeploymentOptionsRangeValidator : IValidateOptions<DeploymentOptions>;

@@ -1,45 +1,37 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace Switchyard.Router.Configuration;
 
 /// <summary>
-/// Checks the routing table as a whole at start and on every reload: references between deployments,
-/// groups and fallbacks, trigger names, and value ranges. Messages name the exact key at fault. What only
+/// Checks the routing table as a whole at start and on every reload: value ranges (the generated
+/// annotation validators), the rules between fields that annotations cannot express, and references between
+/// deployments, groups and fallbacks and trigger names. Messages name the exact key at fault. What only
 /// the routing core knows by name (providers and their settings, strategies) is checked beside it by
 /// <c>Routing.RoutingTableValidator</c>.
 /// </summary>
 public sealed class RoutingOptionsValidator : IValidateOptions<RoutingOptions>
 {
+    private readonly RoutingOptionsRangeValidator _ranges = new();
+    private readonly DeploymentOptionsRangeValidator _deploymentRanges = new();
+
     public ValidateOptionsResult Validate(string? name, RoutingOptions options)
     {
         var problems = new List<string>();
 
-        CheckAnnotations(options, "Routing", problems);
-        CheckAnnotations(options.Retry, "Routing:Retry", problems);
-        CheckAnnotations(options.CircuitBreaker, "Routing:CircuitBreaker", problems);
-        CheckAnnotations(options.Timeouts, "Routing:Timeouts", problems);
-        if (new ResponseTimeOptionsValidator().Validate("Routing:ResponseTime", options.ResponseTime) is { Failed: true } responseTime)
+        // The generated validators name a member by the path they are given, so the section's key goes in.
+        AddFailures(_ranges.Validate(RoutingOptions.SectionName, options), problems);
+        foreach (var (deploymentName, deployment) in options.Deployments)
         {
-            problems.AddRange(responseTime.Failures);
+            AddFailures(_deploymentRanges.Validate($"{RoutingOptions.SectionName}:Deployments:{deploymentName}", deployment), problems);
         }
 
         if (options.ResponseTime.FirstToken.Floor > options.ResponseTime.FirstToken.Ceiling)
         {
             problems.Add("Routing:ResponseTime:FirstToken:Floor must not be above its Ceiling.");
         }
-        if (options.Retry.MaxDelayMs < options.Retry.BaseDelayMs)
+        if (options.Retry.MaxDelay < options.Retry.BaseDelay)
         {
-            problems.Add("Routing:Retry:MaxDelayMs must not be below BaseDelayMs.");
-        }
-
-        foreach (var (deploymentName, deployment) in options.Deployments)
-        {
-            CheckAnnotations(deployment, $"Routing:Deployments:{deploymentName}", problems);
-            if (deployment.Rpm is < 1 || deployment.Tpm is < 1 || deployment.Weight < 1)
-            {
-                problems.Add($"Routing:Deployments:{deploymentName}: Rpm, Tpm and Weight must be at least 1 when set.");
-            }
+            problems.Add("Routing:Retry:MaxDelay must not be below BaseDelay.");
         }
 
         if (options.ModelGroups.Count == 0)
@@ -72,12 +64,11 @@ public sealed class RoutingOptionsValidator : IValidateOptions<RoutingOptions>
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 
-    private static void CheckAnnotations(object instance, string path, List<string> problems)
+    private static void AddFailures(ValidateOptionsResult result, List<string> problems)
     {
-        var results = new List<ValidationResult>();
-        if (!Validator.TryValidateObject(instance, new ValidationContext(instance), results, validateAllProperties: true))
+        if (result.Failed)
         {
-            problems.AddRange(results.Select(r => $"{path}: {r.ErrorMessage}"));
+            problems.AddRange(result.Failures);
         }
     }
 }

@@ -90,7 +90,7 @@ public sealed class ImageUrlFetcher(HttpMessageHandler handler, IOptionsMonitor<
         }
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        timeout.CancelAfter(TimeSpan.FromSeconds(settings.TimeoutSeconds));
+        timeout.CancelAfter(settings.Timeout);
         try
         {
             var uri = image.Uri;
@@ -138,7 +138,7 @@ public sealed class ImageUrlFetcher(HttpMessageHandler handler, IOptionsMonitor<
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
-            throw Refused(param, $"no answer within {settings.TimeoutSeconds} s");
+            throw Refused(param, $"no answer within {settings.Timeout.TotalSeconds:0.###} s");
         }
     }
 

@@ -22,8 +22,8 @@ public sealed class ImageUrlOptions
     public int MaxBytes { get; set; } = ImagePartReader.MaxImageBytes;
 
     /// <summary>Time for one image, connection, redirects and body included.</summary>
-    [Range(1, 60)]
-    public int TimeoutSeconds { get; set; } = 10;
+    [Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Lets URLs resolve to loopback, private, link-local and other non-public addresses (an internal image

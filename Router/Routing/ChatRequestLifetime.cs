@@ -62,7 +62,7 @@ public sealed partial class ChatRequestLifetime : IAsyncDisposable
         _logger = logger;
         _started = started;
         _requestAborted = requestAborted;
-        Overall = TimeSpan.FromSeconds(table.Options.Timeouts.OverallSeconds);
+        Overall = table.Options.Timeouts.Overall;
         // The deadline counts from the request's arrival, admission included, as Remaining does.
         var left = Overall - clock.GetElapsedTime(started);
         _cancellation = new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.Zero, clock);

@@ -413,7 +413,7 @@ public sealed partial class ChatRouter(
         Func<Deployment, ChatRequestLifetime, RoutedAttempt, Task<T>> call)
     {
         var options = lifetime.Table.Options;
-        var attemptTimeout = TimeSpan.FromSeconds(options.Timeouts.AttemptSeconds);
+        var attemptTimeout = options.Timeouts.Attempt;
         var previous = Activity.Current;
         var span = RouterTelemetry.StartAttempt(deployment.Tags, number);
         var attempt = new RoutedAttempt(deployment, reservation, number, span,
@@ -605,8 +605,8 @@ public sealed partial class ChatRouter(
     /// <summary>Capped exponential backoff with full jitter, never shorter than the provider's Retry-After.</summary>
     public static TimeSpan Backoff(Configuration.RetryOptions retry, int round, TimeSpan? retryAfter)
     {
-        var cap = Math.Min(retry.MaxDelayMs, retry.BaseDelayMs * Math.Pow(2, Math.Min(round, 20)));
-        var jittered = TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * cap);
+        var exponential = retry.BaseDelay * Math.Pow(2, Math.Min(round, 20));
+        var jittered = (exponential < retry.MaxDelay ? exponential : retry.MaxDelay) * Random.Shared.NextDouble();
         return retryAfter is { } wait && wait > jittered ? wait : jittered;
     }
 

@@ -33,8 +33,8 @@ public sealed class DeploymentState
             {
                 FailureRatio = breaker.FailureRatio,
                 MinimumThroughput = breaker.MinimumThroughput,
-                SamplingDuration = TimeSpan.FromSeconds(breaker.SamplingDurationSeconds),
-                BreakDuration = TimeSpan.FromSeconds(breaker.BreakDurationSeconds),
+                SamplingDuration = breaker.SamplingDuration,
+                BreakDuration = breaker.BreakDuration,
                 StateProvider = _breakerState,
                 ManualControl = _breakerControl,
                 ShouldHandle = new PredicateBuilder().Handle<ProviderException>(e =>

@@ -71,7 +71,7 @@ public sealed class TenantGate(ITenantAdmission admission, SigV4Authenticator si
 
         // The concurrency lease lasts as long as the request may (its overall deadline), not a fixed time: a lease
         // that outlived a crashed request would hold a slot, one that expired mid-stream would free a slot in use.
-        var deadline = TimeSpan.FromSeconds(tables.Current.Options.Timeouts.OverallSeconds);
+        var deadline = tables.Current.Options.Timeouts.Overall;
         var decision = await admission.AdmitAsync(tenant, new AdmissionRequest(request.ModelGroup, request.ReservedTokens) { LeaseTimeout = deadline }, http.RequestAborted);
         WriteRateLimitHeaders(http.Response.Headers, decision.RateLimits);
         if (decision.Degraded)

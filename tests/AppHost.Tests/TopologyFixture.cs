@@ -31,9 +31,9 @@ public sealed class TopologyFixture : IAsyncLifetime
             [$"Parameters:quota-admin-key={AdminKey}"], (options, _) => options.DisableDashboard = true, timeout.Token);
         var router = _builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "router");
         _builder.CreateResourceBuilder(router)
-            .WithEnvironment("Routing__CircuitBreaker__BreakDurationSeconds", "3")
+            .WithEnvironment("Routing__CircuitBreaker__BreakDuration", "00:00:03")
             .WithEnvironment("Routing__CircuitBreaker__MinimumThroughput", "3")
-            .WithEnvironment("Routing__Timeouts__AttemptSeconds", "3");
+            .WithEnvironment("Routing__Timeouts__Attempt", "00:00:03");
 
         App = await _builder.BuildAsync(timeout.Token);
         await App.StartAsync(timeout.Token);

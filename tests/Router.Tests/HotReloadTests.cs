@@ -58,6 +58,54 @@ public sealed class HotReloadTests
         Assert.Contains(error.Failures, f => f.Contains("trigger 'bad-weather'"));
     }
 
+    [Theory]
+    [InlineData("Routing:CapacityStoreTimeout", "00:00:11", "Routing.CapacityStoreTimeout")]
+    [InlineData("Routing:Retry:MaxDelay", "00:02:01", "Routing.Retry.MaxDelay")]
+    [InlineData("Routing:CircuitBreaker:BreakDuration", "00:00:00.500", "Routing.CircuitBreaker.BreakDuration")]
+    [InlineData("Routing:Timeouts:Attempt", "00:00:00", "Routing.Timeouts.Attempt")]
+    [InlineData("Routing:Timeouts:Overall", "01:00:01", "Routing.Timeouts.Overall")]
+    [InlineData("Routing:Timeouts:StreamIdle", "-00:00:01", "Routing.Timeouts.StreamIdle")]
+    [InlineData("Routing:ResponseTime:Stall:Floor", "00:00:00.050", "Routing.ResponseTime.Stall.Floor")]
+    [InlineData("Routing:Deployments:d1:Rpm", "0", "Routing:Deployments:d1.Rpm")]
+    public void A_value_out_of_range_fails_at_start_naming_the_key(string key, string value, string named)
+    {
+        using var services = BuildServices(new ReloadableSource(new Dictionary<string, string?>(ValidTable) { [key] = value }));
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptionsMonitor<RoutingOptions>>().CurrentValue);
+
+        var failure = Assert.Single(error.Failures);
+        Assert.Contains(named, failure, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_base_delay_above_the_max_delay_fails_at_start()
+    {
+        using var services = BuildServices(new ReloadableSource(new Dictionary<string, string?>(ValidTable)
+        {
+            ["Routing:Retry:BaseDelay"] = "00:00:02",
+            ["Routing:Retry:MaxDelay"] = "00:00:01",
+        }));
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptionsMonitor<RoutingOptions>>().CurrentValue);
+
+        Assert.Equal(["Routing:Retry:MaxDelay must not be below BaseDelay."], error.Failures);
+    }
+
+    [Fact]
+    public void A_reload_with_a_value_out_of_range_keeps_the_last_good_table()
+    {
+        var source = new ReloadableSource(new Dictionary<string, string?>(ValidTable) { ["Routing:Timeouts:Attempt"] = "00:00:07" });
+        using var services = BuildServices(source);
+        var tables = services.GetRequiredService<RoutingTableProvider>();
+        Assert.Equal(TimeSpan.FromSeconds(7), tables.Current.Options.Timeouts.Attempt);
+
+        source.Set("Routing:Timeouts:Attempt", "02:00:00");
+        Assert.Equal(TimeSpan.FromSeconds(7), tables.Current.Options.Timeouts.Attempt);
+
+        source.Set("Routing:Timeouts:Attempt", "00:00:09");
+        Assert.Equal(TimeSpan.FromSeconds(9), tables.Current.Options.Timeouts.Attempt);
+    }
+
     [Fact]
     public void A_reload_keeps_the_round_robin_rotation_going()
     {
@@ -124,6 +172,14 @@ public sealed class HotReloadTests
         source.Set("Routing:ResponseTime:ExplorationRate", "1");
         Assert.InRange(SlowFirst(), 120, 280);
     }
+
+    private static readonly Dictionary<string, string?> ValidTable = new()
+    {
+        ["Routing:Deployments:d1:Provider"] = "scripted",
+        ["Routing:Deployments:d1:Account"] = "a",
+        ["Routing:Deployments:d1:Model"] = "m1",
+        ["Routing:ModelGroups:g1:Deployments:0"] = "d1",
+    };
 
     private static ServiceProvider BuildServices(ReloadableSource source)
     {

@@ -79,7 +79,7 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
     {
         var upstreamCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _host.Upstream.Streams["model-west"] = cancellation => Trickle(upstreamCancelled, cancellation);
-        await using var app = await WithTimeoutsAsync(overallSeconds: 2, streamIdleSeconds: 1);
+        await using var app = await WithTimeoutsAsync(overall: TimeSpan.FromSeconds(2), streamIdle: TimeSpan.FromSeconds(1));
 
         var started = Stopwatch.GetTimestamp();
         var (events, traceId) = await StreamAsync(app, "solo");
@@ -102,7 +102,7 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
     {
         var upstreamCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _host.Upstream.Streams["model-primary"] = cancellation => ScriptedProvider.Stall(null, upstreamCancelled, cancellation);
-        await using var app = await WithTimeoutsAsync(overallSeconds: 1, streamIdleSeconds: 30);
+        await using var app = await WithTimeoutsAsync(overall: TimeSpan.FromSeconds(1), streamIdle: TimeSpan.FromSeconds(30));
         using var client = app.CreateClient();
 
         using var response = await client.SendAsync(StreamRequest("primary", "test-key"));
@@ -126,7 +126,7 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
     {
         var upstreamCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _host.Upstream.Streams["model-west"] = cancellation => ScriptedProvider.Stall("first words ", upstreamCancelled, cancellation);
-        await using var app = await WithTimeoutsAsync(overallSeconds: 30, streamIdleSeconds: 1);
+        await using var app = await WithTimeoutsAsync(overall: TimeSpan.FromSeconds(30), streamIdle: TimeSpan.FromSeconds(1));
 
         var started = Stopwatch.GetTimestamp();
         var (events, traceId) = await StreamAsync(app, "solo");
@@ -144,7 +144,7 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
     [Fact]
     public async Task A_whole_answer_whose_upstream_stalls_after_its_first_token_fails_over_as_nothing_reached_the_client()
     {
-        await using var app = await WithTimeoutsAsync(overallSeconds: 30, streamIdleSeconds: 1);
+        await using var app = await WithTimeoutsAsync(overall: TimeSpan.FromSeconds(30), streamIdle: TimeSpan.FromSeconds(1));
         var upstreamCancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _host.Upstream.Streams["model-east"] = cancellation => ScriptedProvider.Stall("first words ", upstreamCancelled, cancellation);
         using var client = app.CreateClient();
@@ -256,12 +256,12 @@ public sealed class RequestLifetimeTests : IAsyncLifetime
     /// The Router with tight deadlines, warmed up by one request of another tenant so that its start
     /// (store connection, first admission) does not eat into the deadline under test.
     /// </summary>
-    private async Task<WebApplicationFactory<Program>> WithTimeoutsAsync(int overallSeconds, int streamIdleSeconds)
+    private async Task<WebApplicationFactory<Program>> WithTimeoutsAsync(TimeSpan overall, TimeSpan streamIdle)
     {
         var app = _host.WithWebHostBuilder(builder => builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Routing:Timeouts:OverallSeconds"] = overallSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Routing:Timeouts:StreamIdleSeconds"] = streamIdleSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Routing:Timeouts:Overall"] = overall.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
+            ["Routing:Timeouts:StreamIdle"] = streamIdle.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
             // These tests are about the overall and idle deadlines: keep the adaptive first-token deadline
             // (1 s floor once a deployment has history from earlier tests) from racing them to a failover.
             ["Routing:ResponseTime:FirstToken:Floor"] = "00:00:08",

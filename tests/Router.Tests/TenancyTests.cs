@@ -151,7 +151,7 @@ public sealed class TenancyTests(RouterHost host) : IAsyncLifetime
         var recorder = DispatchProxy.Create<ITenantAdmission, RecordingAdmission>();
         ((RecordingAdmission)(object)recorder).Inner = inner;
         await using var app = host.WithWebHostBuilder(builder => builder
-            .ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?> { ["Routing:Timeouts:OverallSeconds"] = "42" }))
+            .ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?> { ["Routing:Timeouts:Overall"] = "00:00:42" }))
             .ConfigureTestServices(services => services.AddSingleton(recorder)));
 
         using var response = await SendAsync(app, "pair", "Bearer steady-key");

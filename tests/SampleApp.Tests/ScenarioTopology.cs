@@ -23,7 +23,7 @@ public sealed class ScenarioTopology : IAsyncLifetime
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [$"Parameters:quota-admin-key={AdminKey}"], (options, _) => options.DisableDashboard = true, timeout.Token);
         builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "router"))
-            .WithEnvironment("Routing__CircuitBreaker__BreakDurationSeconds", "2")
+            .WithEnvironment("Routing__CircuitBreaker__BreakDuration", "00:00:02")
             .WithEnvironment("Routing__CircuitBreaker__MinimumThroughput", "3");
 
         _app = await builder.BuildAsync(timeout.Token);

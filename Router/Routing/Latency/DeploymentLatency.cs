@@ -48,8 +48,8 @@ public sealed class DeploymentLatency(TimeSpan window, TimeProvider clock)
             ? Clamp(TimeSpan.FromMilliseconds(p99 * options.Stall.Multiplier), options.Stall.Floor < ceiling ? options.Stall.Floor : ceiling, ceiling)
             : ceiling;
 
-    /// <summary>The stall limit for a stream under <paramref name="options"/>: at most Routing:Timeouts:StreamIdleSeconds.</summary>
-    public TimeSpan StallTimeout(RoutingOptions options) => StallTimeout(options.ResponseTime, TimeSpan.FromSeconds(options.Timeouts.StreamIdleSeconds));
+    /// <summary>The stall limit for a stream under <paramref name="options"/>: at most Routing:Timeouts:StreamIdle.</summary>
+    public TimeSpan StallTimeout(RoutingOptions options) => StallTimeout(options.ResponseTime, options.Timeouts.StreamIdle);
 
     /// <summary>Forgets every sample (scenario resets).</summary>
     public void Reset()

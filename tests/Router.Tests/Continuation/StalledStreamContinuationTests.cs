@@ -35,7 +35,7 @@ public sealed class StalledStreamContinuationTests(RouterHost host) : IAsyncLife
             new ChatResponseUpdate(ChatRole.Assistant, (string?)null) { FinishReason = ChatFinishReason.Stop });
         await using var router = host.WithWebHostBuilder(builder => builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Routing:Timeouts:StreamIdleSeconds"] = "1",
+            ["Routing:Timeouts:StreamIdle"] = "00:00:01",
             ["Routing:Deployments:stall-us:Provider"] = "scripted",
             ["Routing:Deployments:stall-us:Account"] = "a",
             ["Routing:Deployments:stall-us:Model"] = "us.model-stall",

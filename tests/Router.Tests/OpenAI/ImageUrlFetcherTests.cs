@@ -80,9 +80,9 @@ public sealed class ImageUrlFetcherTests : IAsyncLifetime
     public async Task Every_limit_holds_and_is_a_400_naming_the_element(string path, string reason)
     {
         // 1 s only where the timeout is the point: a first TLS handshake on a loaded machine can take that long.
-        var timeoutSeconds = path == "/slow" ? 1 : 15;
+        var timeout = TimeSpan.FromSeconds(path == "/slow" ? 1 : 15);
         var refused = await Assert.ThrowsAsync<RoutingException>(() =>
-            ResolveAsync(path, new ImageUrlOptions { Enabled = true, AllowPrivateAddresses = true, MaxBytes = 1000, TimeoutSeconds = timeoutSeconds }));
+            ResolveAsync(path, new ImageUrlOptions { Enabled = true, AllowPrivateAddresses = true, MaxBytes = 1000, Timeout = timeout }));
 
         Assert.Equal((400, "invalid_image_url", "messages[0].content[1].image_url.url"), (refused.StatusCode, refused.Code, refused.Param));
         Assert.Contains(reason, refused.Message, StringComparison.Ordinal);

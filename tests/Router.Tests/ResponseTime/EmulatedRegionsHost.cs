@@ -125,9 +125,9 @@ public sealed class EmulatedRegionsHost : IAsyncLifetime
                     ["Tenancy:Enabled"] = "false",
                     ["Quotas:AdminKey"] = RouterHost.AdminKey,
                     ["Admission:StoreTimeout"] = "00:00:02",
-                    ["Routing:CapacityStoreTimeoutMs"] = "2000",
-                    ["Routing:Retry:BaseDelayMs"] = "1",
-                    ["Routing:Retry:MaxDelayMs"] = "5",
+                    ["Routing:CapacityStoreTimeout"] = "00:00:02",
+                    ["Routing:Retry:BaseDelay"] = "00:00:00.001",
+                    ["Routing:Retry:MaxDelay"] = "00:00:00.005",
                     ["Routing:Retry:BudgetMinPerSecond"] = "100",
                     // Breakers out of the way: each test sees every deployment, whatever timeouts the one before caused.
                     ["Routing:CircuitBreaker:MinimumThroughput"] = "10000",

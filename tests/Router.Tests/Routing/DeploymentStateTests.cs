@@ -13,7 +13,7 @@ public sealed class DeploymentStateTests
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 5, 1, 12, 0, 0, TimeSpan.Zero));
         TimeSpan? opened = null;
-        var state = new DeploymentState("d", new CircuitBreakerOptions { MinimumThroughput = 2, BreakDurationSeconds = 15 }, (_, duration) => opened = duration, clock);
+        var state = new DeploymentState("d", new CircuitBreakerOptions { MinimumThroughput = 2, BreakDuration = TimeSpan.FromSeconds(15) }, (_, duration) => opened = duration, clock);
 
         for (var i = 0; i < 2; i++)
         {

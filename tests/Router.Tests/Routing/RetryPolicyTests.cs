@@ -9,7 +9,7 @@ public sealed class RetryPolicyTests
     [Fact]
     public void Backoff_is_full_jitter_under_a_growing_cap()
     {
-        var retry = new RetryOptions { BaseDelayMs = 100, MaxDelayMs = 1_000 };
+        var retry = new RetryOptions { BaseDelay = TimeSpan.FromMilliseconds(100), MaxDelay = TimeSpan.FromSeconds(1) };
 
         for (var round = 0; round < 8; round++)
         {
@@ -24,7 +24,7 @@ public sealed class RetryPolicyTests
     [Fact]
     public void Backoff_never_undercuts_retry_after()
     {
-        var retry = new RetryOptions { BaseDelayMs = 10, MaxDelayMs = 50 };
+        var retry = new RetryOptions { BaseDelay = TimeSpan.FromMilliseconds(10), MaxDelay = TimeSpan.FromMilliseconds(50) };
 
         Assert.Equal(TimeSpan.FromSeconds(2), ChatRouter.Backoff(retry, 0, TimeSpan.FromSeconds(2)));
     }

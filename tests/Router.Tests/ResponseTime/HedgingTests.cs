@@ -93,7 +93,8 @@ public sealed class HedgingTests(EmulatedRegionsHost host) : IAsyncLifetime
 
         var east1 = await host.CapacityWindowAsync("us-east-1");
         var east2 = await host.CapacityWindowAsync("us-east-2");
-        using var leave = new CancellationTokenSource(TimeSpan.FromMilliseconds(700));
+        // Half a second after the hedge started (us-east-1's p99, more on a loaded machine), well before the 2 s deadline floor.
+        using var leave = new CancellationTokenSource(HedgeDelay() + TimeSpan.FromMilliseconds(500));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => host.SendAsync(EmulatedRegionsHost.Group, stream: true, leave.Token));
 

@@ -4,7 +4,6 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.Http.Features;
 using Switchyard.BedrockEmulator.Faults;
 using Switchyard.BedrockEmulator.World;
 using Switchyard.ServiceDefaults.Auth;

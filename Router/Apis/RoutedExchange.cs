@@ -1,6 +1,5 @@
 using Microsoft.Extensions.AI;
 using Switchyard.Router.Routing;
-using Switchyard.Router.Tenancy;
 
 namespace Switchyard.Router.Apis;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Switchyard.SampleApp.Chat;
-using Switchyard.SampleApp.RouterClient;
 
 namespace Switchyard.SampleApp.Hosting;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.ClientModel;
 using Microsoft.Extensions.AI;
 using Switchyard.SampleApp.RouterClient;

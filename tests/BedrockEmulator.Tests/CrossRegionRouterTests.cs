@@ -4,7 +4,6 @@ using Switchyard.BedrockEmulator.Configuration;
 using Switchyard.BedrockEmulator.Faults;
 using Switchyard.BedrockEmulator.Inference;
 using Switchyard.BedrockEmulator.Quotas;
-using Switchyard.BedrockEmulator.World;
 
 namespace Switchyard.BedrockEmulator.Tests;
 

@@ -2,9 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using Switchyard.Router.Telemetry;
 
 namespace Switchyard.Router.Tests;

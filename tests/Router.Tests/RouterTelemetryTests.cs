@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using Switchyard.Router.Providers;
-using Switchyard.Router.Telemetry;
 
 namespace Switchyard.Router.Tests;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Hosting;
 using Switchyard.Tests;
 using Switchyard.Tests.Fuzz;
 using Xunit.Abstractions;

@@ -9,12 +9,16 @@ namespace Switchyard.Router.Routing.Latency;
 /// </summary>
 public sealed class LatencySketch
 {
+    // 8 KB of doubles: the default range (1 ms to an hour at 5 % growth) needs 311 buckets.
+    private const int MaxStackBuckets = 1024;
+
     private readonly TimeProvider _clock;
     private readonly long _windowTicks;
     private readonly double _min;
     private readonly double _logGrowth;
     private readonly int _buckets;
     private readonly Window?[] _windows = new Window?[2];
+
 
     /// <param name="window">How long a sample counts fully; it fades out over the next window.</param>
     /// <param name="clock">The clock windows are cut by.</param>
@@ -81,7 +85,9 @@ public sealed class LatencySketch
         ArgumentOutOfRangeException.ThrowIfLessThan(quantile, 0);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(quantile, 1);
         var (current, previous, weight) = Snapshot();
-        var counts = new double[_buckets];
+        // Asked on every attempt (deadlines, hedge delay, stall limit): the weighted counts live on the stack,
+        // a few KB that would otherwise be the largest allocation of a request.
+        Span<double> counts = _buckets <= MaxStackBuckets ? stackalloc double[_buckets] : new double[_buckets];
         var total = 0.0;
         for (var i = 0; i < _buckets; i++)
         {

@@ -38,6 +38,9 @@ public sealed class OverheadScenario : IScenario
 
         public LoadRun Merged => LoadRun.Merge(Runs);
 
+        /// <summary>Script calls the store served during this cell's runs; null when the store does not say.</summary>
+        public long? StoreScriptCalls { get; set; } = 0;
+
         public double CpuMsPerRequest(string process) =>
             Cpu.TryGetValue(process, out var cpu) ? cpu.TotalMilliseconds / Math.Max(1, Runs.Sum(r => r.Requests)) : double.NaN;
     }
@@ -92,10 +95,13 @@ public sealed class OverheadScenario : IScenario
                 foreach (var variant in variants.Where(v => !cell.Stream || v.Name != "portkey" || portkeyStreams))
                 {
                     var before = cpu.Read();
+                    var scriptsBefore = await StoreCommandStats.ScriptCallsAsync(stack.StorePort);
                     var run = await context.Load.RunAsync(variant.Target(cell.Stream), new LoadPlan(cell.Concurrency, 200_000, cellDuration));
                     var spent = CpuMeter.Delta(before, cpu.Read());
+                    var scriptsAfter = await StoreCommandStats.ScriptCallsAsync(stack.StorePort);
                     var tally = tallies.TryGetValue((variant.Name, cell), out var t) ? t : tallies[(variant.Name, cell)] = new Tally();
                     tally.Runs.Add(run);
+                    tally.StoreScriptCalls = tally.StoreScriptCalls + (scriptsAfter - scriptsBefore);
                     foreach (var (process, time) in spent)
                     {
                         tally.Cpu[process] = tally.Cpu.GetValueOrDefault(process) + time;
@@ -118,7 +124,7 @@ public sealed class OverheadScenario : IScenario
             + $"the same forwarder making the Router's admission call per request (one Admit script round trip, settlement after the response) adds {admitted.P50 - direct.P50:0.000} ms p50 and {admitted.P99 - direct.P99:0.000} ms p99. "
             + "That is the least a .NET gateway (Kestrel, HttpClient, StackExchange.Redis) adds here when it admits every request in the shared store with one round trip, as the Router does.");
         report.Findings.Add($"The 64 MB gen0 budget (DOTNET_GCgen0size, as the AppHost runs the Router), one at a time: p50 {tuned.P50:0.000} ms against {untuned.P50:0.000} ms with the GC's default, p99 {tuned.P99:0.000} ms against {untuned.P99:0.000} ms.");
-        WriteTargets(report, tallies, portkeyStreams);
+        WriteTargets(report, tallies, variants, portkeyStreams);
         WriteProfile(report, tallies, variants, stack.Emulator.Name);
         PlotLatency(context, report, variants, tallies);
         await ProfileRouterAsync(context, report, router, variants[1].Target(false));
@@ -295,7 +301,7 @@ public sealed class OverheadScenario : IScenario
         }
     }
 
-    private static void WriteTargets(ScenarioReport report, Dictionary<(string, Cell), Tally> tallies, bool portkeyStreams)
+    private static void WriteTargets(ScenarioReport report, Dictionary<(string, Cell), Tally> tallies, List<Variant> variants, bool portkeyStreams)
     {
         var one = new Cell(false, 1);
         var direct = tallies[("direct", one)].Merged.Latency();
@@ -308,6 +314,31 @@ public sealed class OverheadScenario : IScenario
         var streamOne = new Cell(true, 1);
         var ttftAdded = tallies[("router", streamOne)].Merged.FirstToken().P99 - tallies[("direct", streamOne)].Merged.FirstToken().P99;
         report.Check("Time-to-first-token overhead, p99", "<= 1 ms", ttftAdded, v => v <= 1, "0.000 ms");
+
+        // Issue 16: the Router against the floor in the same run.
+        string GatewayOf(string variant) => variants.Single(v => v.Name == variant).Gateway.Name;
+        var floor = tallies[(Floor, one)].Merged.Latency();
+        report.Check("Added latency one at a time, p50, vs the bare forwarder's added p50", "<= 2x", (router.P50 - direct.P50) / (floor.P50 - direct.P50), v => v <= 2, "0.00x");
+        foreach (var stream in (bool[])[false, true])
+        {
+            var kind = stream ? "streaming" : "non-streaming";
+            var (routed, bare) = (tallies[("router", new Cell(stream, 64))], tallies[(Floor, new Cell(stream, 64))]);
+            report.Check($"Router CPU per request vs the bare forwarder's, 64 concurrent ({kind})", "<= 2x",
+                routed.CpuMsPerRequest(GatewayOf("router")) / bare.CpuMsPerRequest(GatewayOf(Floor)), v => v <= 2, "0.00x");
+            report.Check($"Throughput vs the bare forwarder at 64 concurrent ({kind})", ">= 60 %",
+                100 * routed.Merged.RequestsPerSecond / bare.Merged.RequestsPerSecond, v => v >= 60, "0.0 '%'");
+        }
+
+        var routedMany = tallies[("router", new Cell(false, 64))];
+        if (routedMany.StoreScriptCalls is { } calls)
+        {
+            report.Check($"Store round trips per request, one tenant at {routedMany.Merged.RequestsPerSecond:0} req/s (script calls, 64 concurrent, non-streaming)", "<= 0.2",
+                (double)calls / Math.Max(1, routedMany.Runs.Sum(r => r.Requests)), v => v <= 0.2, "0.00");
+        }
+        else
+        {
+            report.NotMeasured("Store round trips per request, one tenant at 1,000 req/s or more", "<= 0.2", "the store does not report INFO commandstats");
+        }
 
         var many = new Cell(false, 64);
         var ratio = tallies[("router", many)].Merged.RequestsPerSecond / tallies[("portkey", many)].Merged.RequestsPerSecond;

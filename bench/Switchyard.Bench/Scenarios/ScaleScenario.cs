@@ -1,3 +1,4 @@
+using System.Globalization;
 using Switchyard.Bench.Hosting;
 using Switchyard.Bench.Load;
 using Switchyard.Bench.Reporting;
@@ -70,7 +71,7 @@ public sealed class ScaleScenario : IScenario
         int[] counts = smoke ? [10, 50] : [100, 1_000, 5_000];
         var rampUp = TimeSpan.FromSeconds(smoke ? 0.2 : 3);
         var table = report.AddTable($"Concurrent streams held open {HoldMs(context) / 1000} s each (first token delayed by the emulator), opened over {rampUp.TotalSeconds:0.#} s, one Router",
-            "Streams", "Router", "Completed", "Failures", "Router RSS before", "Router peak RSS (VmHWM)", "Peak RSS sampled", "Added per stream", "Threads (max sampled)", "Managed heap after a full GC, streams open");
+            "Streams", "Gateway", "Completed", "Failures", "RSS before", "Peak RSS (VmHWM)", "Peak RSS sampled", "Added per stream", "Threads (max sampled)", "Managed heap after a full GC, streams open");
 
         var points = new List<(double, double)>();
         long peakAtLargest;
@@ -79,7 +80,7 @@ public sealed class ScaleScenario : IScenario
             peakAtLargest = 0;
             foreach (var count in counts)
             {
-                peakAtLargest = await HoldStreamsAsync(context, report, table, router, tenantKey, count, rampUp, "as configured", histogram: count == counts[^1]);
+                peakAtLargest = await HoldStreamsAsync(context, report, table, router, StreamTarget(router, tenantKey), count, rampUp, "as configured", histogram: count == counts[^1]);
                 points.Add((count, peakAtLargest / 1048576.0));
             }
         }
@@ -87,7 +88,17 @@ public sealed class ScaleScenario : IScenario
         // For information: the same largest step with server GC, ASP.NET Core's default (the Router ships with workstation GC).
         await using (var router = await StartWarmRouterAsync(context, "router-streams-server-gc", tenantKey, new Dictionary<string, string> { ["DOTNET_gcServer"] = "1" }))
         {
-            await HoldStreamsAsync(context, report, table, router, tenantKey, counts[^1], rampUp, "DOTNET_gcServer=1 (for information)");
+            await HoldStreamsAsync(context, report, table, router, StreamTarget(router, tenantKey), counts[^1], rampUp, "DOTNET_gcServer=1 (for information)");
+        }
+
+        // The floor at the largest step: the bare forwarder (Kestrel in, HttpClient out, same GC settings) holding as many streams.
+        foreach (var admission in (bool[])[false, true])
+        {
+            await using var floor = await stack.StartBareForwarderAsync(admission ? "floor-streams-admission" : "floor-streams", admission);
+            // The forwarder passes the model through: it names the emulator's model, not the Router's group.
+            var target = new ChatTarget($"streams-{floor.Process.Name}", [floor.ChatUri], BenchRouting.OpenAIModel, true, ChatTarget.Bearer(tenantKey));
+            await context.Load.RunAsync(target, new LoadPlan(8, 200, TimeSpan.FromSeconds(2)));
+            await HoldStreamsAsync(context, report, table, floor, target, counts[^1], rampUp, admission ? "floor: bare forwarder + admission" : "floor: bare forwarder");
         }
 
         report.Check($"Router memory at {counts[^1]} concurrent streams", "< 200 MB", peakAtLargest / 1048576.0, v => v < 200, "0.0 MB");
@@ -101,10 +112,19 @@ public sealed class ScaleScenario : IScenario
     /// <summary>How long the emulator delays each stream's first token.</summary>
     private static int HoldMs(BenchContext context) => context.Options.Smoke ? 1_000 : 15_000;
 
-    /// <summary>A Router that has served a few streams (JIT and pools warm) before its memory is measured.</summary>
+    /// <summary>
+    /// A Router that has served a few streams (JIT and pools warm) before its memory is measured. Its first-token
+    /// deadline is raised above the hold: after the warm-up's fast first tokens the adaptive deadline (1.25 x p99,
+    /// at least 1 s) would rightly call a deployment that holds every first token 15 s hung, and time the streams out.
+    /// </summary>
     private static async Task<RouterProcess> StartWarmRouterAsync(BenchContext context, string name, string tenantKey, IReadOnlyDictionary<string, string>? environment)
     {
-        var router = await context.Stack.StartRouterAsync(name, environment);
+        var holdDeadline = TimeSpan.FromMilliseconds(HoldMs(context) * 2).ToString("c", CultureInfo.InvariantCulture);
+        var router = await context.Stack.StartRouterAsync(name, new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
+        {
+            ["Routing__ResponseTime__FirstToken__Floor"] = holdDeadline,
+            ["Routing__ResponseTime__FirstToken__Default"] = holdDeadline,
+        });
         await context.Load.RunAsync(StreamTarget(router, tenantKey), new LoadPlan(8, 200, TimeSpan.FromSeconds(2)));
         return router;
     }
@@ -113,16 +133,16 @@ public sealed class ScaleScenario : IScenario
         new($"streams-{router.Process.Name}", [router.ChatUri], BenchRouting.OpenAIGroup, true, ChatTarget.Bearer(tenantKey));
 
     /// <summary>
-    /// Opens <paramref name="count"/> slow streams through the Router and returns its peak RSS while they were open;
+    /// Opens <paramref name="count"/> slow streams through a gateway (the Router or the floor) and returns its peak RSS while they were open;
     /// with <paramref name="histogram"/>, also reports which types fill its managed heap meanwhile.
     /// </summary>
-    private static async Task<long> HoldStreamsAsync(BenchContext context, ScenarioReport report, ReportTable table, RouterProcess router, string tenantKey, int count, TimeSpan rampUp, string label, bool histogram = false)
+    private static async Task<long> HoldStreamsAsync(BenchContext context, ScenarioReport report, ReportTable table, RouterProcess router, ChatTarget target, int count, TimeSpan rampUp, string label, bool histogram = false)
     {
         await context.Stack.EmulatorAdmin.AddFaultAsync(new EmulatorFault("latency", Model: BenchRouting.OpenAIModel, LatencyMs: HoldMs(context), DurationSeconds: 3_600));
         var before = router.Process.Sample();
         var peakReset = ProcessSample.ResetPeak(router.Process.Pid);
         var plan = new LoadPlan(count, count, TimeSpan.FromSeconds(120)) { RampUp = rampUp, RequestTimeout = TimeSpan.FromSeconds(90) };
-        var load = context.Load.RunAsync(StreamTarget(router, tenantKey), plan);
+        var load = context.Load.RunAsync(target, plan);
         // Once every stream is open (they stay open HoldMs from their start), measure the live managed heap.
         var heap = Task.Delay(rampUp + TimeSpan.FromMilliseconds(HoldMs(context) / 4.0)).ContinueWith(_ => Profiling.ManagedHeap.MeasureAsync(router.Process.Pid, TimeSpan.FromSeconds(5)), TaskScheduler.Default).Unwrap();
         // Right after that full collection, streams still open: the heap by type (the Router is suspended while ClrMD walks it).

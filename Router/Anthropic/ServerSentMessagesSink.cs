@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Switchyard.Router.Http;
 using Switchyard.Router.Routing;
 
 namespace Switchyard.Router.Anthropic;
@@ -9,17 +9,15 @@ namespace Switchyard.Router.Anthropic;
 /// <summary>Anthropic's stream events as Server-Sent Events: <c>event: &lt;type&gt;</c>, <c>data: &lt;the event's JSON&gt;</c>.</summary>
 public sealed class ServerSentMessagesSink : IMessagesEventSink
 {
-    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
-
     // Each event's "event:" line and the start of its "data:" line, encoded once.
     private static readonly FrozenDictionary<string, byte[]> EventLines = new[]
     {
         "message_start", "ping", "content_block_start", "content_block_delta", "content_block_stop", "message_delta", "message_stop", "error",
     }.ToFrozenDictionary(type => type, type => Encoding.UTF8.GetBytes($"event: {type}\ndata: "));
 
-    private readonly Stream _body;
+    private readonly ServerSentEventWriter _events;
 
-    private ServerSentMessagesSink(Stream body) => _body = body;
+    private ServerSentMessagesSink(Stream body) => _events = new ServerSentEventWriter(body);
 
     /// <summary>Sets the response's content type and returns the sink that writes its body.</summary>
     public static IMessagesEventSink For(HttpContext http)
@@ -29,13 +27,8 @@ public sealed class ServerSentMessagesSink : IMessagesEventSink
         return new ServerSentMessagesSink(http.Response.Body);
     }
 
-    public async Task EventAsync<T>(string eventType, T payload, JsonTypeInfo<T> type, CancellationToken cancellation)
-    {
-        await _body.WriteAsync(EventLines.TryGetValue(eventType, out var line) ? line : Encoding.UTF8.GetBytes($"event: {eventType}\ndata: "), cancellation);
-        await JsonSerializer.SerializeAsync(_body, payload, type, cancellation);
-        await _body.WriteAsync(EventEnd, cancellation);
-        await _body.FlushAsync(cancellation);
-    }
+    public Task EventAsync<T>(string eventType, T payload, JsonTypeInfo<T> type, CancellationToken cancellation) =>
+        _events.WriteAsync(EventLines.TryGetValue(eventType, out var line) ? line : Encoding.UTF8.GetBytes($"event: {eventType}\ndata: "), payload, type, cancellation);
 
     public Task StopAsync(MessageUsage usage, CancellationToken cancellation) =>
         EventAsync("message_stop", new MessageStopEvent(), AnthropicJsonContext.Default.MessageStopEvent, cancellation);

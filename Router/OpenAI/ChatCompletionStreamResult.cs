@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Switchyard.Router.Http;
 using Switchyard.Router.Routing;
 
 namespace Switchyard.Router.OpenAI;
@@ -15,7 +15,6 @@ namespace Switchyard.Router.OpenAI;
 public sealed class ChatCompletionStreamResult(string id, RoutedStream stream, ChatRequestLifetime lifetime, bool includeUsage) : IResult
 {
     private static readonly byte[] DataPrefix = "data: "u8.ToArray();
-    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
     private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
 
     public async Task ExecuteAsync(HttpContext httpContext)
@@ -23,7 +22,7 @@ public sealed class ChatCompletionStreamResult(string id, RoutedStream stream, C
         var response = httpContext.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
-        var body = response.Body;
+        var events = new ServerSentEventWriter(response.Body);
         var cancellation = httpContext.RequestAborted;
         var created = httpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeSeconds();
         var model = lifetime.Route!.Deployment.Options.Model;
@@ -53,19 +52,19 @@ public sealed class ChatCompletionStreamResult(string id, RoutedStream stream, C
                 }
 
                 first = false;
-                await WriteAsync(body, new ChatCompletionChunk
+                await events.WriteAsync(DataPrefix, new ChatCompletionChunk
                 {
                     Id = id,
                     Created = created,
                     Model = model,
                     Choices = [new ChunkChoice { Delta = delta, FinishReason = finish }],
                     Switchyard = finish is null ? null : Note(),
-                }, cancellation);
+                }, OpenAIJsonContext.Default.ChatCompletionChunk, cancellation);
             }
 
             if (includeUsage)
             {
-                await WriteAsync(body, new ChatCompletionChunk
+                await events.WriteAsync(DataPrefix, new ChatCompletionChunk
                 {
                     Id = id,
                     Created = created,
@@ -73,11 +72,10 @@ public sealed class ChatCompletionStreamResult(string id, RoutedStream stream, C
                     Choices = [],
                     Usage = ChatResponseMapper.ToUsage(lifetime.ReportedUsage),
                     Switchyard = Note(),
-                }, cancellation);
+                }, OpenAIJsonContext.Default.ChatCompletionChunk, cancellation);
             }
 
-            await body.WriteAsync(Done, cancellation);
-            await body.FlushAsync(cancellation);
+            await events.WriteRawAsync(Done, cancellation);
             lifetime.Complete();
         }
         catch (Exception failure)
@@ -86,29 +84,18 @@ public sealed class ChatCompletionStreamResult(string id, RoutedStream stream, C
             // the client is told (nothing when it has gone), and the stream ends on that error event.
             if (lifetime.Fail(failure) is { } error)
             {
-                await WriteErrorAsync(body, OpenAIErrorResult.From(error).Error, cancellation);
+                await WriteErrorAsync(events, OpenAIErrorResult.From(error).Error, cancellation);
             }
         }
     }
 
     private StreamNote? Note() => lifetime.Continuations > 0 ? new StreamNote { Continued = true, Continuations = lifetime.Continuations } : null;
 
-    private static async Task WriteAsync(Stream body, ChatCompletionChunk chunk, CancellationToken cancellation)
-    {
-        await body.WriteAsync(DataPrefix, cancellation);
-        await JsonSerializer.SerializeAsync(body, chunk, OpenAIJsonContext.Default.ChatCompletionChunk, cancellation);
-        await body.WriteAsync(EventEnd, cancellation);
-        await body.FlushAsync(cancellation);
-    }
-
-    private static async Task WriteErrorAsync(Stream body, ErrorDetail error, CancellationToken cancellation)
+    private static async Task WriteErrorAsync(ServerSentEventWriter events, ErrorDetail error, CancellationToken cancellation)
     {
         try
         {
-            await body.WriteAsync(DataPrefix, cancellation);
-            await JsonSerializer.SerializeAsync(body, new ErrorResponse { Error = error }, OpenAIJsonContext.Default.ErrorResponse, cancellation);
-            await body.WriteAsync(EventEnd, cancellation);
-            await body.FlushAsync(cancellation);
+            await events.WriteAsync(DataPrefix, new ErrorResponse { Error = error }, OpenAIJsonContext.Default.ErrorResponse, cancellation);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException)
         {

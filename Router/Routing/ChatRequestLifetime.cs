@@ -199,16 +199,25 @@ public sealed partial class ChatRequestLifetime : IAsyncDisposable
     internal void Observe(ChatResponseUpdate update)
     {
         _outputChars = checked(_outputChars + TokenEstimate.OutputChars(update.Contents));
-        if (update.Contents.OfType<UsageContent>().LastOrDefault() is { } usage)
+        var contents = update.Contents;
+        var textOnly = true;
+        for (var i = 0; i < contents.Count; i++)
         {
-            _usage = usage.Details;
+            if (contents[i] is UsageContent usage)
+            {
+                _usage = usage.Details;
+            }
+            else if (contents[i] is not TextContent)
+            {
+                textOnly = false;
+            }
         }
 
         _transcript?.Append(update.Text);
         if (_answer is not null)
         {
             // A prefill is text: an answer with anything else, or one that has finished, is not continued.
-            if (update.FinishReason is not null || update.Contents.Any(content => content is not (TextContent or UsageContent)))
+            if (update.FinishReason is not null || !textOnly)
             {
                 _answer = null;
             }

@@ -236,20 +236,16 @@ public sealed partial class ChatRouter(
         {
             while (true)
             {
-                var waits = new List<Task>(runs.Count * 2 + 1);
-                foreach (var run in runs)
+                if (runs.Count == 1 && hedgeDue is null)
                 {
-                    waits.Add(run.Attempt.FirstTokenArrived);
-                    waits.Add(run.Result);
+                    // Nothing to race (the usual case): the attempt's end says all its first token would, without a wait list per request.
+                    await ((Task)runs[0].Result).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
+                else
+                {
+                    await Task.WhenAny(Waits(runs, hedgeDue, silenced));
                 }
 
-                if (hedgeDue is not null)
-                {
-                    waits.Add(hedgeDue);
-                    waits.Add(silenced!);
-                }
-
-                await Task.WhenAny(waits);
                 if (runs.FindIndex(run => run.Attempt.HasFirstToken) is var won and >= 0)
                 {
                     var winner = runs[won];
@@ -366,6 +362,25 @@ public sealed partial class ChatRouter(
             RecordFailure(run.Attempt.Deployment, run.Attempt.Span, attemptFailure);
             Settle(run);
         }
+    }
+
+    /// <summary>What a race wakes on: each attempt's first token and end, the hedge timer and the deployment's going silent.</summary>
+    private static List<Task> Waits<T>(List<(RoutedAttempt Attempt, Task<T> Result)> runs, Task? hedgeDue, Task? silenced)
+    {
+        var waits = new List<Task>(runs.Count * 2 + 2);
+        foreach (var run in runs)
+        {
+            waits.Add(run.Attempt.FirstTokenArrived);
+            waits.Add(run.Result);
+        }
+
+        if (hedgeDue is not null)
+        {
+            waits.Add(hedgeDue);
+            waits.Add(silenced!);
+        }
+
+        return waits;
     }
 
     /// <summary>Starts a hedge beside the running attempts if another deployment can take it and the hedge budget pays for it.</summary>

@@ -31,12 +31,13 @@ public static class TokenEstimate
     }
 
     /// <summary>Characters of output an update carries: text, reasoning, and tool calls' names and arguments.</summary>
-    public static long OutputChars(IEnumerable<AIContent> contents)
+    public static long OutputChars(IList<AIContent> contents)
     {
         long chars = 0;
-        foreach (var content in contents)
+        // By index: on every update of every stream, an enumerator through the interface would be an allocation each.
+        for (var i = 0; i < contents.Count; i++)
         {
-            chars = checked(chars + content switch
+            chars = checked(chars + contents[i] switch
             {
                 TextContent text => text.Text.Length,
                 TextReasoningContent reasoning => reasoning.Text.Length,

@@ -27,9 +27,14 @@ public static class LatencyObservingStream
 
             last = now;
             outputChars = checked(outputChars + TokenEstimate.OutputChars(update.Contents));
-            if (update.Contents.OfType<UsageContent>().LastOrDefault()?.Details.OutputTokenCount is { } reported)
+            // By index, not OfType: this runs for every update of every stream.
+            var contents = update.Contents;
+            for (var i = 0; i < contents.Count; i++)
             {
-                outputTokens = reported;
+                if (contents[i] is UsageContent { Details.OutputTokenCount: { } reported })
+                {
+                    outputTokens = reported;
+                }
             }
 
             yield return update;

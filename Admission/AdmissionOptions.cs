@@ -43,6 +43,13 @@ public sealed class AdmissionOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How long a tenant's settlements gather before they go to the store as one call (0: each on its own).
+    /// Nobody waits for a settlement, so this adds to no response; a reservation counts as reserved this much longer.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan SettlementBatchWindow { get; set; } = TimeSpan.FromMilliseconds(5);
+
     /// <summary>After a store failure, how long admissions stay local before one of them probes the store again.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(1);

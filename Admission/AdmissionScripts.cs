@@ -129,40 +129,57 @@ internal static class AdmissionScripts
         """;
 
     /// <summary>
-    /// KEYS: tokens, leases, lease record, day, previous day, month. ARGV: lease id, actual tokens, cost
-    /// (micro-USD). With the stored reservation: the window entry, if still in the window, is set to the
-    /// actual tokens, the day charged the difference (never below zero: a usage reset may have emptied it),
-    /// the month the cost; the lease is released and the record kept as settled.
-    /// Returns 1 settled, 0 unknown lease, 2 already settled or released, -1 invalid arguments.
+    /// Settles a batch of one tenant's leases, in order (<see cref="SettlementBatcher"/>). KEYS: tokens, leases,
+    /// day, previous day, month, then each lease's record. ARGV: the number of leases n, then n triples of lease
+    /// id, actual tokens and cost (micro-USD). Each lease, with its stored reservation: the window entry, if
+    /// still in the window, is set to the actual tokens, the day charged the difference (never below zero: a
+    /// usage reset may have emptied it), the month the cost; the lease is released and the record kept as
+    /// settled. Returns one outcome per lease: 1 settled, 0 unknown lease, 2 already settled or released (also
+    /// by an earlier lease of the same batch), -1 invalid arguments (that lease only).
     /// </summary>
     public static readonly string Settle = ValidId + $$"""
-        local id, actual, cost = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-        if not valid(id) or not actual or actual < 0 or actual > {{2 * MaxTokens}} or actual % 1 ~= 0
-          or not cost or cost < 0 or cost > {{MaxCostMicroUsd}} or cost % 1 ~= 0 then
-          return -1
+        local n = tonumber(ARGV[1])
+        if not n or n < 1 or n % 1 ~= 0 or #ARGV ~= 1 + 3 * n or #KEYS ~= 5 + n then
+          return {-1}
         end
-        local lease = redis.call('HMGET', KEYS[3], 'st', 'tok', 'day')
-        if not lease[1] or lease[1] == '3' then return 0 end
-        if lease[1] ~= '0' then return 2 end
-        local counted = redis.call('HGET', KEYS[1], id)
-        if counted then
-          redis.call('HSET', KEYS[1], id, actual)
-          redis.call('HINCRBY', KEYS[1], 'sum', actual - tonumber(counted))
+        local outcomes = {}
+        for i = 1, n do
+          local id, actual, cost = ARGV[3 * i - 1], tonumber(ARGV[3 * i]), tonumber(ARGV[3 * i + 1])
+          local record = KEYS[5 + i]
+          local outcome = 1
+          if not valid(id) or not actual or actual < 0 or actual > {{2 * MaxTokens}} or actual % 1 ~= 0
+            or not cost or cost < 0 or cost > {{MaxCostMicroUsd}} or cost % 1 ~= 0 then
+            outcome = -1
+          else
+            local lease = redis.call('HMGET', record, 'st', 'tok', 'day')
+            if not lease[1] or lease[1] == '3' then
+              outcome = 0
+            elseif lease[1] ~= '0' then
+              outcome = 2
+            else
+              local counted = redis.call('HGET', KEYS[1], id)
+              if counted then
+                redis.call('HSET', KEYS[1], id, actual)
+                redis.call('HINCRBY', KEYS[1], 'sum', actual - tonumber(counted))
+              end
+              redis.call('ZREM', KEYS[2], id)
+              local day = nil
+              if lease[3] == KEYS[3] then day = KEYS[3] elseif lease[3] == KEYS[4] then day = KEYS[4] end
+              if day then
+                if redis.call('INCRBY', day, actual - tonumber(lease[2])) < 0 then redis.call('SET', day, 0) end
+                redis.call('EXPIRE', day, 172800)
+              end
+              if cost > 0 then
+                redis.call('INCRBY', KEYS[5], cost)
+                redis.call('EXPIRE', KEYS[5], 3456000)
+              end
+              redis.call('HSET', record, 'st', 1)
+              redis.call('PEXPIRE', record, {{FinishedLeaseMs}})
+            end
+          end
+          outcomes[i] = outcome
         end
-        redis.call('ZREM', KEYS[2], id)
-        local day = nil
-        if lease[3] == KEYS[4] then day = KEYS[4] elseif lease[3] == KEYS[5] then day = KEYS[5] end
-        if day then
-          if redis.call('INCRBY', day, actual - tonumber(lease[2])) < 0 then redis.call('SET', day, 0) end
-          redis.call('EXPIRE', day, 172800)
-        end
-        if cost > 0 then
-          redis.call('INCRBY', KEYS[6], cost)
-          redis.call('EXPIRE', KEYS[6], 3456000)
-        end
-        redis.call('HSET', KEYS[3], 'st', 1)
-        redis.call('PEXPIRE', KEYS[3], {{FinishedLeaseMs}})
-        return 1
+        return outcomes
         """;
 
     /// <summary>

@@ -22,6 +22,7 @@ public static class AdmissionServiceCollectionExtensions
         services.TryAddSingleton<TenantDirectory>();
         services.TryAddSingleton<LocalFallbackLimiter>();
         services.TryAddSingleton<LocalAdmissionReconciler>();
+        services.TryAddSingleton<SettlementBatcher>();
         services.TryAddSingleton<ITenantAdmission, RedisTenantAdmission>();
         services.TryAddSingleton<TenantStore>();
         services.TryAddSingleton<AccessKeyStore>();

@@ -11,6 +11,7 @@ internal sealed class AdmissionTelemetry
     private readonly Counter<long> _decisions;
     private readonly Counter<long> _degraded;
     private readonly Counter<long> _lostUpdates;
+    private readonly Histogram<int> _settlementBatch;
 
     public AdmissionTelemetry(IMeterFactory meterFactory, StoreGate gate)
     {
@@ -20,6 +21,9 @@ internal sealed class AdmissionTelemetry
             description: "Admissions decided by the local fallback limiter because the quota store did not answer.");
         _lostUpdates = meter.CreateCounter<long>("switchyard.admission.lost_updates",
             description: "Settlements and releases the quota store did not take (the lease expires by itself).");
+        _settlementBatch = meter.CreateHistogram<int>("switchyard.admission.settlement_batch", unit: "{lease}",
+            description: "Leases settled per store call (one tenant's settlements gathered over Admission:SettlementBatchWindow).",
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100] });
         meter.CreateObservableGauge("switchyard.admission.store_available", () => gate.IsDown ? 0 : 1,
             description: "1 while admissions use the shared quota store, 0 while they fall back to local limits.");
     }
@@ -41,6 +45,8 @@ internal sealed class AdmissionTelemetry
             }));
         }
     }
+
+    public void SettlementBatch(int leases) => _settlementBatch.Record(leases);
 
     public void LostUpdate(string operation) => _lostUpdates.Add(1, new KeyValuePair<string, object?>("operation", operation));
 }

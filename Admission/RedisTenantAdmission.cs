@@ -6,7 +6,7 @@ namespace Switchyard.Admission;
 
 /// <summary>
 /// Admission against the shared store: every check and update of one admission is one script, one
-/// round trip. When the store does not answer within StoreTimeout the local fallback decides. Leases
+/// round trip; settlements go in batches (<see cref="SettlementBatcher"/>). When the store does not answer within StoreTimeout the local fallback decides. Leases
 /// live in the store; settlement and release name one by tenant and id and use what the store kept.
 /// </summary>
 internal sealed class RedisTenantAdmission(
@@ -14,6 +14,7 @@ internal sealed class RedisTenantAdmission(
     TenantDirectory directory,
     LocalFallbackLimiter fallback,
     LocalAdmissionReconciler reconciler,
+    SettlementBatcher settlements,
     StoreGate gate,
     AdmissionTelemetry telemetry,
     TimeProvider clock,
@@ -51,10 +52,8 @@ internal sealed class RedisTenantAdmission(
 
         var keys = KeysOf(tenantId);
         var (day, month, previousDay) = keys.CalendarFor(clock.GetUtcNow());
-        var (answered, result) = await gate.TryAsync(Caller, () => redis.GetDatabase().ScriptEvaluateAsync(AdmissionScripts.Settle,
-            [keys.Tokens, keys.Leases, keys.Lease(leaseId), day, previousDay, month],
-            [leaseId, actual, AdmissionBounds.ToMicroUsd(usage.CostUsd)]), cancellationToken);
-        return Finished(tenantId, leaseId, answered, result, "settle");
+        var answer = await settlements.SettleAsync(keys, day, previousDay, month, leaseId, actual, AdmissionBounds.ToMicroUsd(usage.CostUsd)).WaitAsync(cancellationToken);
+        return Finished(tenantId, leaseId, answer.Answered, answer.Result, "settle");
     }
 
     public async ValueTask<LeaseOutcome> ReleaseAsync(string tenantId, string leaseId, CancellationToken cancellationToken)
@@ -68,7 +67,7 @@ internal sealed class RedisTenantAdmission(
         var keys = KeysOf(tenantId);
         var (answered, result) = await gate.TryAsync(
             Caller, () => redis.GetDatabase().ScriptEvaluateAsync(AdmissionScripts.Release, [keys.Leases, keys.Lease(leaseId)], [leaseId]), cancellationToken);
-        return Finished(tenantId, leaseId, answered, result, "release");
+        return Finished(tenantId, leaseId, answered, answered ? (long)result! : 0, "release");
     }
 
     private async ValueTask<AdmissionDecision> DecideAsync(TenantDefinition tenant, AdmissionRequest request, CancellationToken cancellationToken)
@@ -142,7 +141,7 @@ internal sealed class RedisTenantAdmission(
         return await redis.GetDatabase().ScriptEvaluateAsync(AdmissionScripts.Admit, keys, args);
     }
 
-    private LeaseOutcome Finished(string tenantId, string leaseId, bool answered, RedisResult? result, string operation)
+    private LeaseOutcome Finished(string tenantId, string leaseId, bool answered, long result, string operation)
     {
         // This replica no longer counts the lease as in flight, whatever the store said: the request has ended.
         fallback.Finished(tenantId, leaseId);
@@ -152,7 +151,7 @@ internal sealed class RedisTenantAdmission(
             return LeaseOutcome.StoreUnavailable;
         }
 
-        return (long)result! switch
+        return result switch
         {
             1 => LeaseOutcome.Applied,
             0 => LeaseOutcome.Unknown,

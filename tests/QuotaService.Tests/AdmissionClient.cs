@@ -20,6 +20,8 @@ public sealed class AdmissionClient : IAsyncDisposable
 
     public ITenantAdmission Admission { get; }
 
+    public IServiceProvider Services => _host.Services;
+
     public TenantStore Store { get; }
 
     /// <summary>This process's connection (through the proxy, when it uses one).</summary>

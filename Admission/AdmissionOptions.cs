@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
 
 namespace Switchyard.Admission;
 
@@ -54,6 +53,3 @@ public sealed class AdmissionOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(1);
 }
-
-[OptionsValidator]
-internal sealed partial class AdmissionOptionsValidator : IValidateOptions<AdmissionOptions>;

@@ -375,6 +375,3 @@ internal sealed class LocalFallbackLimiter(TimeProvider clock, IOptionsMonitor<A
         public bool Expired { get; set; }
     }
 }
-
-/// <summary>A request admitted locally: its window entry id, when (unix ms) and the tokens it counts.</summary>
-internal readonly record struct LocalAdmission(string Id, long AtUnixMs, long Tokens);

@@ -7,7 +7,6 @@ using Switchyard.BedrockEmulator.Bedrock;
 using Switchyard.BedrockEmulator.Bedrock.Invoke;
 using Switchyard.BedrockEmulator.Configuration;
 using Switchyard.BedrockEmulator.Faults;
-using Switchyard.BedrockEmulator.Generation;
 using Switchyard.BedrockEmulator.Hosting;
 using Switchyard.BedrockEmulator.Inference;
 using Switchyard.BedrockEmulator.Invocations;

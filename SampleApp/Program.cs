@@ -1,3 +1,4 @@
+using Switchyard.SampleApp;
 using Switchyard.SampleApp.Hosting;
 using Switchyard.SampleApp.Scenarios;
 

@@ -49,6 +49,3 @@ public static class CacheResourceBuilderExtensions
         where T : IResourceWithConnectionString =>
         builder.ApplicationBuilder.CreateResourceBuilder<IResourceWithConnectionString>(builder.Resource);
 }
-
-/// <summary>Records which hosting was chosen, so tests and tooling can read it off the model.</summary>
-public sealed record CacheHostingAnnotation(CacheHosting Hosting, string Reason) : IResourceAnnotation;

@@ -3,9 +3,6 @@ using System.Security.Cryptography;
 
 namespace Switchyard.BedrockEmulator.Auth;
 
-/// <summary>Temporary credentials issued by STS, valid for SigV4 on every service of the caller's account until they expire.</summary>
-internal sealed record SessionCredentials(string AccessKeyId, string SecretAccessKey, string SessionToken, DateTimeOffset Expiration, AwsCaller Caller);
-
 /// <summary>
 /// The session credentials STS has issued. Expired ones are kept a day longer so that a request signed
 /// with them is told ExpiredToken, as AWS does, rather than that the key is unknown.

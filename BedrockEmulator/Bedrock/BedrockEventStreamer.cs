@@ -1,5 +1,4 @@
 using Switchyard.BedrockEmulator.Faults;
-using Switchyard.BedrockEmulator.Generation;
 using Switchyard.BedrockEmulator.Inference;
 
 namespace Switchyard.BedrockEmulator.Bedrock;

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Switchyard.BedrockEmulator.Catalog;
 using Switchyard.BedrockEmulator.Faults;
-using Switchyard.BedrockEmulator.Generation;
 using Switchyard.BedrockEmulator.Inference;
 
 namespace Switchyard.BedrockEmulator.Bedrock;

@@ -1,6 +1,5 @@
 using Switchyard.BedrockEmulator.Catalog;
 using Switchyard.BedrockEmulator.Faults;
-using Switchyard.BedrockEmulator.Generation;
 using Switchyard.BedrockEmulator.Inference;
 
 namespace Switchyard.BedrockEmulator.Bedrock;
@@ -23,6 +22,3 @@ internal interface IBedrockOperation<TRequest>
     /// <summary>Answers an admitted request and finishes its invocation.</summary>
     Task RespondAsync(HttpContext context, Invocation invocation, TRequest request, bool streaming);
 }
-
-/// <summary>A valid request: what the operation keeps of it, its prompt and the output tokens it asks for at most.</summary>
-internal readonly record struct OperationRequest<TRequest>(TRequest Body, PromptMeter Prompt, int? MaxTokens);

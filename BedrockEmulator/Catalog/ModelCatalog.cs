@@ -3,9 +3,6 @@ using Switchyard.BedrockEmulator.World;
 
 namespace Switchyard.BedrockEmulator.Catalog;
 
-/// <summary>What a requested model id resolves to in the Region it was called in.</summary>
-internal readonly record struct ModelTarget(ModelDefinition Model, InferenceProfile? Profile);
-
 /// <summary>The models and the system inference profiles the emulator serves.</summary>
 internal static class ModelCatalog
 {

@@ -1,5 +1,3 @@
-using Switchyard.BedrockEmulator.World;
-
 namespace Switchyard.BedrockEmulator.Catalog;
 
 /// <summary>
@@ -16,6 +14,3 @@ internal sealed record ModelDefinition(
     int DefaultRpm,
     long DefaultTpm,
     bool OnBedrock = true);
-
-/// <summary>A system-defined cross-Region inference profile: <c>us.</c>, <c>eu.</c> or <c>global.</c> before a model id.</summary>
-internal sealed record InferenceProfile(string Id, ModelDefinition Model, EmulatedRegion[] Regions);

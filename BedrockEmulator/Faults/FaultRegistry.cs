@@ -1,11 +1,5 @@
 namespace Switchyard.BedrockEmulator.Faults;
 
-/// <summary>What the active faults do to one request.</summary>
-internal readonly record struct FaultEffects(ErrorKind? Error, int ExtraLatencyMs, bool Hang, int? StreamFaultAfterEvents, ErrorKind StreamFault)
-{
-    public static readonly FaultEffects None = new(null, 0, false, null, default);
-}
-
 /// <summary>
 /// The faults in force, set and cleared live. Readers take an immutable snapshot, so the hot path
 /// with no faults is one volatile read.

@@ -3,25 +3,6 @@ using Switchyard.BedrockEmulator.Configuration;
 
 namespace Switchyard.BedrockEmulator.Invocations;
 
-/// <summary>One request, as Bedrock's invocation logs would record it.</summary>
-internal sealed record InvocationRecord(
-    DateTimeOffset Time,
-    string RequestId,
-    string? Account,
-    string Region,
-    string SourceRegion,
-    string? ModelId,
-    string RequestedModel,
-    string Api,
-    int InputTokens,
-    int OutputTokens,
-    string Outcome,
-    int StatusCode,
-    long LatencyMs);
-
-/// <summary>Filter of an invocation log query; null matches all. <c>Model</c> matches the base model or the id called.</summary>
-internal readonly record struct InvocationQuery(DateTimeOffset? Since, string? Account, string? Region, string? Model, int Limit);
-
 /// <summary>The most recent invocations, in a bounded ring buffer (the stand-in for CloudWatch invocation logs).</summary>
 internal sealed class InvocationLog(IOptions<EmulatorOptions> options)
 {

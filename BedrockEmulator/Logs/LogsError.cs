@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Switchyard.BedrockEmulator.Apis;
 using Switchyard.BedrockEmulator.Faults;
 using Switchyard.BedrockEmulator.Logs.Insights;
+using Switchyard.BedrockEmulator.Wire;
 
 namespace Switchyard.BedrockEmulator.Logs;
 

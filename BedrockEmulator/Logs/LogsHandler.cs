@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Switchyard.BedrockEmulator.Apis;
 using Switchyard.BedrockEmulator.Auth;
 using Switchyard.BedrockEmulator.Invocations;
 using Switchyard.BedrockEmulator.Logs.Insights;
+using Switchyard.BedrockEmulator.Wire;
 using Switchyard.BedrockEmulator.World;
 
 namespace Switchyard.BedrockEmulator.Logs;

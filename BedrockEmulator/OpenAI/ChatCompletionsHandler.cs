@@ -3,7 +3,7 @@ using System.Text.Json;
 using Switchyard.BedrockEmulator.Catalog;
 using Switchyard.BedrockEmulator.Faults;
 using Switchyard.BedrockEmulator.Generation;
-using static Switchyard.BedrockEmulator.Generation.LatencyModel;
+using static Switchyard.BedrockEmulator.Inference.LatencyModel;
 using Switchyard.BedrockEmulator.Inference;
 using Switchyard.BedrockEmulator.Wire;
 using Switchyard.BedrockEmulator.World;

@@ -6,12 +6,6 @@ using Switchyard.BedrockEmulator.World;
 
 namespace Switchyard.BedrockEmulator.Quotas;
 
-/// <summary>Tokens taken from a quota window when a request started, to be settled when it ends.</summary>
-internal readonly record struct QuotaReservation(QuotaWindow Window, long Second, long Tokens);
-
-/// <summary>The state of one account x Region x model quota, for the admin API.</summary>
-internal sealed record QuotaStatus(string Account, string Region, string Model, int Rpm, long Tpm, int UsedRequests, long UsedTokens, bool Overridden);
-
 /// <summary>
 /// Bedrock's quotas per account x Region x model: requests and tokens per rolling minute. A request
 /// reserves input + max tokens when it starts and is settled to input + output x the model's burndown

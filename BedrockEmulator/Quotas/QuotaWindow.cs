@@ -1,13 +1,5 @@
 namespace Switchyard.BedrockEmulator.Quotas;
 
-/// <summary>Whether a reservation fits, and if not which limit it hit.</summary>
-internal enum QuotaVerdict
-{
-    Granted,
-    TooManyRequests,
-    TooManyTokens,
-}
-
 /// <summary>
 /// Requests and tokens used over the last 60 seconds, in one-second buckets (a rolling minute, not a
 /// fixed window). Every operation is a few arithmetic steps under a private lock; nothing awaits inside.

@@ -3,8 +3,8 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Primitives;
-using Switchyard.BedrockEmulator.Apis;
 using Switchyard.BedrockEmulator.Auth;
+using Switchyard.BedrockEmulator.Wire;
 using Switchyard.BedrockEmulator.World;
 
 namespace Switchyard.BedrockEmulator.Sts;

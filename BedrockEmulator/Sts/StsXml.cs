@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Xml;
-using Switchyard.BedrockEmulator.Apis;
 using Switchyard.BedrockEmulator.Auth;
+using Switchyard.BedrockEmulator.Wire;
 
 namespace Switchyard.BedrockEmulator.Sts;
 

@@ -4,9 +4,6 @@ using Switchyard.BedrockEmulator.Configuration;
 
 namespace Switchyard.BedrockEmulator.World;
 
-/// <summary>A test account: its name (used in quotas, faults and the log) and its SigV4 keys.</summary>
-internal sealed record EmulatedAccount(string Name, string AccountId, string AccessKeyId, string SecretAccessKey);
-
 /// <summary>The configured accounts, found by SigV4 access key id or by OpenAI bearer key.</summary>
 internal sealed class AccountRegistry
 {

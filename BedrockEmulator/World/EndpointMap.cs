@@ -2,17 +2,6 @@ using System.Collections.Frozen;
 
 namespace Switchyard.BedrockEmulator.World;
 
-/// <summary>What one Kestrel endpoint serves.</summary>
-internal enum EndpointRole
-{
-    None,
-    Admin,
-    Region,
-    OpenAI,
-}
-
-internal readonly record struct EndpointTarget(EndpointRole Role, EmulatedRegion? Region);
-
 /// <summary>
 /// Maps a connection to what it serves by its local port, compared with the configured Kestrel
 /// endpoints (<c>Kestrel:Endpoints:&lt;name&gt;:Url</c>, names admin, openai or a Region). Ports are

@@ -1,8 +1,5 @@
 namespace Switchyard.BedrockEmulator.World;
 
-/// <summary>A Region the emulator serves: its geography (for inference profiles) and how much slower than the fastest it answers.</summary>
-internal sealed record EmulatedRegion(string Name, string Geography, double LatencyFactor);
-
 internal static class RegionCatalog
 {
     /// <summary>The Region of the OpenAI-compatible endpoint: it has its own quotas and faults, and no geography.</summary>

@@ -29,12 +29,3 @@ public static class AccessKeysApi
         return endpoints;
     }
 }
-
-/// <summary>An access key pair as the admin API shows it: never the secret.</summary>
-public sealed record AccessKeyView(string AccessKeyId, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
-{
-    public static AccessKeyView From(AccessKeyPair pair) => new(pair.AccessKeyId, pair.CreatedAt, pair.RevokedAt);
-}
-
-/// <summary>A new access key pair, its secret shown this once.</summary>
-public sealed record IssuedAccessKey(AccessKeyView AccessKey, string SecretAccessKey);

@@ -106,28 +106,3 @@ public static class AdmissionApi
         return ApiError.Result(StatusCodes.Status503ServiceUnavailable, "service_unavailable", "The quota store is unavailable; try again shortly.");
     }
 }
-
-/// <param name="LeaseId">Optional: an id of the caller's (8-64 of A-Z, a-z, 0-9, '_', '-'), so it can release an admission whose answer it never got.</param>
-/// <param name="LeaseTimeoutMs">Optional: how long the request may hold its concurrency lease, at most Admission:LeaseDuration.</param>
-public sealed record AdmitRequest(string? ApiKey, string? ModelGroup, long ReservedTokens, string? LeaseId = null, long? LeaseTimeoutMs = null);
-
-public sealed record SettleRequest(string? ApiKey, string? LeaseId, long InputTokens, long OutputTokens, decimal CostUsd);
-
-public sealed record ReleaseRequest(string? ApiKey, string? LeaseId);
-
-/// <summary>An admission decision on the wire; durations in milliseconds.</summary>
-public sealed record AdmitResponse(
-    bool Admitted, AdmissionLease? Lease, RejectionReason? Reason, long RetryAfterMs, bool Degraded, RateLimitsView RateLimits)
-{
-    public static AdmitResponse From(AdmissionDecision decision) => new(
-        decision.Admitted, decision.Lease, decision.Reason, (long)Math.Ceiling(decision.RetryAfter.TotalMilliseconds), decision.Degraded,
-        RateLimitsView.From(decision.RateLimits));
-}
-
-public sealed record RateLimitsView(
-    long? LimitRequests, long? RemainingRequests, long ResetRequestsMs, long? LimitTokens, long? RemainingTokens, long ResetTokensMs)
-{
-    public static RateLimitsView From(RateLimitSnapshot snapshot) => new(
-        snapshot.LimitRequests, snapshot.RemainingRequests, (long)snapshot.ResetRequests.TotalMilliseconds,
-        snapshot.LimitTokens, snapshot.RemainingTokens, (long)snapshot.ResetTokens.TotalMilliseconds);
-}

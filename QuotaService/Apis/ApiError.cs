@@ -13,5 +13,3 @@ public sealed record ApiError(ApiErrorDetail Error)
     public static JsonHttpResult<ApiError> Invalid(IEnumerable<string> errors) =>
         Result(StatusCodes.Status400BadRequest, "invalid_request_error", string.Join(" ", errors));
 }
-
-public sealed record ApiErrorDetail(string Message, string Type);

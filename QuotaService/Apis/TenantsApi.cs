@@ -71,20 +71,3 @@ public static class TenantsApi
             _ => ApiError.NotFound($"Key {key} (an id, or a prefix matching exactly one key) of tenant {id}"),
         };
 }
-
-/// <summary>A tenant as the admin API shows it: the definition and its keys without their hashes.</summary>
-public sealed record TenantView(TenantDefinition Tenant, IReadOnlyList<KeyView> Keys)
-{
-    public static TenantView From(TenantRecord record) => new(record.Definition, [.. record.Keys.Select(KeyView.From)]);
-}
-
-public sealed record KeyView(string Id, string Prefix, DateTimeOffset CreatedAt, DateTimeOffset? RevokedAt)
-{
-    public static KeyView From(TenantKey key) => new(key.Id, key.Prefix, key.CreatedAt, key.RevokedAt);
-}
-
-/// <summary>A new tenant and its first API key, shown this once.</summary>
-public sealed record CreatedTenant(TenantView Tenant, string ApiKey);
-
-/// <summary>A new key of a tenant, shown this once.</summary>
-public sealed record IssuedKey(KeyView Key, string ApiKey);

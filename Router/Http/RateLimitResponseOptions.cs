@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
 
 namespace Switchyard.Router.Http;
 
@@ -17,6 +16,3 @@ public sealed class RateLimitResponseOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan MaxRetryableWait { get; set; } = TimeSpan.FromSeconds(5);
 }
-
-[OptionsValidator]
-internal sealed partial class RateLimitResponseOptionsValidator : IValidateOptions<RateLimitResponseOptions>;

@@ -210,6 +210,3 @@ public sealed class ImageUrlFetcher(HttpMessageHandler handler, IOptionsMonitor<
             && !(bytes[0] == 0x00 && bytes[1] == 0x64 && bytes[2] == 0xff && bytes[3] == 0x9b);
     }
 }
-
-/// <summary>Why an image URL was not fetched, for the client's 400.</summary>
-public sealed class ImageUrlRefusedException(string reason) : Exception(reason);

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
 
 namespace Switchyard.Router.OpenAI;
 
@@ -32,6 +31,3 @@ public sealed class ImageUrlOptions
     /// </summary>
     public bool AllowPrivateAddresses { get; set; }
 }
-
-[OptionsValidator]
-internal sealed partial class ImageUrlOptionsValidator : IValidateOptions<ImageUrlOptions>;

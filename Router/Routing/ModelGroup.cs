@@ -1,4 +1,3 @@
-using Switchyard.Router.Configuration;
 using Switchyard.Router.Routing.Strategies;
 
 namespace Switchyard.Router.Routing;
@@ -15,6 +14,3 @@ public sealed record ModelGroup(string Name, ModelGroupState State, IReadOnlyLis
     /// <summary>The group's deployments in its strategy's order for one attempt.</summary>
     public IEnumerable<Deployment> Ordered() => Strategy.Order(State, Deployments);
 }
-
-/// <summary>A fallback step: the group to try and the failure triggers that lead there.</summary>
-public sealed record Fallback(string Group, IReadOnlySet<FallbackTrigger> Triggers);

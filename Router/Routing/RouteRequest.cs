@@ -16,6 +16,3 @@ public sealed record RouteRequest(
     int ReservedTokens,
     IReadOnlySet<string>? AllowedDeployments = null,
     double CapacityShare = 1.0);
-
-/// <summary>Where and how a request was finally served.</summary>
-public sealed record RouteInfo(Deployment Deployment, string ModelGroup, int Attempts, bool FellBack, CapacityReservation Reservation);

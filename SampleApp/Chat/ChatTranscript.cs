@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Switchyard.SampleApp.RouterClient;
 using Switchyard.SampleApp.Scenarios;
 
 namespace Switchyard.SampleApp.Chat;
@@ -20,17 +17,3 @@ public sealed class ChatTranscript
 
     public List<ChatTurn> Turns { get; set; } = [];
 }
-
-/// <summary>A message of the conversation; an assistant's carries how it was served.</summary>
-public sealed record ChatTurn(string Role, string Text, AnswerDetails? Details = null)
-{
-    public const string User = "user";
-    public const string Assistant = "assistant";
-}
-
-/// <summary>How an answer was served: by whom, and how long the first and the last token took.</summary>
-public sealed record AnswerDetails(ServedBy? ServedBy, double? TimeToFirstTokenMs, double TimeToLastTokenMs, string? Error);
-
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(ChatTranscript))]
-internal sealed partial class ChatJsonContext : JsonSerializerContext;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Switchyard.SampleApp.Chat;
 
 namespace Switchyard.SampleApp.Hosting;
 
@@ -29,26 +28,5 @@ public static class SampleAppServices
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<TopologyClients>();
         return builder;
-    }
-
-    /// <summary>The chat web app: Blazor Server, the Router's chat clients, and chat state in Redis.</summary>
-    public static WebApplicationBuilder AddSampleApp(this WebApplicationBuilder builder)
-    {
-        builder.AddScenarioClients();
-        builder.AddRedisClient("cache");
-        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddTransient(services => services.GetRequiredService<TopologyClients>().Router());
-        builder.Services.AddSingleton<ChatStore>();
-        builder.Services.AddTransient<AnswerStreamer>();
-        return builder;
-    }
-
-    public static WebApplication MapSampleApp(this WebApplication app)
-    {
-        app.UseChatSessionCookie();
-        app.UseAntiforgery();
-        app.MapStaticAssets();
-        app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
-        return app;
     }
 }

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
 
 namespace Switchyard.SampleApp.Hosting;
 
@@ -27,6 +26,3 @@ public sealed class ServiceAddresses
 
     public Uri TraceLink(string traceId) => new(Dashboard, $"traces/detail/{traceId}");
 }
-
-[OptionsValidator]
-public sealed partial class ServiceAddressesValidator : IValidateOptions<ServiceAddresses>;

@@ -34,6 +34,3 @@ public static class ReferenceNames
     /// </summary>
     public static bool IsFallbackModel(string? model) => model?.Contains("haiku", StringComparison.OrdinalIgnoreCase) == true;
 }
-
-/// <summary>A tenant: its API key and the model group it uses by default.</summary>
-public sealed record Tenant(string Name, string ApiKey, string ModelGroup);

@@ -2,9 +2,6 @@ using Switchyard.SampleApp.RouterClient;
 
 namespace Switchyard.SampleApp.Scenarios;
 
-/// <summary>One request a scenario plans: which model group, with which tenant key, and a label to group it by.</summary>
-public sealed record PlannedRequest(string ModelGroup, string ApiKey, string? Label = null);
-
 /// <summary>What happened to one request of a scenario, as recorded by the client.</summary>
 public sealed record RequestResult(
     int Index,

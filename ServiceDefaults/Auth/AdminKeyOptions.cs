@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Options;
 
 namespace Switchyard.ServiceDefaults.Auth;
 
@@ -19,6 +18,3 @@ public sealed class AdminKeyOptions
     [MinLength(MinimumLength)]
     public string AdminKey { get; set; } = "";
 }
-
-[OptionsValidator]
-public sealed partial class AdminKeyOptionsValidator : IValidateOptions<AdminKeyOptions>;

@@ -29,7 +29,9 @@ internal static class FolderCycles
             }
 
             var uses = edges.TryGetValue(from, out var found) ? found : edges[from] = new(StringComparer.Ordinal);
-            foreach (var target in type.Dependencies.Select(d => d.Target).Distinct())
+            // A generic parameter is no dependency on its declarer's folder; ArchUnitNET 0.13.5 can also hand one
+            // type's T to another type whose T has the same constraints (RequestJson.TryParse<T> and LogsHandler.Read<T>).
+            foreach (var target in type.Dependencies.Select(d => d.Target).Where(t => t is not GenericParameter).Distinct())
             {
                 if (FolderOf(target.Namespace?.FullName, root, depth) is { } to && to != from)
                 {

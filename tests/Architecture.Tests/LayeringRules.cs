@@ -16,16 +16,23 @@ internal static class LayeringRules
     /// Routing.Latency and Routing.Strategies) depends, directly or through others, on a folder that depends
     /// back on it. The root namespace itself (composition: service registration) is in no folder and may use them all.
     /// </summary>
-    public static IArchRule FoldersFreeOfCycles(string root) =>
-        FolderCycles.Rule(root, depth: 1, $"Folders below {root} should be free of cycles");
+    public static IArchRule FoldersFreeOfCycles(string root) => FoldersFreeOfCycles(root, depth: 1);
 
     /// <summary>
     /// Within each folder below <paramref name="root"/>, no cycles between its sub-folders (Routing.Latency and
     /// Routing.Strategies; Providers.Bedrock and Providers.OpenAICompatible). A sub-folder may use its parent's
     /// types and the parent its sub-folders': they are one folder to the rest.
     /// </summary>
-    public static IArchRule SubfoldersFreeOfCycles(string root) =>
-        FolderCycles.Rule(root, depth: 2, $"Sub-folders below {root} should be free of cycles");
+    public static IArchRule SubfoldersFreeOfCycles(string root) => FoldersFreeOfCycles(root, depth: 2);
+
+    /// <summary>
+    /// No cycles between the namespaces <paramref name="depth"/> levels below <paramref name="root"/>, each taking
+    /// in everything below it; those less deep are in no folder at that level.
+    /// </summary>
+    public static IArchRule FoldersFreeOfCycles(string root, int depth) =>
+        FolderCycles.Rule(root, depth, depth == 1
+            ? $"Folders below {root} should be free of cycles"
+            : $"Sub-folders {depth} levels below {root} should be free of cycles");
 
     /// <summary>
     /// Types in the <paramref name="lower"/> namespaces (and below) use nothing of the <paramref name="upper"/>

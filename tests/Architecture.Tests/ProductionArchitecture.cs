@@ -23,6 +23,13 @@ internal static class ProductionArchitecture
 
     public static readonly Assembly[] All = [Admission, ServiceDefaults, Router, QuotaService, BedrockEmulator, SampleApp];
 
+    /// <summary>The namespace each production assembly's folders sit below (<see cref="NamespaceCycleTests"/> checks them).</summary>
+    public static readonly string[] RootNamespaces =
+    [
+        "Switchyard.Admission", "Switchyard.ServiceDefaults", "Switchyard.Router", "Switchyard.QuotaService",
+        "Switchyard.BedrockEmulator", "Switchyard.SampleApp",
+    ];
+
     /// <summary>The services: assemblies a library must never reference.</summary>
     public static readonly Assembly[] Services = [Router, QuotaService, BedrockEmulator, SampleApp];
 

@@ -7,14 +7,6 @@ public class RouterLayeringTests
     private static readonly ArchUnitNET.Domain.Architecture Production = ProductionArchitecture.Architecture;
 
     [Fact]
-    public void Router_folders_are_free_of_cycles() =>
-        LayeringRules.FoldersFreeOfCycles(RouterLayers.Root).Check(Production);
-
-    [Fact]
-    public void Router_subfolders_are_free_of_cycles() =>
-        LayeringRules.SubfoldersFreeOfCycles(RouterLayers.Root).Check(Production);
-
-    [Fact]
     public void Core_does_not_depend_on_protocol_adapters() =>
         LayeringRules.NoDependency(RouterLayers.Root, RouterLayers.Core, RouterLayers.Adapters,
             "the doors map their protocol onto the core; a core that knew a door would tie every door to it").Check(Production);
@@ -36,8 +28,4 @@ public class RouterLayeringTests
         Assert.Empty(folders.Except(placed));
         Assert.Empty(placed.Except(folders));
     }
-
-    [Fact]
-    public void QuotaService_folders_are_free_of_cycles() =>
-        LayeringRules.FoldersFreeOfCycles("Switchyard.QuotaService").Check(Production);
 }

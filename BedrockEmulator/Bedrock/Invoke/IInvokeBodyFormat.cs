@@ -16,6 +16,3 @@ internal interface IInvokeBodyFormat
 
     AnswerEvents StreamEvents(IBufferWriter<byte> output, Invocation invocation, ModelAnswer answer);
 }
-
-/// <summary>What an InvokeModel call keeps of its body: the format it came in and its stop sequences.</summary>
-internal sealed record InvokeRequest(IInvokeBodyFormat Format, IReadOnlyList<string>? StopSequences);

@@ -1,11 +1,5 @@
 namespace Switchyard.BedrockEmulator.Logs.Insights;
 
-/// <summary>A field of a result row as GetQueryResults shows it.</summary>
-internal readonly record struct ResultCell(string Field, string Value);
-
-/// <summary>The rows of a query, each with its non-missing output fields, and how many events its filters matched.</summary>
-internal sealed record QueryResult(IReadOnlyList<IReadOnlyList<ResultCell>> Rows, long RecordsMatched);
-
 /// <summary>Runs a parsed query over events, command by command.</summary>
 internal static class QueryEvaluator
 {

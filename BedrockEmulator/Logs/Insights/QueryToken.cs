@@ -1,26 +1,5 @@
 namespace Switchyard.BedrockEmulator.Logs.Insights;
 
-internal enum TokenKind
-{
-    Identifier,
-    QuotedIdentifier,
-    Number,
-    String,
-    Regex,
-    Pipe,
-    Comma,
-    LeftParen,
-    RightParen,
-    Star,
-    Equal,
-    NotEqual,
-    Less,
-    LessOrEqual,
-    Greater,
-    GreaterOrEqual,
-    End,
-}
-
 /// <summary>One token of a query: its kind, its value (unquoted, unescaped) and where it stands (character offsets, end exclusive).</summary>
 internal readonly record struct QueryToken(TokenKind Kind, string Value, int Start, int End)
 {

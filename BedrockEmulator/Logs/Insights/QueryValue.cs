@@ -2,16 +2,6 @@ using System.Globalization;
 
 namespace Switchyard.BedrockEmulator.Logs.Insights;
 
-/// <summary>The type of a value, and statically of an expression or field (<see cref="Null"/>: a field no event has).</summary>
-internal enum QueryType
-{
-    Null,
-    Bool,
-    Number,
-    String,
-    Timestamp,
-}
-
 /// <summary>A value of a log field or of an expression.</summary>
 internal readonly record struct QueryValue(QueryType Type, double Number, string? Text, DateTimeOffset Time)
 {

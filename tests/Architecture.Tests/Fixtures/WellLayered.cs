@@ -6,6 +6,11 @@ namespace Switchyard.Architecture.Tests.Fixtures.WellLayered.Telemetry
     internal static class RouterSpans
     {
         public static string StartAttempt(string deployment) => $"chat {deployment}";
+
+        // Shaped like Deployment.TryReadAs<T>: ArchUnitNET 0.13.5 hands one method's T to the other (as it did with the
+        // emulator's RequestJson and LogsHandler), which the folder rule must not read as Telemetry using Routing.
+        public static T? ReadAs<T>(System.ReadOnlySpan<byte> body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+            where T : class => System.Text.Json.JsonSerializer.Deserialize(body, type);
     }
 }
 
@@ -18,6 +23,13 @@ namespace Switchyard.Architecture.Tests.Fixtures.WellLayered.Routing
         public Latency.LatencySketch Latency { get; } = new();
 
         public string StartAttempt() => Telemetry.RouterSpans.StartAttempt(name);
+
+        public static bool TryReadAs<T>(System.ReadOnlySpan<byte> body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, out T? value)
+            where T : class
+        {
+            value = System.Text.Json.JsonSerializer.Deserialize(body, type);
+            return value is not null;
+        }
     }
 }
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Switchyard.BedrockEmulator.Configuration;
-using Switchyard.BedrockEmulator.Inference;
+using Switchyard.BedrockEmulator.Generation;
 
-namespace Switchyard.BedrockEmulator.Generation;
+namespace Switchyard.BedrockEmulator.Inference;
 
 /// <summary>
 /// When each part of an answer is due: the model's time to first token and output rate, slowed by the

@@ -1,4 +1,4 @@
-namespace Switchyard.BedrockEmulator.Apis;
+namespace Switchyard.BedrockEmulator.Wire;
 
 /// <summary>
 /// An answer of the STS or CloudWatch Logs API, made in full while the request body is in hand (the

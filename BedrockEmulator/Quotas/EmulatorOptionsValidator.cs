@@ -1,10 +1,14 @@
 using Microsoft.Extensions.Options;
 using Switchyard.BedrockEmulator.Catalog;
+using Switchyard.BedrockEmulator.Configuration;
 using Switchyard.BedrockEmulator.World;
 
-namespace Switchyard.BedrockEmulator.Configuration;
+namespace Switchyard.BedrockEmulator.Quotas;
 
-/// <summary>Checks the accounts, OpenAI keys and quota overrides refer to things that exist, at start.</summary>
+/// <summary>
+/// Checks the accounts, OpenAI keys and quota overrides refer to things that exist, at start. It lives with the
+/// quotas, whose overrides are what reaches into the catalog and the Regions, so that Configuration reads no folder.
+/// </summary>
 internal sealed class EmulatorOptionsValidator : IValidateOptions<EmulatorOptions>
 {
     public ValidateOptionsResult Validate(string? name, EmulatorOptions options)

@@ -1,0 +1,6 @@
+using Microsoft.Extensions.Options;
+
+namespace Switchyard.Admission;
+
+[OptionsValidator]
+internal sealed partial class AdmissionOptionsValidator : IValidateOptions<AdmissionOptions>;

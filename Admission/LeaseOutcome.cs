@@ -1,0 +1,17 @@
+namespace Switchyard.Admission;
+
+/// <summary>What a settlement or release did.</summary>
+public enum LeaseOutcome
+{
+    /// <summary>Applied, exactly once.</summary>
+    Applied,
+
+    /// <summary>No such lease for this tenant (never issued, another tenant's, or expired long ago): nothing changed.</summary>
+    Unknown,
+
+    /// <summary>The lease was already settled or released: nothing changed.</summary>
+    AlreadyFinished,
+
+    /// <summary>The store did not answer in time: the change may or may not have been applied (retrying is safe).</summary>
+    StoreUnavailable,
+}

@@ -1,0 +1,6 @@
+namespace Switchyard.BedrockEmulator.Logs.Insights;
+
+internal sealed record AndExpression(QueryExpression Left, QueryExpression Right) : QueryExpression(QueryType.Bool)
+{
+    public override QueryValue Evaluate(IQueryRow row) => QueryValue.FromBool(Left.Evaluate(row).IsTrue && Right.Evaluate(row).IsTrue);
+}

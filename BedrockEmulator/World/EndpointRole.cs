@@ -1,0 +1,10 @@
+namespace Switchyard.BedrockEmulator.World;
+
+/// <summary>What one Kestrel endpoint serves.</summary>
+internal enum EndpointRole
+{
+    None,
+    Admin,
+    Region,
+    OpenAI,
+}

@@ -1,0 +1,3 @@
+namespace Switchyard.BedrockEmulator.World;
+
+internal readonly record struct EndpointTarget(EndpointRole Role, EmulatedRegion? Region);

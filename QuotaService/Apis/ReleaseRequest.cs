@@ -1,0 +1,3 @@
+namespace Switchyard.QuotaService.Apis;
+
+public sealed record ReleaseRequest(string? ApiKey, string? LeaseId);

@@ -1,0 +1,12 @@
+namespace Switchyard.Router.Configuration;
+
+/// <summary>Amazon Bedrock accounts and endpoints (section "Bedrock").</summary>
+public sealed class BedrockOptions
+{
+    public const string SectionName = "Bedrock";
+
+    public Dictionary<string, BedrockAccountOptions> Accounts { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Base address per Region, overriding https://bedrock-runtime.{region}.amazonaws.com (the emulator sets these).</summary>
+    public Dictionary<string, string> Endpoints { get; set; } = new(StringComparer.Ordinal);
+}

@@ -1,0 +1,6 @@
+using Microsoft.Extensions.Options;
+
+namespace Switchyard.Router.OpenAI;
+
+[OptionsValidator]
+internal sealed partial class ImageUrlOptionsValidator : IValidateOptions<ImageUrlOptions>;

@@ -1,0 +1,6 @@
+using Microsoft.Extensions.Options;
+
+namespace Switchyard.SampleApp.Hosting;
+
+[OptionsValidator]
+public sealed partial class ServiceAddressesValidator : IValidateOptions<ServiceAddresses>;

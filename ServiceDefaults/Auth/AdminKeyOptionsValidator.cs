@@ -1,0 +1,6 @@
+using Microsoft.Extensions.Options;
+
+namespace Switchyard.ServiceDefaults.Auth;
+
+[OptionsValidator]
+public sealed partial class AdminKeyOptionsValidator : IValidateOptions<AdminKeyOptions>;

@@ -1,13 +1,10 @@
-using System.ClientModel;
-using System.ClientModel.Primitives;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
-using OpenAI;
 using Switchyard.Router.Configuration;
 
 namespace Switchyard.Router.Providers.OpenAICompatible;
 
-/// <summary>Any OpenAI-compatible endpoint (OpenAI, Azure OpenAI's v1 API, vLLM, Ollama, the emulator) via Microsoft.Extensions.AI.OpenAI.</summary>
+/// <summary>Any OpenAI-compatible endpoint (OpenAI, Azure OpenAI's v1 API, vLLM, Ollama, the emulator) via Chat Completions.</summary>
 internal sealed class OpenAICompatibleProvider(IOptionsMonitor<OpenAIProvidersOptions> options, SocketsHttpHandler transport, TimeProvider clock) : IProvider
 {
     public string Name => "openai";
@@ -26,18 +23,9 @@ internal sealed class OpenAICompatibleProvider(IOptionsMonitor<OpenAIProvidersOp
     {
         var endpoint = options.CurrentValue.Endpoints[deployment.Account];
         var baseAddress = endpoint.Endpoint.TrimEnd('/');
-        var clientOptions = new OpenAIClientOptions
-        {
-            Endpoint = new Uri(baseAddress.EndsWith("/v1", StringComparison.Ordinal) ? baseAddress : baseAddress + "/v1"),
-            Transport = new HttpClientPipelineTransport(new HttpClient(transport, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan }),
-            // The router owns retries and deadlines; the SDK's own would multiply attempts.
-            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
-            NetworkTimeout = Timeout.InfiniteTimeSpan,
-            // The router's spans, metrics and logs describe every call; the SDK's logging policy would only add a layer to each.
-            ClientLoggingOptions = new ClientLoggingOptions { EnableLogging = false },
-        };
-        clientOptions.AddPolicy(CompactRequestContentPolicy.Instance, PipelinePosition.BeforeTransport);
-        var client = new OpenAIClient(new ApiKeyCredential(endpoint.ApiKey ?? "unused"), clientOptions);
-        return new OpenAIErrorClassifyingChatClient(client.GetChatClient(deployment.Model).AsIChatClient(), clock);
+        // The router owns retries and deadlines: the client has neither of its own.
+        var http = new HttpClient(transport, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
+        return new OpenAICompatibleChatClient(http, new Uri(baseAddress.EndsWith("/v1", StringComparison.Ordinal) ? baseAddress : baseAddress + "/v1"),
+            endpoint.ApiKey, deployment.Model, clock);
     }
 }

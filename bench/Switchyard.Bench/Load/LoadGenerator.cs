@@ -189,6 +189,22 @@ public sealed class LoadGenerator : IDisposable
         }
     }
 
+    /// <summary>
+    /// Closes the connections kept for <paramref name="target"/>: after a step that opened thousands, so that
+    /// the suite's own descriptors do not run out over the next steps.
+    /// </summary>
+    public void Forget(string target)
+    {
+        lock (clients)
+        {
+            foreach (var key in clients.Keys.Where(key => key.Item1 == target).ToList())
+            {
+                clients.Remove(key, out var client);
+                client!.Dispose();
+            }
+        }
+    }
+
     public void Dispose()
     {
         foreach (var client in clients.Values)

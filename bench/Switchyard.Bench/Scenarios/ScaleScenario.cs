@@ -167,6 +167,7 @@ public sealed class ScaleScenario : IScenario
         }
 
         await context.Stack.EmulatorAdmin.ClearFaultsAsync();
+        context.Load.Forget(target.Name);
         var peak = peakReset ? router.Process.Sample().PeakRssBytes : sampled;
         report.NoteFailure($"{count} streams, {label}", run);
         table.Add(count, label, run.Succeeded, run.Failures(), Format.Megabytes(before.RssBytes), peakReset ? Format.Megabytes(peak) : "n/a (clear_refs refused)",

@@ -1,14 +1,19 @@
 using System.Buffers;
 
-namespace Switchyard.Router.Providers.OpenAICompatible;
+namespace Switchyard.Router.Providers;
 
-/// <summary>An <see cref="IBufferWriter{T}"/> over arrays rented from the shared pool, returned on dispose.</summary>
-internal sealed class PooledBufferWriter(int initialCapacity = 1024) : IBufferWriter<byte>, IDisposable
+/// <summary>
+/// An <see cref="IBufferWriter{T}"/> over arrays rented from the shared pool, returned on dispose: for bytes
+/// that are written, sent and let go (a request body, a stream event), so nothing stays allocated per open stream.
+/// </summary>
+public sealed class PooledBufferWriter(int initialCapacity = 1024) : IBufferWriter<byte>, IDisposable
 {
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
     private int _written;
 
     public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _written);
+
+    public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _written);
 
     public void Clear() => _written = 0;
 

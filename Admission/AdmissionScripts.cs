@@ -53,7 +53,7 @@ internal static class AdmissionScripts
         """;
 
     /// <summary>
-    /// KEYS: log, tokens, leases, day, month, lease record. ARGV: lease id, tokens, rpm, tpm, max
+    /// KEYS: log, tokens, leases, day, month, lease record, usage epoch. ARGV: lease id, tokens, rpm, tpm, max
     /// concurrency, daily budget, monthly budget (micro-USD), lease ms (-1 = unlimited), leases the caller
     /// holds outside the store (its local admissions still in flight, counted against concurrency).
     /// Returns {reason, retry ms, requests in window, tokens in window, ms until the window is empty};
@@ -112,7 +112,7 @@ internal static class AdmissionScripts
           redis.call('ZADD', KEYS[3], now + leaseMs, id)
           redis.call('INCRBY', KEYS[4], tokens)
           redis.call('EXPIRE', KEYS[4], 172800)
-          redis.call('HSET', KEYS[6], 'tok', tokens, 'day', KEYS[4], 'st', 0)
+          redis.call('HSET', KEYS[6], 'tok', tokens, 'day', KEYS[4], 'st', 0, 'ep', redis.call('GET', KEYS[7]) or '0')
           redis.call('PEXPIRE', KEYS[6], leaseMs + {{SettleGraceMs}})
           redis.call('PEXPIRE', KEYS[1], window + 1000)
           redis.call('PEXPIRE', KEYS[2], window + 1000)
@@ -130,29 +130,32 @@ internal static class AdmissionScripts
 
     /// <summary>
     /// Settles a batch of one tenant's leases, in order (<see cref="SettlementBatcher"/>). KEYS: tokens, leases,
-    /// day, previous day, month, then each lease's record. ARGV: the number of leases n, then n triples of lease
-    /// id, actual tokens and cost (micro-USD). Each lease, with its stored reservation: the window entry, if
-    /// still in the window, is set to the actual tokens, the day charged the difference (never below zero: a
-    /// usage reset may have emptied it), the month the cost; the lease is released and the record kept as
-    /// settled. Returns one outcome per lease: 1 settled, 0 unknown lease, 2 already settled or released (also
-    /// by an earlier lease of the same batch), -1 invalid arguments (that lease only).
+    /// day, previous day, month, usage epoch, then each lease's record. ARGV: the number of leases n, then n
+    /// triples of lease id, actual tokens and cost (micro-USD). Each lease, with its stored reservation: the
+    /// window entry, if still in the window, is set to the actual tokens, the day charged the difference (never
+    /// below zero, as a guard), the month the cost; the lease is released and the record kept as settled.
+    /// A lease admitted before the tenant's last usage reset (<see cref="ResetUsage"/>) is unknown: its
+    /// reservation was forgotten with everything else, so refunding it would take a later request's tokens off
+    /// the new day. Returns one outcome per lease: 1 settled, 0 unknown lease, 2 already settled or released
+    /// (also by an earlier lease of the same batch), -1 invalid arguments (that lease only).
     /// </summary>
     public static readonly string Settle = ValidId + $$"""
         local n = tonumber(ARGV[1])
-        if not n or n < 1 or n % 1 ~= 0 or #ARGV ~= 1 + 3 * n or #KEYS ~= 5 + n then
+        if not n or n < 1 or n % 1 ~= 0 or #ARGV ~= 1 + 3 * n or #KEYS ~= 6 + n then
           return {-1}
         end
+        local epoch = redis.call('GET', KEYS[6]) or '0'
         local outcomes = {}
         for i = 1, n do
           local id, actual, cost = ARGV[3 * i - 1], tonumber(ARGV[3 * i]), tonumber(ARGV[3 * i + 1])
-          local record = KEYS[5 + i]
+          local record = KEYS[6 + i]
           local outcome = 1
           if not valid(id) or not actual or actual < 0 or actual > {{2 * MaxTokens}} or actual % 1 ~= 0
             or not cost or cost < 0 or cost > {{MaxCostMicroUsd}} or cost % 1 ~= 0 then
             outcome = -1
           else
-            local lease = redis.call('HMGET', record, 'st', 'tok', 'day')
-            if not lease[1] or lease[1] == '3' then
+            local lease = redis.call('HMGET', record, 'st', 'tok', 'day', 'ep')
+            if not lease[1] or lease[1] == '3' or (lease[4] or '0') ~= epoch then
               outcome = 0
             elseif lease[1] ~= '0' then
               outcome = 2
@@ -200,24 +203,26 @@ internal static class AdmissionScripts
         """;
 
     /// <summary>
-    /// KEYS: log, tokens, day, leases, then the lease record of each admission and each abandoned id in
+    /// KEYS: log, tokens, day, leases, usage epoch, then the lease record of each admission and each abandoned id in
     /// ARGV order. ARGV: the number of admissions n; n triples of lease id, admission time (unix ms) and
     /// tokens: requests a replica admitted locally while the store was unreachable; then the abandoned ids:
     /// admissions that timed out on the replica and were refused locally.
     /// A local admission is written into the shared window (if still inside it) and the day's tokens, once
     /// (its record marks it handed over); if the store admitted it too (its admission landed after the
     /// timeout) it is counted already and only its store lease is freed, as the local lease is the live one.
-    /// An abandoned admission that landed is undone (entry, tokens, day, lease); one that did not is
-    /// recorded as released so it cannot land later. Returns the number of entries added to the window.
+    /// An abandoned admission that landed is undone (entry, tokens, day, lease), unless a usage reset forgot
+    /// it already; one that did not land is recorded as released so it cannot land later. Returns the number
+    /// of entries added to the window.
     /// </summary>
     public static readonly string Reconcile = $$"""
         local clock = redis.call('TIME')
         local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
         local n = tonumber(ARGV[1])
+        local epoch = redis.call('GET', KEYS[5]) or '0'
         local added = 0
         for i = 1, n do
           local id, at, tokens = ARGV[3 * i - 1], tonumber(ARGV[3 * i]), tonumber(ARGV[3 * i + 1])
-          local record = KEYS[4 + i]
+          local record = KEYS[5 + i]
           local state = redis.call('HGET', record, 'st')
           if state == '0' then
             redis.call('ZREM', KEYS[4], id)
@@ -235,9 +240,9 @@ internal static class AdmissionScripts
           end
         end
         for j = 3 * n + 2, #ARGV do
-          local id, record = ARGV[j], KEYS[4 + n + j - 3 * n - 1]
-          local lease = redis.call('HMGET', record, 'st', 'tok', 'day')
-          if lease[1] == '0' then
+          local id, record = ARGV[j], KEYS[5 + n + j - 3 * n - 1]
+          local lease = redis.call('HMGET', record, 'st', 'tok', 'day', 'ep')
+          if lease[1] == '0' and (lease[4] or '0') == epoch then
             local counted = redis.call('HGET', KEYS[2], id)
             if counted then
               redis.call('ZREM', KEYS[1], id)
@@ -260,6 +265,17 @@ internal static class AdmissionScripts
         return added
         """;
 
+    /// <summary>
+    /// KEYS: log, tokens, leases, day, month, usage epoch. Forgets the tenant's usage: empties its windows, leases
+    /// and budgets and moves the epoch on, so a lease admitted before settles as unknown (<see cref="Settle"/>).
+    /// One script, so no admission lands between the two.
+    /// </summary>
+    public const string ResetUsage = """
+        redis.call('INCR', KEYS[6])
+        redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+        return 1
+        """;
+
     /// <summary>KEYS: log, tokens, leases, day, month. Returns {requests, tokens, active leases, day tokens, month micro-USD}.</summary>
     public const string Usage = ClockAndPurge + """
         return {redis.call('ZCARD', KEYS[1]), tonumber(redis.call('HGET', KEYS[2], 'sum') or 0),
@@ -267,5 +283,5 @@ internal static class AdmissionScripts
         """;
 
     /// <summary>Every script, for loading at start.</summary>
-    public static IEnumerable<string> All => [Admit, Settle, Release, Reconcile, Usage];
+    public static IEnumerable<string> All => [Admit, Settle, Release, Reconcile, Usage, ResetUsage];
 }

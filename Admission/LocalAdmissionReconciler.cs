@@ -96,7 +96,7 @@ internal sealed partial class LocalAdmissionReconciler(
         var admissions = batch.Admissions;
         RedisKey[] keys =
         [
-            TenantKeys.WindowLog(tenantId), TenantKeys.WindowTokens(tenantId), TenantKeys.Day(tenantId, clock.GetUtcNow()), TenantKeys.Leases(tenantId),
+            TenantKeys.WindowLog(tenantId), TenantKeys.WindowTokens(tenantId), TenantKeys.Day(tenantId, clock.GetUtcNow()), TenantKeys.Leases(tenantId), TenantKeys.UsageEpoch(tenantId),
             .. admissions.Select(a => TenantKeys.Lease(tenantId, a.Id)), .. batch.Abandoned.Select(id => TenantKeys.Lease(tenantId, id)),
         ];
         RedisValue[] values =

@@ -81,7 +81,7 @@ internal sealed class RedisTenantAdmission(
         var leaseId = request.LeaseId ?? Guid.NewGuid().ToString("N");
         var lifetime = request.LeaseTimeout is { } timeout && timeout < current.LeaseDuration ? timeout : current.LeaseDuration;
         var leaseMs = (long)Math.Ceiling(lifetime.TotalMilliseconds);
-        RedisKey[] scriptKeys = [keys.Log, keys.Tokens, keys.Leases, day, month, keys.Lease(leaseId)];
+        RedisKey[] scriptKeys = [keys.Log, keys.Tokens, keys.Leases, day, month, keys.Lease(leaseId), keys.Epoch];
         RedisValue[] args =
         [
             leaseId, request.ReservedTokens, limits.RequestsPerMinute ?? Unlimited, limits.TokensPerMinute ?? Unlimited,

@@ -94,7 +94,7 @@ internal sealed class SettlementBatcher(IConnectionMultiplexer redis, StoreGate 
         var items = batch.Items;
         try
         {
-            RedisKey[] keys = [batch.Keys.Tokens, batch.Keys.Leases, batch.Day, batch.PreviousDay, batch.Month, .. items.Select(item => item.Record)];
+            RedisKey[] keys = [batch.Keys.Tokens, batch.Keys.Leases, batch.Day, batch.PreviousDay, batch.Month, batch.Keys.Epoch, .. items.Select(item => item.Record)];
             var args = new RedisValue[1 + 3 * items.Count];
             args[0] = items.Count;
             for (var i = 0; i < items.Count; i++)

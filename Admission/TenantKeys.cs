@@ -34,10 +34,16 @@ internal static class TenantKeys
     public static RedisKey Leases(string tenantId) => Prefix(tenantId) + "leases";
 
     /// <summary>
-    /// Hash: one lease as admitted ("tok" reserved tokens, "day" the day key charged, "st" its state),
+    /// Hash: one lease as admitted ("tok" reserved tokens, "day" the day key charged, "st" its state, "ep" the usage epoch),
     /// kept until the lease can no longer be settled, then briefly as finished so replays are recognised.
     /// </summary>
     public static RedisKey Lease(string tenantId, string leaseId) => Prefix(tenantId) + "lease:" + leaseId;
+
+    /// <summary>
+    /// Counter of the tenant's usage resets. A lease records the epoch it was admitted in, so one admitted before a
+    /// reset cannot refund its forgotten reservation from the new counters. Never expires: a lease can outlive any TTL it would have.
+    /// </summary>
+    public static RedisKey UsageEpoch(string tenantId) => Prefix(tenantId) + "epoch";
 
     /// <summary>Tokens used on a UTC day.</summary>
     public static RedisKey Day(string tenantId, DateTimeOffset utc) => Prefix(tenantId) + "day:" + utc.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);

@@ -108,7 +108,8 @@ public sealed class TenantStore(IConnectionMultiplexer redis, TimeProvider clock
             await Db.KeyDeleteAsync(TenantKeys.ApiKey(key.Hash));
         }
 
-        await Db.KeyDeleteAsync([TenantKeys.Definition(id), .. TenantKeys.Usage(id, clock.GetUtcNow())]);
+        await Db.KeyDeleteAsync(TenantKeys.Definition(id));
+        await ForgetUsageAsync(id);
         await Db.SetRemoveAsync(TenantKeys.Index, id);
         await PublishAsync(id);
         return true;
@@ -180,7 +181,7 @@ public sealed class TenantStore(IConnectionMultiplexer redis, TimeProvider clock
             return false;
         }
 
-        await Db.KeyDeleteAsync(TenantKeys.Usage(id, clock.GetUtcNow()));
+        await ForgetUsageAsync(id);
         return true;
     }
 
@@ -189,9 +190,13 @@ public sealed class TenantStore(IConnectionMultiplexer redis, TimeProvider clock
     {
         foreach (var id in (await Db.SetMembersAsync(TenantKeys.Index)).Select(id => (string?)id).Where(TenantIds.IsValid))
         {
-            await Db.KeyDeleteAsync(TenantKeys.Usage(id!, clock.GetUtcNow()));
+            await ForgetUsageAsync(id!);
         }
     }
+
+    // Empties the usage and moves the tenant's epoch on in one script (AdmissionScripts.ResetUsage).
+    private Task ForgetUsageAsync(string id) =>
+        Db.ScriptEvaluateAsync(AdmissionScripts.ResetUsage, [.. TenantKeys.Usage(id, clock.GetUtcNow()), TenantKeys.UsageEpoch(id)]);
 
     private async Task<bool> ExistsAsync(string id) => TenantIds.IsValid(id) && await Db.KeyExistsAsync(TenantKeys.Definition(id));
 

@@ -20,7 +20,7 @@ public sealed class HandOverTests(RedisTestServer server) : IClassFixture<RedisT
         var t = tenant.Id;
         RedisKey[] keys =
         [
-            TenantKeys.WindowLog(t), TenantKeys.WindowTokens(t), TenantKeys.Day(t, now), TenantKeys.Leases(t),
+            TenantKeys.WindowLog(t), TenantKeys.WindowTokens(t), TenantKeys.Day(t, now), TenantKeys.Leases(t), TenantKeys.UsageEpoch(t),
             TenantKeys.Lease(t, "landed-00001"), TenantKeys.Lease(t, "local-000001"), TenantKeys.Lease(t, "abandoned-01"), TenantKeys.Lease(t, "never-landed"),
         ];
         RedisValue[] values = [2, "landed-00001", now.ToUnixTimeMilliseconds(), 100, "local-000001", now.ToUnixTimeMilliseconds(), 50, "abandoned-01", "never-landed"];
@@ -40,5 +40,27 @@ public sealed class HandOverTests(RedisTestServer server) : IClassFixture<RedisT
         // An abandoned admission that had not landed cannot land any more.
         await Assert.ThrowsAsync<LeaseConflictException>(() =>
             router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", 10) { LeaseId = "never-landed" }, default).AsTask());
+    }
+
+    [Fact]
+    public async Task An_abandoned_admission_from_before_a_usage_reset_is_not_undone_from_the_new_counters()
+    {
+        await using var router = await AdmissionClient.StartAsync(server.ConnectionString);
+        var (tenant, _) = await router.CreateTenantAsync(new TenantLimits());
+        await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", 200) { LeaseId = "abandoned-02" }, default);
+        await router.Store.ResetUsageAsync(tenant.Id);
+        await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", 100), default);
+        var now = DateTimeOffset.UtcNow;
+        var t = tenant.Id;
+        RedisKey[] keys =
+        [
+            TenantKeys.WindowLog(t), TenantKeys.WindowTokens(t), TenantKeys.Day(t, now), TenantKeys.Leases(t), TenantKeys.UsageEpoch(t),
+            TenantKeys.Lease(t, "abandoned-02"),
+        ];
+
+        await router.Redis.GetDatabase().ScriptEvaluateAsync(AdmissionScripts.Reconcile, keys, [0, "abandoned-02"]);
+
+        // The reset took its 200 tokens already; the request admitted since keeps its 100.
+        Assert.Equal(new TenantUsage(t, 1, 100, 1, 100, 0), await router.Store.GetUsageAsync(t));
     }
 }

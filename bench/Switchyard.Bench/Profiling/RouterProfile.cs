@@ -13,7 +13,7 @@ namespace Switchyard.Bench.Profiling;
 public sealed record RouterProfile(
     int ManagedSamples, IReadOnlyList<(string Component, int Samples)> Inclusive, IReadOnlyList<(string Component, int Samples)> ByLeafComponent,
     IReadOnlyList<(string Method, int Samples)> TopMethods, IReadOnlyList<(string Method, int Samples)> TopCallSites,
-    IReadOnlyList<(string Type, int Count)> Exceptions, double AllocatedBytes, double GcCount)
+    IReadOnlyList<(string Method, int Samples)> LockCallers, IReadOnlyList<(string Type, int Count)> Exceptions, double AllocatedBytes, double GcCount)
 {
     /// <summary>Components counted inclusively: a sample counts when any frame of its stack belongs to one.</summary>
     private static readonly (string Component, string[] Prefixes)[] Components =
@@ -72,6 +72,7 @@ public sealed record RouterProfile(
         var leaf = new Dictionary<string, int>();
         var methods = new Dictionary<string, int>();
         var callSites = new Dictionary<string, int>();
+        var lockCallers = new Dictionary<string, int>();
         var exceptions = new Dictionary<string, int>();
         int managed = 0;
         double allocated = 0, gcs = 0;
@@ -97,6 +98,13 @@ public sealed record RouterProfile(
                 // The innermost frame outside the BCL says whose work a lock, a spin or a socket call was.
                 var site = frames.FirstOrDefault(f => f.Length > 0 && !f.StartsWith("System.", StringComparison.Ordinal) && !f.StartsWith("Interop", StringComparison.Ordinal)) ?? "(BCL only)";
                 callSites[site] = callSites.GetValueOrDefault(site) + 1;
+                if (top.StartsWith("System.Threading.Monitor.Enter", StringComparison.Ordinal))
+                {
+                    // Whose lock a contended Monitor.Enter waited for: the two frames that took it.
+                    var takers = string.Join(" <- ", frames.Skip(1).Where(f => f.Length > 0).Take(2).Select(f => f.IndexOf('(') is var open and > 0 ? f[..open] : f));
+                    lockCallers[takers] = lockCallers.GetValueOrDefault(takers) + 1;
+                }
+
                 var owner = frames.Select(f => LeafComponents.FirstOrDefault(c => f.StartsWith(c.Prefix, StringComparison.Ordinal)).Component).FirstOrDefault(c => c is not null) ?? "runtime / unresolved";
                 leaf[owner] = leaf.GetValueOrDefault(owner) + 1;
                 foreach (var (component, prefixes) in Components)
@@ -127,6 +135,7 @@ public sealed record RouterProfile(
             [.. leaf.OrderByDescending(p => p.Value).Select(p => (p.Key, p.Value))],
             [.. methods.OrderByDescending(p => p.Value).Take(12).Select(p => (p.Key, p.Value))],
             [.. callSites.OrderByDescending(p => p.Value).Take(12).Select(p => (p.Key, p.Value))],
+            [.. lockCallers.OrderByDescending(p => p.Value).Take(8).Select(p => (p.Key, p.Value))],
             [.. exceptions.OrderByDescending(p => p.Value).Select(p => (p.Key, p.Value))], allocated, gcs);
     }
 }

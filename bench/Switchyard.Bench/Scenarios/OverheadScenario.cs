@@ -177,6 +177,12 @@ public sealed class OverheadScenario : IScenario
             sites.Add(Shorten(method), share(samples));
         }
 
+        var locks = report.AddTable("Contended locks (samples waiting in Monitor.Enter): the two frames that took the lock", "Taken by", "Share of samples");
+        foreach (var (takers, samples) in profile.LockCallers)
+        {
+            locks.Add(Shorten(takers), share(samples));
+        }
+
         var runtime = report.AddTable("Router runtime events over the profiled load", "Counter", "Value");
         runtime.Add("Allocated per request (sum of GC allocation ticks)", $"{profile.AllocatedBytes / requests / 1024:0.0} KB");
         runtime.Add("Garbage collections per 1,000 requests", profile.GcCount * 1000 / requests);

@@ -20,35 +20,41 @@ internal static class StreamedAnswer
         var updates = new List<ChatResponseUpdate>();
         await using var stream = deployment.Client.GetStreamingResponseAsync(request.Messages, request.Options, quiet.Token)
             .ObserveLatency(deployment, clock).GetAsyncEnumerator(quiet.Token);
-        while (true)
+        // Watches the gaps after the first token; before it, the attempt's first-token deadline rules.
+        StallWatch? watch = null;
+        try
         {
-            if (updates.Count > 0)
+            while (true)
             {
-                quiet.CancelAfter(stall);
-            }
+                watch?.Waiting();
+                bool more;
+                try
+                {
+                    more = await stream.MoveNextAsync();
+                }
+                catch (Exception e) when (quiet.IsCancellationRequested && !attempt.Token.IsCancellationRequested)
+                {
+                    // Only the stall watch cancels here while the attempt still runs: the upstream went quiet mid-answer.
+                    throw new ProviderException(FailureKind.Timeout, 0, "StreamStalled", $"{deployment.Name} sent nothing for {stall.TotalSeconds:F1} s in the middle of its answer.", inner: e);
+                }
 
-            bool more;
-            try
-            {
-                more = await stream.MoveNextAsync();
-            }
-            catch (Exception e) when (quiet.IsCancellationRequested && !attempt.Token.IsCancellationRequested)
-            {
-                // Only the stall timer cancels here while the attempt still runs: the upstream went quiet mid-answer.
-                throw new ProviderException(FailureKind.Timeout, 0, "StreamStalled", $"{deployment.Name} sent nothing for {stall.TotalSeconds:F1} s in the middle of its answer.", inner: e);
-            }
+                if (!more)
+                {
+                    return updates.ToChatResponse();
+                }
 
-            if (!more)
-            {
-                return updates.ToChatResponse();
-            }
+                if (watch is null)
+                {
+                    attempt.FirstToken();
+                    watch = new StallWatch(quiet, stall, clock);
+                }
 
-            if (updates.Count == 0)
-            {
-                attempt.FirstToken();
+                updates.Add(stream.Current);
             }
-
-            updates.Add(stream.Current);
+        }
+        finally
+        {
+            watch?.Dispose();
         }
     }
 }

@@ -16,11 +16,12 @@ internal sealed class UpstreamStream : IAsyncDisposable
     private readonly CancellationTokenRegistration _requestLink;
     private readonly ChatRequestLifetime _lifetime;
     private readonly TimeSpan _idleTimeout;
+    private readonly StallWatch _stall;
     private ChatResponseUpdate? _first;
     private bool _started;
 
     private UpstreamStream(IAsyncEnumerator<ChatResponseUpdate> updates, ChatResponseUpdate? first, CancellationTokenSource upstream,
-        CancellationTokenRegistration requestLink, ChatRequestLifetime lifetime, TimeSpan idleTimeout)
+        CancellationTokenRegistration requestLink, ChatRequestLifetime lifetime, TimeSpan idleTimeout, TimeProvider clock)
     {
         _updates = updates;
         _first = first;
@@ -28,6 +29,7 @@ internal sealed class UpstreamStream : IAsyncDisposable
         _requestLink = requestLink;
         _lifetime = lifetime;
         _idleTimeout = idleTimeout;
+        _stall = new StallWatch(upstream, idleTimeout, clock);
     }
 
     /// <summary>
@@ -46,7 +48,7 @@ internal sealed class UpstreamStream : IAsyncDisposable
             await using (attemptDeadline.Register(static state => ((CancellationTokenSource)state!).Cancel(), upstream))
             {
                 var first = await updates.MoveNextAsync() ? updates.Current : null;
-                return new UpstreamStream(updates, first, upstream, requestLink, lifetime, deployment.State.Latency.StallTimeout(lifetime.Table.Options));
+                return new UpstreamStream(updates, first, upstream, requestLink, lifetime, deployment.State.Latency.StallTimeout(lifetime.Table.Options), clock);
             }
         }
         catch
@@ -72,7 +74,7 @@ internal sealed class UpstreamStream : IAsyncDisposable
             return first;
         }
 
-        _upstream.CancelAfter(_idleTimeout);
+        _stall.Waiting();
         ChatResponseUpdate? update;
         try
         {
@@ -85,12 +87,13 @@ internal sealed class UpstreamStream : IAsyncDisposable
             throw new StreamIdleTimeoutException(_idleTimeout, quiet);
         }
 
-        _upstream.CancelAfter(Timeout.InfiniteTimeSpan);
+        _stall.Answered();
         return update;
     }
 
     public async ValueTask DisposeAsync()
     {
+        _stall.Dispose();
         try
         {
             await _updates.DisposeAsync();

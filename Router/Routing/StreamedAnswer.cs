@@ -20,41 +20,35 @@ internal static class StreamedAnswer
         var updates = new List<ChatResponseUpdate>();
         await using var stream = deployment.Client.GetStreamingResponseAsync(request.Messages, request.Options, quiet.Token)
             .ObserveLatency(deployment, clock).GetAsyncEnumerator(quiet.Token);
-        // Watches the gaps after the first token; before it, the attempt's first-token deadline rules.
-        StallWatch? watch = null;
-        try
+        while (true)
         {
-            while (true)
+            if (updates.Count > 0)
             {
-                watch?.Waiting();
-                bool more;
-                try
-                {
-                    more = await stream.MoveNextAsync();
-                }
-                catch (Exception e) when (quiet.IsCancellationRequested && !attempt.Token.IsCancellationRequested)
-                {
-                    // Only the stall watch cancels here while the attempt still runs: the upstream went quiet mid-answer.
-                    throw new ProviderException(FailureKind.Timeout, 0, "StreamStalled", $"{deployment.Name} sent nothing for {stall.TotalSeconds:F1} s in the middle of its answer.", inner: e);
-                }
-
-                if (!more)
-                {
-                    return updates.ToChatResponse();
-                }
-
-                if (watch is null)
-                {
-                    attempt.FirstToken();
-                    watch = new StallWatch(quiet, stall, clock);
-                }
-
-                updates.Add(stream.Current);
+                quiet.CancelAfter(stall);
             }
-        }
-        finally
-        {
-            watch?.Dispose();
+
+            bool more;
+            try
+            {
+                more = await stream.MoveNextAsync();
+            }
+            catch (Exception e) when (quiet.IsCancellationRequested && !attempt.Token.IsCancellationRequested)
+            {
+                // Only the stall timer cancels here while the attempt still runs: the upstream went quiet mid-answer.
+                throw new ProviderException(FailureKind.Timeout, 0, "StreamStalled", $"{deployment.Name} sent nothing for {stall.TotalSeconds:F1} s in the middle of its answer.", inner: e);
+            }
+
+            if (!more)
+            {
+                return updates.ToChatResponse();
+            }
+
+            if (updates.Count == 0)
+            {
+                attempt.FirstToken();
+            }
+
+            updates.Add(stream.Current);
         }
     }
 }

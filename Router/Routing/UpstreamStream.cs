@@ -16,12 +16,11 @@ internal sealed class UpstreamStream : IAsyncDisposable
     private readonly CancellationTokenRegistration _requestLink;
     private readonly ChatRequestLifetime _lifetime;
     private readonly TimeSpan _idleTimeout;
-    private readonly StallWatch _stall;
     private ChatResponseUpdate? _first;
     private bool _started;
 
     private UpstreamStream(IAsyncEnumerator<ChatResponseUpdate> updates, ChatResponseUpdate? first, CancellationTokenSource upstream,
-        CancellationTokenRegistration requestLink, ChatRequestLifetime lifetime, TimeSpan idleTimeout, TimeProvider clock)
+        CancellationTokenRegistration requestLink, ChatRequestLifetime lifetime, TimeSpan idleTimeout)
     {
         _updates = updates;
         _first = first;
@@ -29,7 +28,6 @@ internal sealed class UpstreamStream : IAsyncDisposable
         _requestLink = requestLink;
         _lifetime = lifetime;
         _idleTimeout = idleTimeout;
-        _stall = new StallWatch(upstream, idleTimeout, clock);
     }
 
     /// <summary>
@@ -48,7 +46,7 @@ internal sealed class UpstreamStream : IAsyncDisposable
             await using (attemptDeadline.Register(static state => ((CancellationTokenSource)state!).Cancel(), upstream))
             {
                 var first = await updates.MoveNextAsync() ? updates.Current : null;
-                return new UpstreamStream(updates, first, upstream, requestLink, lifetime, deployment.State.Latency.StallTimeout(lifetime.Table.Options), clock);
+                return new UpstreamStream(updates, first, upstream, requestLink, lifetime, deployment.State.Latency.StallTimeout(lifetime.Table.Options));
             }
         }
         catch
@@ -74,7 +72,7 @@ internal sealed class UpstreamStream : IAsyncDisposable
             return first;
         }
 
-        _stall.Waiting();
+        _upstream.CancelAfter(_idleTimeout);
         ChatResponseUpdate? update;
         try
         {
@@ -87,13 +85,12 @@ internal sealed class UpstreamStream : IAsyncDisposable
             throw new StreamIdleTimeoutException(_idleTimeout, quiet);
         }
 
-        _stall.Answered();
+        _upstream.CancelAfter(Timeout.InfiniteTimeSpan);
         return update;
     }
 
     public async ValueTask DisposeAsync()
     {
-        _stall.Dispose();
         try
         {
             await _updates.DisposeAsync();

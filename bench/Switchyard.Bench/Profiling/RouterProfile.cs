@@ -101,7 +101,7 @@ public sealed record RouterProfile(
                 if (top.StartsWith("System.Threading.Monitor.Enter", StringComparison.Ordinal))
                 {
                     // Whose lock a contended Monitor.Enter waited for: the two frames that took it.
-                    var takers = string.Join(" <- ", frames.Skip(1).Where(f => f.Length > 0).Take(2).Select(f => f.IndexOf('(') is var open and > 0 ? f[..open] : f));
+                    var takers = string.Join(" <- ", frames.Where(f => f.Length > 0).Skip(1).Take(2).Select(f => f.IndexOf('(') is var open and > 0 ? f[..open] : f));
                     lockCallers[takers] = lockCallers.GetValueOrDefault(takers) + 1;
                 }
 

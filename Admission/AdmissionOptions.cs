@@ -49,6 +49,21 @@ public sealed class AdmissionOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
     public TimeSpan SettlementBatchWindow { get; set; } = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>
+    /// How often a replica hands over what it admitted from a tenant's block and takes a new block
+    /// (<see cref="AdmissionBlocks"/>); zero turns blocks off, so every admission is a store round trip.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan BlockInterval { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>How long the store keeps a block that is not handed over (a replica that stopped or lost the store): then it no longer counts.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:00:30")]
+    public TimeSpan BlockLifetime { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Admissions per second of one tenant on one replica from which the replica admits it from blocks.</summary>
+    [Range(1, 1_000_000)]
+    public int BlockMinRate { get; set; } = 100;
+
     /// <summary>After a store failure, how long admissions stay local before one of them probes the store again.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(1);

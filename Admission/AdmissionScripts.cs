@@ -31,13 +31,37 @@ internal static class AdmissionScripts
     // A lease id as AdmissionBounds.IsValidLeaseId has it: it is also a field of the tokens hash, next to "sum".
     private const string ValidId = "local function valid(id) return #id >= 8 and #id <= 64 and string.match(id, '^[%w_%-]+$') ~= nil end\n";
 
-    // KEYS[1] log, KEYS[2] tokens hash, KEYS[3] leases; defines now. Entries that left the window take
-    // their tokens with them (in batches, to keep unpack small); expired leases go.
-    private const string ClockAndPurge = """
+    // A replica's block in the blocks hash (field: replica id): requests, tokens and concurrency reserved,
+    // the day key its tokens are charged on, the usage epoch and the expiry (store ms).
+    private const string ParseBlock = """
+        local function parse(value)
+          local req, tok, con, day, ep, exp = string.match(value, '^(%d+) (%d+) (%d+) (%S+) (%S+) (%d+)$')
+          return tonumber(req), tonumber(tok), tonumber(con), day, ep, tonumber(exp)
+        end
+
+        """;
+
+    // KEYS[1] log, KEYS[2] tokens hash, KEYS[3] leases, the local blocks the blocks hash (or nil); defines now.
+    // Entries that left the window take their tokens with them (in batches, to keep unpack small); expired
+    // leases go; an expired block (its replica stopped handing over) frees what it reserved in the window
+    // and the concurrency, but leaves its tokens charged on the day (it may have admitted them).
+    private const string ClockAndPurge = ParseBlock + """
         local unpack = unpack or table.unpack
         local clock = redis.call('TIME')
         local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
         local window = 60000
+        if blocks then
+          local all = redis.call('HGETALL', blocks)
+          for i = 1, #all, 2 do
+            local req, tok, con, _, _, exp = parse(all[i + 1])
+            if not exp or exp <= now then
+              redis.call('HINCRBY', KEYS[2], 'breq', -(req or 0))
+              redis.call('HINCRBY', KEYS[2], 'sum', -(tok or 0))
+              redis.call('HINCRBY', KEYS[2], 'bcon', -(con or 0))
+              redis.call('HDEL', blocks, all[i])
+            end
+          end
+        end
         while true do
           local old = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now - window, 'LIMIT', 0, 500)
           if #old == 0 then break end
@@ -53,7 +77,8 @@ internal static class AdmissionScripts
         """;
 
     /// <summary>
-    /// KEYS: log, tokens, leases, day, month, lease record, usage epoch. ARGV: lease id, tokens, rpm, tpm, max
+    /// KEYS: log, tokens, leases, day, month, lease record, usage epoch, blocks. Requests, tokens and concurrency
+    /// reserved by replicas' blocks (<see cref="Block"/>) count as used. ARGV: lease id, tokens, rpm, tpm, max
     /// concurrency, daily budget, monthly budget (micro-USD), lease ms (-1 = unlimited), leases the caller
     /// holds outside the store (its local admissions still in flight, counted against concurrency).
     /// Returns {reason, retry ms, requests in window, tokens in window, ms until the window is empty};
@@ -66,12 +91,13 @@ internal static class AdmissionScripts
           or not leaseMs or leaseMs < 1 or not elsewhere or elsewhere < 0 then
           return {-1, 0, 0, 0, 0}
         end
+        local blocks = KEYS[8]
 
         """ + ClockAndPurge + $$"""
         local id = ARGV[1]
         local rpm, tpm, concurrency = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
         local daily, monthly = tonumber(ARGV[6]), tonumber(ARGV[7])
-        local requests = redis.call('ZCARD', KEYS[1])
+        local requests = redis.call('ZCARD', KEYS[1]) + tonumber(redis.call('HGET', KEYS[2], 'breq') or 0)
         local used = tonumber(redis.call('HGET', KEYS[2], 'sum') or 0)
         local reason, retry = 0, 0
         if redis.call('EXISTS', KEYS[6]) == 1 or redis.call('ZSCORE', KEYS[1], id) then
@@ -82,7 +108,10 @@ internal static class AdmissionScripts
           reason = 4
         elseif rpm >= 0 and requests + 1 > rpm then
           reason = 1
-          retry = tonumber(redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')[2]) + window - now
+          -- The oldest entry leaves first; with only blocks counted, one of them returns within a second.
+          local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+          retry = 1000
+          if #oldest > 0 then retry = tonumber(oldest[2]) + window - now end
         elseif tpm >= 0 and used + tokens > tpm then
           reason = 2
           retry = window
@@ -98,7 +127,7 @@ internal static class AdmissionScripts
               end
             end
           end
-        elseif concurrency >= 0 and redis.call('ZCARD', KEYS[3]) + elsewhere + 1 > concurrency then
+        elseif concurrency >= 0 and redis.call('ZCARD', KEYS[3]) + tonumber(redis.call('HGET', KEYS[2], 'bcon') or 0) + elsewhere + 1 > concurrency then
           reason = 3
           retry = 1000
           local first = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
@@ -126,6 +155,124 @@ internal static class AdmissionScripts
           if #newest > 0 then reset = tonumber(newest[2]) + window - now end
         end
         return {reason, retry, requests, used, reset}
+        """;
+
+    /// <summary>
+    /// One replica's hand-over and block for a tenant (<see cref="AdmissionBlocks"/>): the requests it admitted
+    /// from its block since the last call become the window entries, day charges, leases and records a store
+    /// admission would have made (at their own admission times); then its block is returned whole and, if it
+    /// asks, a new one reserved: requests, tokens (also charged on the day) and concurrency that count against
+    /// the limits as used until the next call or the block's expiry, granted only within what the limits have
+    /// left. KEYS: log, tokens, leases, day, previous day, month, usage epoch, blocks, then each entry's lease
+    /// record. ARGV: replica id, the usage epoch of the entries (those of an earlier epoch were forgotten by a
+    /// reset and are dropped), the number of entries n, n septets of lease id, admission time (store ms), lease
+    /// expiry (store ms), reserved tokens, state (0 open, 1 settled, 2 released), actual tokens, cost
+    /// (micro-USD); then the block wanted: requests, tokens, concurrency, and the limits: rpm, tpm, max
+    /// concurrency, daily budget, monthly budget (micro-USD; -1 = unlimited), block lifetime ms.
+    /// An entry the store already has (a call repeated after a lost answer) is skipped.
+    /// Returns {requests, tokens, concurrency granted, usage epoch, requests in window, tokens in window, now ms}
+    /// or {-1} for invalid arguments.
+    /// </summary>
+    public static readonly string Block = ValidId + $$"""
+        local n = tonumber(ARGV[3])
+        if not n or n < 0 or n % 1 ~= 0 or #ARGV ~= 3 + 7 * n + 9 or #KEYS ~= 8 + n then
+          return {-1}
+        end
+        local w = 3 + 7 * n
+        local wantReq, wantTok, wantCon = tonumber(ARGV[w + 1]), tonumber(ARGV[w + 2]), tonumber(ARGV[w + 3])
+        local rpm, tpm, concurrency = tonumber(ARGV[w + 4]), tonumber(ARGV[w + 5]), tonumber(ARGV[w + 6])
+        local daily, monthly, lifetime = tonumber(ARGV[w + 7]), tonumber(ARGV[w + 8]), tonumber(ARGV[w + 9])
+        if not wantReq or wantReq < 0 or not wantTok or wantTok < 0 or not wantCon or wantCon < 0
+          or not rpm or not tpm or not concurrency or not daily or not monthly or not lifetime or lifetime < 1 then
+          return {-1}
+        end
+        local blocks = KEYS[8]
+
+        """ + ClockAndPurge + $$"""
+        local replica = ARGV[1]
+        local epoch = redis.call('GET', KEYS[7]) or '0'
+        local function dayOf(key) if key == KEYS[4] or key == KEYS[5] then return key end return nil end
+        local own = redis.call('HGET', blocks, replica)
+        local ownReq, ownTok, ownCon, bday = 0, 0, 0, KEYS[4]
+        if own then ownReq, ownTok, ownCon, bday = parse(own) end
+        local d = dayOf(bday)
+        local latest, added = 0, 0
+        if ARGV[2] == epoch then
+          for i = 1, n do
+            local b = 3 + 7 * (i - 1)
+            local id, at, expiry = ARGV[b + 1], tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3])
+            local reserved, state, actual, cost = tonumber(ARGV[b + 4]), tonumber(ARGV[b + 5]), tonumber(ARGV[b + 6]), tonumber(ARGV[b + 7])
+            local record = KEYS[8 + i]
+            if valid(id) and at and expiry and reserved and reserved >= 1 and reserved <= {{MaxTokens}} and reserved % 1 == 0
+              and (state == 0 or state == 1 or state == 2) and actual and actual >= 0 and actual <= {{2 * MaxTokens}} and actual % 1 == 0
+              and cost and cost >= 0 and cost <= {{MaxCostMicroUsd}} and cost % 1 == 0
+              and redis.call('EXISTS', record) == 0 and not redis.call('ZSCORE', KEYS[1], id) then
+              local counted = reserved
+              if state == 1 then counted = actual end
+              if at > now - window then
+                redis.call('ZADD', KEYS[1], at, id)
+                redis.call('HSET', KEYS[2], id, counted)
+                redis.call('HINCRBY', KEYS[2], 'sum', counted)
+              end
+              added = added + reserved
+              if state == 1 then
+                if d and redis.call('INCRBY', d, actual - reserved) < 0 then redis.call('SET', d, 0) end
+                if cost > 0 then
+                  redis.call('INCRBY', KEYS[6], cost)
+                  redis.call('EXPIRE', KEYS[6], 3456000)
+                end
+              end
+              redis.call('HSET', record, 'tok', reserved, 'day', bday, 'st', state, 'ep', epoch)
+              if state == 0 and expiry > now then
+                redis.call('ZADD', KEYS[3], expiry, id)
+                redis.call('PEXPIRE', record, expiry - now + {{SettleGraceMs}})
+                if expiry > latest then latest = expiry end
+              else
+                redis.call('PEXPIRE', record, {{FinishedLeaseMs}})
+              end
+            end
+          end
+        end
+        -- The block goes back whole. What it reserved on the day stays charged for the entries it admitted
+        -- (those added now); the rest is refunded, or, when it reserved less than they took, charged.
+        if own then
+          redis.call('HINCRBY', KEYS[2], 'breq', -ownReq)
+          redis.call('HINCRBY', KEYS[2], 'sum', -ownTok)
+          redis.call('HINCRBY', KEYS[2], 'bcon', -ownCon)
+          redis.call('HDEL', blocks, replica)
+        end
+        if d and added ~= ownTok and redis.call('INCRBY', d, added - ownTok) < 0 then redis.call('SET', d, 0) end
+        local req, tok, con = 0, 0, 0
+        local requests = redis.call('ZCARD', KEYS[1]) + tonumber(redis.call('HGET', KEYS[2], 'breq') or 0)
+        local used = tonumber(redis.call('HGET', KEYS[2], 'sum') or 0)
+        if wantReq > 0 and wantTok > 0 and (monthly < 0 or tonumber(redis.call('GET', KEYS[6]) or 0) < monthly) then
+          req, tok, con = wantReq, wantTok, 0
+          if rpm >= 0 then req = math.min(req, rpm - requests) end
+          if tpm >= 0 then tok = math.min(tok, tpm - used) end
+          if daily >= 0 then tok = math.min(tok, daily - tonumber(redis.call('GET', KEYS[4]) or 0)) end
+          if concurrency >= 0 then
+            con = math.min(wantCon, concurrency - redis.call('ZCARD', KEYS[3]) - tonumber(redis.call('HGET', KEYS[2], 'bcon') or 0))
+          end
+          if req < 1 or tok < 1 or (concurrency >= 0 and con < 1) then
+            req, tok, con = 0, 0, 0
+          else
+            redis.call('HSET', blocks, replica, req .. ' ' .. tok .. ' ' .. con .. ' ' .. KEYS[4] .. ' ' .. epoch .. ' ' .. (now + lifetime))
+            redis.call('PEXPIRE', blocks, lifetime + 1000)
+            redis.call('HINCRBY', KEYS[2], 'breq', req)
+            redis.call('HINCRBY', KEYS[2], 'sum', tok)
+            redis.call('HINCRBY', KEYS[2], 'bcon', con)
+            redis.call('INCRBY', KEYS[4], tok)
+            redis.call('EXPIRE', KEYS[4], 172800)
+            requests = requests + req
+            used = used + tok
+          end
+        end
+        if n > 0 or req > 0 then
+          redis.call('PEXPIRE', KEYS[1], window + 1000)
+          redis.call('PEXPIRE', KEYS[2], window + 1000)
+        end
+        if latest > 0 and redis.call('PTTL', KEYS[3]) < latest - now + 1000 then redis.call('PEXPIRE', KEYS[3], latest - now + 1000) end
+        return {req, tok, con, epoch, requests, used, now}
         """;
 
     /// <summary>
@@ -266,22 +413,27 @@ internal static class AdmissionScripts
         """;
 
     /// <summary>
-    /// KEYS: log, tokens, leases, day, month, usage epoch. Forgets the tenant's usage: empties its windows, leases
-    /// and budgets and moves the epoch on, so a lease admitted before settles as unknown (<see cref="Settle"/>).
+    /// KEYS: log, tokens, leases, day, month, blocks, usage epoch. Forgets the tenant's usage: empties its windows,
+    /// leases, blocks and budgets and moves the epoch on, so a lease admitted before settles as unknown
+    /// (<see cref="Settle"/>) and a block's admissions from before are not handed over (<see cref="Block"/>).
     /// One script, so no admission lands between the two.
     /// </summary>
     public const string ResetUsage = """
-        redis.call('INCR', KEYS[6])
-        redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
+        redis.call('INCR', KEYS[7])
+        redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6])
         return 1
         """;
 
-    /// <summary>KEYS: log, tokens, leases, day, month. Returns {requests, tokens, active leases, day tokens, month micro-USD}.</summary>
-    public const string Usage = ClockAndPurge + """
-        return {redis.call('ZCARD', KEYS[1]), tonumber(redis.call('HGET', KEYS[2], 'sum') or 0),
-          redis.call('ZCARD', KEYS[3]), tonumber(redis.call('GET', KEYS[4]) or 0), tonumber(redis.call('GET', KEYS[5]) or 0)}
+    /// <summary>
+    /// KEYS: log, tokens, leases, day, month, blocks. Returns {requests, tokens, active leases, day tokens, month
+    /// micro-USD}; what blocks reserve counts, as it does against the limits.
+    /// </summary>
+    public const string Usage = "local blocks = KEYS[6]\n" + ClockAndPurge + """
+        return {redis.call('ZCARD', KEYS[1]) + tonumber(redis.call('HGET', KEYS[2], 'breq') or 0), tonumber(redis.call('HGET', KEYS[2], 'sum') or 0),
+          redis.call('ZCARD', KEYS[3]) + tonumber(redis.call('HGET', KEYS[2], 'bcon') or 0), tonumber(redis.call('GET', KEYS[4]) or 0),
+          tonumber(redis.call('GET', KEYS[5]) or 0)}
         """;
 
     /// <summary>Every script, for loading at start.</summary>
-    public static IEnumerable<string> All => [Admit, Settle, Release, Reconcile, Usage, ResetUsage];
+    public static IEnumerable<string> All => [Admit, Block, Settle, Release, Reconcile, Usage, ResetUsage];
 }

@@ -10,7 +10,7 @@ namespace Switchyard.Admission;
 /// for the script load nor for a cold connection. A store that is down at start is not fatal: the
 /// fallback serves, and the subscription is made when the connection comes back.
 /// </summary>
-internal sealed partial class AdmissionStartup(IConnectionMultiplexer redis, TenantDirectory directory, LocalAdmissionReconciler reconciler, ILogger<AdmissionStartup> logger) : IHostedService
+internal sealed partial class AdmissionStartup(IConnectionMultiplexer redis, TenantDirectory directory, LocalAdmissionReconciler reconciler, AdmissionBlocks blocks, ILogger<AdmissionStartup> logger) : IHostedService
 {
     private int _subscribed;
 
@@ -26,6 +26,8 @@ internal sealed partial class AdmissionStartup(IConnectionMultiplexer redis, Ten
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         redis.ConnectionRestored -= OnConnectionRestored;
+        // What was admitted from blocks reaches the store, and the blocks go back, before the connection closes.
+        await blocks.ReturnAllAsync(TimeSpan.FromSeconds(5));
         if (Volatile.Read(ref _subscribed) == 0)
         {
             return;

@@ -12,6 +12,7 @@ internal sealed class AdmissionTelemetry
     private readonly Counter<long> _degraded;
     private readonly Counter<long> _lostUpdates;
     private readonly Histogram<int> _settlementBatch;
+    private readonly Histogram<int> _blockHandOver;
 
     public AdmissionTelemetry(IMeterFactory meterFactory, StoreGate gate)
     {
@@ -24,6 +25,9 @@ internal sealed class AdmissionTelemetry
         _settlementBatch = meter.CreateHistogram<int>("switchyard.admission.settlement_batch", unit: "{lease}",
             description: "Leases settled per store call (one tenant's settlements gathered over Admission:SettlementBatchWindow).",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100] });
+        _blockHandOver = meter.CreateHistogram<int>("switchyard.admission.block_handover", unit: "{lease}",
+            description: "Leases admitted from a block and handed over per store call (one per busy tenant each Admission:BlockInterval).",
+            advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500] });
         meter.CreateObservableGauge("switchyard.admission.store_available", () => gate.IsDown ? 0 : 1,
             description: "1 while admissions use the shared quota store, 0 while they fall back to local limits.");
     }
@@ -47,6 +51,8 @@ internal sealed class AdmissionTelemetry
     }
 
     public void SettlementBatch(int leases) => _settlementBatch.Record(leases);
+
+    public void BlockHandOver(int leases) => _blockHandOver.Record(leases);
 
     public void LostUpdate(string operation) => _lostUpdates.Add(1, new KeyValuePair<string, object?>("operation", operation));
 }

@@ -1,6 +1,6 @@
 namespace Switchyard.Admission;
 
-/// <summary>Admission for the Router's hot path: one Redis round trip per admission on a warm cache.</summary>
+/// <summary>Admission for the Router's hot path: one Redis round trip per admission on a warm cache, none for a busy tenant admitted from a block.</summary>
 public interface ITenantAdmission
 {
     /// <summary>API key to tenant, from a local cache (invalidated over pub/sub) or the store.</summary>

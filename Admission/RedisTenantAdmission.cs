@@ -6,8 +6,10 @@ namespace Switchyard.Admission;
 
 /// <summary>
 /// Admission against the shared store: every check and update of one admission is one script, one
-/// round trip; settlements go in batches (<see cref="SettlementBatcher"/>). When the store does not answer within StoreTimeout the local fallback decides. Leases
-/// live in the store; settlement and release name one by tenant and id and use what the store kept.
+/// round trip; settlements go in batches (<see cref="SettlementBatcher"/>). A busy tenant is admitted from
+/// blocks of its limits leased from the store (<see cref="AdmissionBlocks"/>), with no round trip per request.
+/// When the store does not answer within StoreTimeout the local fallback decides. Leases live in the store
+/// (a block's once handed over); settlement and release name one by tenant and id and use what the store kept.
 /// </summary>
 internal sealed class RedisTenantAdmission(
     IConnectionMultiplexer redis,
@@ -15,6 +17,7 @@ internal sealed class RedisTenantAdmission(
     LocalFallbackLimiter fallback,
     LocalAdmissionReconciler reconciler,
     SettlementBatcher settlements,
+    AdmissionBlocks blocks,
     StoreGate gate,
     AdmissionTelemetry telemetry,
     TimeProvider clock,
@@ -50,9 +53,15 @@ internal sealed class RedisTenantAdmission(
             return local;
         }
 
+        var cost = AdmissionBounds.ToMicroUsd(usage.CostUsd);
+        if (await blocks.SettleAsync(tenantId, leaseId, actual, cost) is { } fromBlock)
+        {
+            return fromBlock;
+        }
+
         var keys = KeysOf(tenantId);
         var (day, month, previousDay) = keys.CalendarFor(clock.GetUtcNow());
-        var answer = await settlements.SettleAsync(keys, day, previousDay, month, leaseId, actual, AdmissionBounds.ToMicroUsd(usage.CostUsd)).WaitAsync(cancellationToken);
+        var answer = await settlements.SettleAsync(keys, day, previousDay, month, leaseId, actual, cost).WaitAsync(cancellationToken);
         return Finished(tenantId, leaseId, answer.Answered, answer.Result, "settle");
     }
 
@@ -62,6 +71,11 @@ internal sealed class RedisTenantAdmission(
         if (fallback.Release(tenantId, leaseId) is { } local)
         {
             return local;
+        }
+
+        if (await blocks.ReleaseAsync(tenantId, leaseId) is { } fromBlock)
+        {
+            return fromBlock;
         }
 
         var keys = KeysOf(tenantId);
@@ -76,12 +90,18 @@ internal sealed class RedisTenantAdmission(
         var current = options.CurrentValue;
         var limits = tenant.Limits;
         var id = tenant.Id;
+        var lifetime = request.LeaseTimeout is { } timeout && timeout < current.LeaseDuration ? timeout : current.LeaseDuration;
+        // A caller that names its lease needs the store's check that the id is free: blocks cannot make it.
+        if (request.LeaseId is null && blocks.TryAdmit(tenant, request.ReservedTokens, lifetime) is { } fromBlock)
+        {
+            return fromBlock;
+        }
+
         var keys = KeysOf(id);
         var (day, month, _) = keys.CalendarFor(now);
         var leaseId = request.LeaseId ?? Guid.NewGuid().ToString("N");
-        var lifetime = request.LeaseTimeout is { } timeout && timeout < current.LeaseDuration ? timeout : current.LeaseDuration;
         var leaseMs = (long)Math.Ceiling(lifetime.TotalMilliseconds);
-        RedisKey[] scriptKeys = [keys.Log, keys.Tokens, keys.Leases, day, month, keys.Lease(leaseId), keys.Epoch];
+        RedisKey[] scriptKeys = [keys.Log, keys.Tokens, keys.Leases, day, month, keys.Lease(leaseId), keys.Epoch, keys.Blocks];
         RedisValue[] args =
         [
             leaseId, request.ReservedTokens, limits.RequestsPerMinute ?? Unlimited, limits.TokensPerMinute ?? Unlimited,

@@ -18,6 +18,8 @@ internal sealed class TenantKeySet(string tenantId)
 
     public RedisKey Epoch { get; } = TenantKeys.UsageEpoch(tenantId);
 
+    public RedisKey Blocks { get; } = TenantKeys.Blocks(tenantId);
+
     public RedisKey Lease(string leaseId) => TenantKeys.Lease(tenantId, leaseId);
 
     /// <summary>The day and month keys for the moment, and the previous day's (a lease admitted before midnight settles after it).</summary>

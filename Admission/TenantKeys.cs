@@ -45,6 +45,9 @@ internal static class TenantKeys
     /// </summary>
     public static RedisKey UsageEpoch(string tenantId) => Prefix(tenantId) + "epoch";
 
+    /// <summary>What each replica's block reserves in the tenant's limits (field: replica id; <see cref="AdmissionScripts.Block"/>).</summary>
+    public static RedisKey Blocks(string tenantId) => Prefix(tenantId) + "blocks";
+
     /// <summary>Tokens used on a UTC day.</summary>
     public static RedisKey Day(string tenantId, DateTimeOffset utc) => Prefix(tenantId) + "day:" + utc.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 
@@ -53,5 +56,5 @@ internal static class TenantKeys
 
     /// <summary>Every usage key of the tenant for the given moment (resets); all in the tenant's slot.</summary>
     public static RedisKey[] Usage(string tenantId, DateTimeOffset utc) =>
-        [WindowLog(tenantId), WindowTokens(tenantId), Leases(tenantId), Day(tenantId, utc), Month(tenantId, utc)];
+        [WindowLog(tenantId), WindowTokens(tenantId), Leases(tenantId), Day(tenantId, utc), Month(tenantId, utc), Blocks(tenantId)];
 }

@@ -1,0 +1,326 @@
+namespace Switchyard.Admission;
+
+/// <summary>
+/// One tenant's block on this replica (<see cref="AdmissionBlocks"/>): what the store last granted, the
+/// requests admitted from it that the store does not have yet, and the tenant's rate here. Every entry not
+/// yet handed over counts against the latest grant (also one admitted while the previous hand-over was on its
+/// way: that call returned the old block, so only the new one covers it), so the store always reserves at
+/// least what this replica has admitted without it. All state is guarded by one lock, held for a few
+/// field updates; nothing waits on the store under it.
+/// </summary>
+internal sealed class TenantBlock(string tenantId)
+{
+    /// <summary>
+    /// The share of any limit all replicas' blocks may hold together. Blocks only ever err towards refusing
+    /// (what they reserve and have not used counts as used), so this bounds how far under a limit a tenant
+    /// can be held: a limit too small for a block of two requests is never served from blocks, and stays exact.
+    /// </summary>
+    public const double Share = 0.01;
+
+    /// <summary>The most requests one block holds: beyond this a hand-over's arguments grow with no gain in round trips.</summary>
+    public const int MaxRequests = 1_000;
+
+    /// <summary>With no admission for this long, the block is returned and the hand-overs stop.</summary>
+    public static readonly TimeSpan IdleAfter = TimeSpan.FromSeconds(1);
+
+    private readonly Lock _lock = new();
+
+    // Admitted here and not yet in the store, by lease id: waiting for the next hand-over or on their way.
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private List<Entry> _waiting = [];
+    private List<Entry>? _sending;
+    private TaskCompletionSource? _sent;
+
+    // The latest grant; no block when _requests is 0. _expiresAt is local ticks.
+    private long _requests;
+    private long _tokens;
+    private long _concurrency;
+    private bool _concurrencyLimited;
+    private long _expiresAt;
+    private string? _epoch;
+    private long _storeOffsetMs;
+    private long _windowRequests;
+    private long _windowTokens;
+
+    // What the entries not yet handed over take from the grant.
+    private long _taken;
+    private long _takenTokens;
+    private long _open;
+
+    // The tenant's admissions here (from blocks or not): this second, the one before, since the last hand-over.
+    private long _second;
+    private long _thisSecond;
+    private long _lastSecond;
+    private long _sinceHandOver;
+    private double _averageReserved;
+    private long _lastSeen;
+    private TenantDefinition? _tenant;
+    private bool _running;
+
+    public string TenantId { get; } = tenantId;
+
+    /// <summary>
+    /// Admits from the block when it has room for the request, else null (the caller asks the store). Either way
+    /// the admission counts towards the tenant's rate; <paramref name="start"/> is set when the tenant has become
+    /// hot enough for blocks and the caller is to start the hand-overs.
+    /// </summary>
+    public AdmissionDecision? TryAdmit(TenantDefinition tenant, long reservedTokens, TimeSpan lifetime, DateTimeOffset now, BlockSettings settings, out bool start)
+    {
+        var ticks = now.UtcTicks;
+        lock (_lock)
+        {
+            _tenant = tenant;
+            Seen(reservedTokens, ticks);
+            start = false;
+            if (_requests > 0 && ticks < _expiresAt && _taken < _requests && _takenTokens + reservedTokens <= _tokens
+                && (!_concurrencyLimited || _open < _concurrency))
+            {
+                var leaseId = Guid.NewGuid().ToString("N");
+                var at = now.ToUnixTimeMilliseconds() + _storeOffsetMs;
+                var entry = new Entry(leaseId, at, at + (long)Math.Ceiling(lifetime.TotalMilliseconds), reservedTokens);
+                _entries.Add(leaseId, entry);
+                _waiting.Add(entry);
+                _taken++;
+                _takenTokens += reservedTokens;
+                _open++;
+                var reset = TimeSpan.FromMilliseconds(AdmissionScripts.WindowMs);
+                var snapshot = RateLimitSnapshot.Of(tenant.Limits.RequestsPerMinute, _windowRequests, reset, tenant.Limits.TokensPerMinute, _windowTokens, reset);
+                return AdmissionDecision.Admit(new AdmissionLease(TenantId, leaseId, reservedTokens, now, now + lifetime, Degraded: false), snapshot);
+            }
+
+            if (!_running && !settings.Stopping && Math.Max(_thisSecond, _lastSecond) >= settings.MinRate
+                && Wanted(tenant, Math.Max(_thisSecond, _lastSecond) * settings.Interval.TotalSeconds, settings).Requests > 0)
+            {
+                _running = true;
+                start = true;
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Settles (<paramref name="state"/> 1) or releases (2) a lease admitted here before the store has it: it goes
+    /// with the next hand-over, whose outcome is the answer. Null when the store has the lease (or never had it
+    /// from here): the caller asks the store.
+    /// </summary>
+    public async ValueTask<LeaseOutcome?> FinishAsync(string leaseId, int state, long actualTokens, long costMicroUsd)
+    {
+        while (true)
+        {
+            Task wait;
+            lock (_lock)
+            {
+                if (!_entries.TryGetValue(leaseId, out var entry))
+                {
+                    return null;
+                }
+
+                if (entry.State != 0)
+                {
+                    return LeaseOutcome.AlreadyFinished;
+                }
+
+                if (entry.Sending)
+                {
+                    // On its way as open: once it is in the store, the store settles it.
+                    wait = _sent!.Task;
+                }
+                else
+                {
+                    entry.State = state;
+                    entry.Actual = actualTokens;
+                    entry.Cost = costMicroUsd;
+                    entry.Done = new TaskCompletionSource<LeaseOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    _open--;
+                    wait = entry.Done.Task;
+                }
+            }
+
+            if (wait is Task<LeaseOutcome> outcome)
+            {
+                return await outcome;
+            }
+
+            await wait;
+        }
+    }
+
+    /// <summary>
+    /// The next hand-over: up to <paramref name="max"/> waiting entries and the block wanted next. Null when there
+    /// is nothing to hand over and no block to return: the hand-overs stop until the tenant is hot again.
+    /// </summary>
+    public HandOver? TakeHandOver(DateTimeOffset now, int max, BlockSettings settings)
+    {
+        var ticks = now.UtcTicks;
+        lock (_lock)
+        {
+            var idle = settings.Stopping || ticks - _lastSeen > IdleAfter.Ticks;
+            var wanted = idle || _tenant is null ? default : Wanted(_tenant, _sinceHandOver, settings);
+            _sinceHandOver = 0;
+            if (_waiting.Count == 0 && wanted.Requests == 0 && _requests == 0)
+            {
+                _running = false;
+                return null;
+            }
+
+            var count = Math.Min(max, _waiting.Count);
+            var sending = _waiting.GetRange(0, count);
+            _waiting.RemoveRange(0, count);
+            foreach (var entry in sending)
+            {
+                entry.Sending = true;
+            }
+
+            _sending = sending;
+            _sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var items = sending.Select(e => new HandOverItem(e.LeaseId, e.At, e.Expiry, e.Reserved, e.State, e.Actual, e.Cost)).ToList();
+            return new HandOver(items, _epoch ?? "0", wanted, _tenant!.Limits, ticks);
+        }
+    }
+
+    /// <summary>The store took the hand-over and granted <paramref name="answer"/>'s block.</summary>
+    public void Answered(HandOver handOver, BlockGrant answer, DateTimeOffset now, TimeSpan lifetime)
+    {
+        lock (_lock)
+        {
+            var kept = handOver.Epoch == answer.Epoch;
+            foreach (var entry in _sending!)
+            {
+                Forget(entry, kept ? LeaseOutcome.Applied : LeaseOutcome.Unknown);
+            }
+
+            if (_epoch is not null && _epoch != answer.Epoch)
+            {
+                // A usage reset forgot everything admitted before it: what waits here is not handed over.
+                foreach (var entry in _waiting)
+                {
+                    Forget(entry, LeaseOutcome.Unknown);
+                }
+
+                _waiting = [];
+            }
+
+            _epoch = answer.Epoch;
+            (_requests, _tokens, _concurrency) = (answer.Requests, answer.Tokens, answer.Concurrency);
+            _concurrencyLimited = handOver.Limits.MaxConcurrency is not null;
+            // The store's block lives from when the script ran, after the call was sent: counting from the send is safe.
+            _expiresAt = handOver.SentAt + lifetime.Ticks;
+            _storeOffsetMs = answer.StoreNowMs - now.ToUnixTimeMilliseconds();
+            (_windowRequests, _windowTokens) = (answer.WindowRequests, answer.WindowTokens);
+            Sent();
+        }
+    }
+
+    /// <summary>
+    /// The store did not answer: the entries wait for the next hand-over (the store skips any it already took), and
+    /// nothing more is admitted from a block the store may have returned.
+    /// </summary>
+    public void Failed()
+    {
+        lock (_lock)
+        {
+            foreach (var entry in _sending!)
+            {
+                entry.Sending = false;
+            }
+
+            _waiting.InsertRange(0, _sending);
+            _requests = 0;
+            Sent();
+        }
+    }
+
+    private void Sent()
+    {
+        _sending = null;
+        _sent!.TrySetResult();
+    }
+
+    private void Forget(Entry entry, LeaseOutcome outcome)
+    {
+        _entries.Remove(entry.LeaseId);
+        _taken--;
+        _takenTokens -= entry.Reserved;
+        if (entry.State == 0)
+        {
+            _open--;
+        }
+
+        entry.Done?.TrySetResult(outcome);
+    }
+
+    private void Seen(long reservedTokens, long ticks)
+    {
+        var second = ticks / TimeSpan.TicksPerSecond;
+        if (second != _second)
+        {
+            _lastSecond = second == _second + 1 ? _thisSecond : 0;
+            (_second, _thisSecond) = (second, 0);
+        }
+
+        _thisSecond++;
+        _sinceHandOver++;
+        _lastSeen = ticks;
+        _averageReserved = _averageReserved == 0 ? reservedTokens : _averageReserved * 0.9 + reservedTokens * 0.1;
+    }
+
+    /// <summary>
+    /// Enough for twice the admissions of one interval (the next interval and the hand-over's flight), within
+    /// each limit's <see cref="Share"/> split over the replicas; none when that cannot hold two requests.
+    /// </summary>
+    private BlockSize Wanted(TenantDefinition tenant, double perInterval, BlockSettings settings)
+    {
+        var limits = tenant.Limits;
+        var share = Share / settings.Replicas;
+        var requests = (long)Math.Min(MaxRequests, Math.Max(4, Math.Ceiling(2 * perInterval)));
+        requests = Math.Min(requests, Cap(limits.RequestsPerMinute, share));
+        var average = Math.Max(1, _averageReserved);
+        var tokens = (long)Math.Ceiling(requests * average * 1.5);
+        tokens = Math.Min(tokens, Math.Min(Cap(limits.TokensPerMinute, share), Cap(limits.DailyTokenBudget, share)));
+        var concurrency = limits.MaxConcurrency is null ? 0 : Math.Min(requests, Cap(limits.MaxConcurrency, share));
+        return requests < 2 || tokens < 2 * average || (limits.MaxConcurrency is not null && concurrency < 2)
+            ? default
+            : new BlockSize(requests, tokens, concurrency);
+    }
+
+    private static long Cap(long? limit, double share) => limit is { } value ? (long)Math.Floor(value * share) : long.MaxValue;
+
+    private sealed class Entry(string leaseId, long at, long expiry, long reserved)
+    {
+        public string LeaseId { get; } = leaseId;
+
+        public long At { get; } = at;
+
+        public long Expiry { get; } = expiry;
+
+        public long Reserved { get; } = reserved;
+
+        // 0 open, 1 settled, 2 released (the hand-over script's states).
+        public int State { get; set; }
+
+        public long Actual { get; set; }
+
+        public long Cost { get; set; }
+
+        public bool Sending { get; set; }
+
+        // Set when finished here: completed by the hand-over that takes it to the store.
+        public TaskCompletionSource<LeaseOutcome>? Done { get; set; }
+    }
+}
+
+/// <summary>What the replica's block settings are now.</summary>
+internal readonly record struct BlockSettings(TimeSpan Interval, int MinRate, int Replicas, bool Stopping);
+
+/// <summary>A block's size: requests, tokens and concurrency (0 when the tenant has no concurrency limit).</summary>
+internal readonly record struct BlockSize(long Requests, long Tokens, long Concurrency);
+
+/// <summary>One lease in a hand-over, as the script takes it (store ms; state 0 open, 1 settled, 2 released).</summary>
+internal readonly record struct HandOverItem(string LeaseId, long At, long Expiry, long Reserved, int State, long Actual, long Cost);
+
+/// <summary>One call's worth: the entries, the epoch they were admitted in, the block wanted and the limits it must fit.</summary>
+internal sealed record HandOver(IReadOnlyList<HandOverItem> Items, string Epoch, BlockSize Wanted, TenantLimits Limits, long SentAt);
+
+/// <summary>The store's answer to a hand-over.</summary>
+internal readonly record struct BlockGrant(long Requests, long Tokens, long Concurrency, string Epoch, long WindowRequests, long WindowTokens, long StoreNowMs);

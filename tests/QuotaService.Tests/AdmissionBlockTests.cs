@@ -1,0 +1,207 @@
+using StackExchange.Redis;
+using StackExchange.Redis.Profiling;
+using Switchyard.Admission;
+using Switchyard.Tests;
+
+namespace Switchyard.QuotaService.Tests;
+
+/// <summary>
+/// A busy tenant admitted from blocks of its limits (<see cref="AdmissionBlocks"/>), on the real scripts: far
+/// fewer store calls than requests, nothing lost (every admission, settlement and release reaches the store's
+/// counters), never more than a limit across replicas and never more than <see cref="TenantBlock.Share"/> under it.
+/// </summary>
+[Trait("Category", "Redis")]
+public sealed class AdmissionBlockTests(RedisTestServer server) : IClassFixture<RedisTestServer>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task A_busy_tenant_costs_the_store_a_fraction_of_a_call_per_request_and_loses_nothing()
+    {
+        const int Workers = 16, PerWorker = 250, Total = Workers * PerWorker;
+        var router = await AdmissionClient.StartAsync(server.ConnectionString, o => o.BlockMinRate = 50);
+        await using var observer = await AdmissionClient.StartAsync(server.ConnectionString);
+        var (tenant, _) = await router.CreateTenantAsync(new TenantLimits { DailyTokenBudget = 100_000_000, MonthlySpendBudgetUsd = 1_000 });
+        var session = new ProfilingSession();
+        router.Redis.RegisterProfiler(() => session);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, Workers).Select(async _ =>
+        {
+            var settled = new List<LeaseOutcome>();
+            for (var i = 0; i < PerWorker; i++)
+            {
+                var decision = await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", 100), default);
+                Assert.True(decision.Admitted, $"refused: {decision.Reason}");
+                settled.Add(await router.Admission.SettleAsync(decision.Lease!, new UsageReport(3, 4, 0.0001m), default));
+            }
+
+            return settled;
+        }));
+        var calls = session.FinishProfiling().Count(c => c.Command is "EVAL" or "EVALSHA");
+        // Shutting down hands over what is left and returns the block.
+        await router.DisposeAsync();
+
+        Assert.All(outcomes.SelectMany(o => o), o => Assert.Equal(LeaseOutcome.Applied, o));
+        Assert.True(calls <= 0.2 * Total, $"{calls} store script calls for {Total} admitted and settled requests");
+        Assert.Equal(new TenantUsage(tenant.Id, Total, 7 * Total, 0, 7 * Total, 0.0001m * Total), await observer.Store.GetUsageAsync(tenant.Id));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Three_replicas_on_blocks_admit_a_limit_exactly_never_more(bool byTokens)
+    {
+        // 6,000 requests a minute (or 600,000 tokens, 100 a request): a block may hold 20 requests on each replica.
+        const long Requests = 6_000, Reserved = 100;
+        var limits = byTokens ? new TenantLimits { TokensPerMinute = Requests * Reserved } : new TenantLimits { RequestsPerMinute = Requests };
+        var replicas = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => AdmissionClient.StartAsync(server.ConnectionString, o =>
+        {
+            o.ReplicaCount = 3;
+            o.BlockMinRate = 50;
+        })));
+        try
+        {
+            var (tenant, _) = await replicas[0].CreateTenantAsync(limits);
+            long admitted = 0, refused = 0;
+            var reasons = new HashSet<RejectionReason>();
+            await Task.WhenAll(replicas.SelectMany(r => Enumerable.Range(0, 8).Select(async _ =>
+            {
+                // Until the limit has clearly been reached everywhere: blocks cycle and come back empty meanwhile.
+                while (Interlocked.Read(ref refused) < 600)
+                {
+                    var decision = await r.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", Reserved), default);
+                    if (decision.Admitted)
+                    {
+                        Interlocked.Increment(ref admitted);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref refused);
+                        lock (reasons)
+                        {
+                            reasons.Add(decision.Reason!.Value);
+                        }
+                    }
+                }
+            })));
+
+            Assert.InRange(admitted, (long)(Requests * (1 - TenantBlock.Share)), Requests);
+            Assert.Equal([byTokens ? RejectionReason.TokensPerMinute : RejectionReason.RequestsPerMinute], reasons);
+            await Poll.UntilAsync(async () => !await replicas[0].Redis.GetDatabase().KeyExistsAsync(TenantKeys.Blocks(tenant.Id)), Patience, "the blocks were not returned");
+            var usage = (await replicas[0].Store.GetUsageAsync(tenant.Id))!;
+            Assert.Equal(admitted, usage.RequestsLastMinute);
+            Assert.Equal(admitted * Reserved, usage.TokensLastMinute);
+        }
+        finally
+        {
+            foreach (var replica in replicas)
+            {
+                await replica.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_limit_too_small_for_a_block_is_admitted_one_request_at_a_time_and_exactly()
+    {
+        // 1 % of 150 is 1.5 requests: not a block of two.
+        await using var router = await AdmissionClient.StartAsync(server.ConnectionString, o => o.BlockMinRate = 1);
+        var (tenant, _) = await router.CreateTenantAsync(new TenantLimits { RequestsPerMinute = 150 });
+
+        var decisions = await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+        {
+            var admitted = 0;
+            for (var i = 0; i < 60; i++)
+            {
+                admitted += (await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", 10), default)).Admitted ? 1 : 0;
+            }
+
+            return admitted;
+        }));
+
+        Assert.Equal(150, decisions.Sum());
+        Assert.False(await router.Redis.GetDatabase().KeyExistsAsync(TenantKeys.Blocks(tenant.Id)));
+    }
+
+    [Fact]
+    public async Task A_lease_finished_before_its_hand_over_is_charged_once_with_its_actual_use()
+    {
+        await using var router = await AdmissionClient.StartAsync(server.ConnectionString, o =>
+        {
+            o.BlockMinRate = 1;
+            o.BlockInterval = TimeSpan.FromMilliseconds(200);
+        });
+        var (tenant, _) = await router.CreateTenantAsync(new TenantLimits());
+        var first = await AdmitFromBlockAsync(router, tenant, 500);
+        var second = await AdmitFromBlockAsync(router, tenant, 400);
+
+        Assert.Equal(LeaseOutcome.Applied, await router.Admission.SettleAsync(first, new UsageReport(20, 30, 0.25m), default));
+        Assert.Equal(LeaseOutcome.AlreadyFinished, await router.Admission.SettleAsync(first, new UsageReport(20, 30, 0.25m), default));
+        Assert.Equal(LeaseOutcome.Applied, await router.Admission.ReleaseAsync(second, default));
+        Assert.Equal(LeaseOutcome.AlreadyFinished, await router.Admission.ReleaseAsync(second, default));
+
+        // The warm-up admission (500 tokens, never finished) is a store lease; the block's two are counted as settled and released.
+        await Poll.UntilAsync(async () => !await router.Redis.GetDatabase().KeyExistsAsync(TenantKeys.Blocks(tenant.Id)), Patience, "the block was not returned");
+        Assert.Equal(new TenantUsage(tenant.Id, 3, 500 + 50 + 400, 1, 500 + 50 + 400, 0.25m), await router.Store.GetUsageAsync(tenant.Id));
+    }
+
+    [Fact]
+    public async Task A_lease_open_at_its_hand_over_is_settled_in_the_store()
+    {
+        await using var router = await AdmissionClient.StartAsync(server.ConnectionString, o =>
+        {
+            o.BlockMinRate = 1;
+            o.BlockInterval = TimeSpan.FromMilliseconds(50);
+        });
+        var (tenant, _) = await router.CreateTenantAsync(new TenantLimits { MaxConcurrency = 1_000 });
+        var lease = await AdmitFromBlockAsync(router, tenant, 300);
+        await Poll.UntilAsync(async () => await router.Redis.GetDatabase().KeyExistsAsync(TenantKeys.Lease(tenant.Id, lease.LeaseId)), Patience, "the lease was not handed over");
+
+        Assert.Equal(LeaseOutcome.Applied, await router.Admission.SettleAsync(lease, new UsageReport(100, 1, 0.5m), default));
+        Assert.Equal(LeaseOutcome.AlreadyFinished, await router.Admission.SettleAsync(lease, new UsageReport(100, 1, 0.5m), default));
+        await Poll.UntilAsync(async () => !await router.Redis.GetDatabase().KeyExistsAsync(TenantKeys.Blocks(tenant.Id)), Patience, "the block was not returned");
+        Assert.Equal(new TenantUsage(tenant.Id, 2, 300 + 101, 1, 300 + 101, 0.5m), await router.Store.GetUsageAsync(tenant.Id));
+    }
+
+    [Fact]
+    public async Task A_usage_reset_forgets_what_a_block_admitted_before_it()
+    {
+        await using var router = await AdmissionClient.StartAsync(server.ConnectionString, o =>
+        {
+            o.BlockMinRate = 1;
+            o.BlockInterval = TimeSpan.FromMilliseconds(200);
+        });
+        var (tenant, _) = await router.CreateTenantAsync(new TenantLimits());
+        var lease = await AdmitFromBlockAsync(router, tenant, 700);
+
+        Assert.True(await router.Store.ResetUsageAsync(tenant.Id));
+
+        Assert.Equal(LeaseOutcome.Unknown, await router.Admission.SettleAsync(lease, new UsageReport(300, 300, 1m), default));
+        await Poll.UntilAsync(async () => !await router.Redis.GetDatabase().KeyExistsAsync(TenantKeys.Blocks(tenant.Id)), Patience, "the block was not returned");
+        Assert.Equal(new TenantUsage(tenant.Id, 0, 0, 0, 0, 0), await router.Store.GetUsageAsync(tenant.Id));
+    }
+
+    /// <summary>
+    /// Makes the tenant busy (one store admission of as many tokens, at a minimum rate of 1) unless it has a block,
+    /// waits for the block, and admits from it: the admission makes no store call.
+    /// </summary>
+    private static async Task<AdmissionLease> AdmitFromBlockAsync(AdmissionClient router, TenantDefinition tenant, long tokens)
+    {
+        var db = router.Redis.GetDatabase();
+        if (!await db.KeyExistsAsync(TenantKeys.Blocks(tenant.Id)))
+        {
+            Assert.True((await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", tokens), default)).Admitted);
+            await Poll.UntilAsync(async () => await db.KeyExistsAsync(TenantKeys.Blocks(tenant.Id)), Patience, "no block was granted");
+            // The grant's answer reaches the replica just after the store has it.
+            await Task.Delay(50);
+        }
+
+        var session = new ProfilingSession();
+        router.Redis.RegisterProfiler(() => session);
+        var decision = await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", tokens), default);
+        router.Redis.RegisterProfiler(() => null);
+        Assert.True(decision.Admitted);
+        Assert.DoesNotContain(session.FinishProfiling(), c => c.Command is "EVAL" or "EVALSHA");
+        return decision.Lease!;
+    }
+}

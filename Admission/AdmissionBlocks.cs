@@ -112,7 +112,7 @@ internal sealed partial class AdmissionBlocks(
         }
     }
 
-    private async Task HandOverAsync(TenantBlock block, HandOver handOver)
+    private async Task HandOverAsync(TenantBlock block, BlockHandOver handOver)
     {
         var tenantId = block.TenantId;
         var now = clock.GetUtcNow();

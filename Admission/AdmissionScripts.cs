@@ -4,7 +4,8 @@ namespace Switchyard.Admission;
 /// The Lua scripts behind admission, settlement and usage. Each touches only one tenant's keys (one
 /// hash tag, so one Cluster slot), all of them passed in KEYS, takes the time from the server (TIME;
 /// effects replication, the default since Redis 5, replicates the writes rather than the script) and
-/// runs on Redis 6+ (Lua 5.1) and Garnet (Lua 5.4).
+/// runs on Redis 6+ (Lua 5.1) and Garnet (Lua 5.4). Numbers are negated as 0 - x, never -x: in Lua 5.1 -x of
+/// 0 is -0, which Redis refuses as an integer argument (a purge of entries settled at 0 tokens would fail).
 /// Window: a sliding log of the last 60 s. Each admitted request is an entry (its lease id) scored by
 /// admission time, with its counted tokens in a hash whose "sum" field holds the total, so a check is
 /// exact at every instant and costs O(entries that left the window).
@@ -55,9 +56,9 @@ internal static class AdmissionScripts
           for i = 1, #all, 2 do
             local req, tok, con, _, _, exp = parse(all[i + 1])
             if not exp or exp <= now then
-              redis.call('HINCRBY', KEYS[2], 'breq', -(req or 0))
-              redis.call('HINCRBY', KEYS[2], 'sum', -(tok or 0))
-              redis.call('HINCRBY', KEYS[2], 'bcon', -(con or 0))
+              redis.call('HINCRBY', KEYS[2], 'breq', 0 - (req or 0))
+              redis.call('HINCRBY', KEYS[2], 'sum', 0 - (tok or 0))
+              redis.call('HINCRBY', KEYS[2], 'bcon', 0 - (con or 0))
               redis.call('HDEL', blocks, all[i])
             end
           end
@@ -70,7 +71,7 @@ internal static class AdmissionScripts
           for i = 1, #counted do freed = freed + (tonumber(counted[i]) or 0) end
           redis.call('ZREM', KEYS[1], unpack(old))
           redis.call('HDEL', KEYS[2], unpack(old))
-          redis.call('HINCRBY', KEYS[2], 'sum', -freed)
+          redis.call('HINCRBY', KEYS[2], 'sum', 0 - freed)
         end
         redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
 
@@ -236,9 +237,9 @@ internal static class AdmissionScripts
         -- The block goes back whole. What it reserved on the day stays charged for the entries it admitted
         -- (those added now); the rest is refunded, or, when it reserved less than they took, charged.
         if own then
-          redis.call('HINCRBY', KEYS[2], 'breq', -ownReq)
-          redis.call('HINCRBY', KEYS[2], 'sum', -ownTok)
-          redis.call('HINCRBY', KEYS[2], 'bcon', -ownCon)
+          redis.call('HINCRBY', KEYS[2], 'breq', 0 - ownReq)
+          redis.call('HINCRBY', KEYS[2], 'sum', 0 - ownTok)
+          redis.call('HINCRBY', KEYS[2], 'bcon', 0 - ownCon)
           redis.call('HDEL', blocks, replica)
         end
         if d and added ~= ownTok and redis.call('INCRBY', d, added - ownTok) < 0 then redis.call('SET', d, 0) end
@@ -257,7 +258,9 @@ internal static class AdmissionScripts
             req, tok, con = 0, 0, 0
           else
             redis.call('HSET', blocks, replica, req .. ' ' .. tok .. ' ' .. con .. ' ' .. KEYS[4] .. ' ' .. epoch .. ' ' .. (now + lifetime))
-            redis.call('PEXPIRE', blocks, lifetime + 1000)
+            -- Outlives the tokens hash its reservations are counted in (refreshed by admissions until the block
+            -- expires), so an expired block is always there for a purge to take back.
+            redis.call('PEXPIRE', blocks, lifetime + window + 1000)
             redis.call('HINCRBY', KEYS[2], 'breq', req)
             redis.call('HINCRBY', KEYS[2], 'sum', tok)
             redis.call('HINCRBY', KEYS[2], 'bcon', con)
@@ -394,9 +397,9 @@ internal static class AdmissionScripts
             if counted then
               redis.call('ZREM', KEYS[1], id)
               redis.call('HDEL', KEYS[2], id)
-              redis.call('HINCRBY', KEYS[2], 'sum', -tonumber(counted))
+              redis.call('HINCRBY', KEYS[2], 'sum', 0 - tonumber(counted))
             end
-            if lease[3] == KEYS[3] and redis.call('INCRBY', KEYS[3], -tonumber(lease[2])) < 0 then redis.call('SET', KEYS[3], 0) end
+            if lease[3] == KEYS[3] and redis.call('INCRBY', KEYS[3], 0 - tonumber(lease[2])) < 0 then redis.call('SET', KEYS[3], 0) end
             redis.call('ZREM', KEYS[4], id)
           end
           if lease[1] == '0' or not lease[1] then

@@ -150,7 +150,7 @@ internal sealed class TenantBlock(string tenantId)
     /// The next hand-over: up to <paramref name="max"/> waiting entries and the block wanted next. Null when there
     /// is nothing to hand over and no block to return: the hand-overs stop until the tenant is hot again.
     /// </summary>
-    public HandOver? TakeHandOver(DateTimeOffset now, int max, BlockSettings settings)
+    public BlockHandOver? TakeHandOver(DateTimeOffset now, int max, BlockSettings settings)
     {
         var ticks = now.UtcTicks;
         lock (_lock)
@@ -174,13 +174,13 @@ internal sealed class TenantBlock(string tenantId)
 
             _sending = sending;
             _sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var items = sending.Select(e => new HandOverItem(e.LeaseId, e.At, e.Expiry, e.Reserved, e.State, e.Actual, e.Cost)).ToList();
-            return new HandOver(items, _epoch ?? "0", wanted, _tenant!.Limits, ticks);
+            var items = sending.Select(e => new BlockHandOverItem(e.LeaseId, e.At, e.Expiry, e.Reserved, e.State, e.Actual, e.Cost)).ToList();
+            return new BlockHandOver(items, _epoch ?? "0", wanted, _tenant!.Limits, ticks);
         }
     }
 
     /// <summary>The store took the hand-over and granted <paramref name="answer"/>'s block.</summary>
-    public void Answered(HandOver handOver, BlockGrant answer, DateTimeOffset now, TimeSpan lifetime)
+    public void Answered(BlockHandOver handOver, BlockGrant answer, DateTimeOffset now, TimeSpan lifetime)
     {
         lock (_lock)
         {
@@ -309,18 +309,3 @@ internal sealed class TenantBlock(string tenantId)
         public TaskCompletionSource<LeaseOutcome>? Done { get; set; }
     }
 }
-
-/// <summary>What the replica's block settings are now.</summary>
-internal readonly record struct BlockSettings(TimeSpan Interval, int MinRate, int Replicas, bool Stopping);
-
-/// <summary>A block's size: requests, tokens and concurrency (0 when the tenant has no concurrency limit).</summary>
-internal readonly record struct BlockSize(long Requests, long Tokens, long Concurrency);
-
-/// <summary>One lease in a hand-over, as the script takes it (store ms; state 0 open, 1 settled, 2 released).</summary>
-internal readonly record struct HandOverItem(string LeaseId, long At, long Expiry, long Reserved, int State, long Actual, long Cost);
-
-/// <summary>One call's worth: the entries, the epoch they were admitted in, the block wanted and the limits it must fit.</summary>
-internal sealed record HandOver(IReadOnlyList<HandOverItem> Items, string Epoch, BlockSize Wanted, TenantLimits Limits, long SentAt);
-
-/// <summary>The store's answer to a hand-over.</summary>
-internal readonly record struct BlockGrant(long Requests, long Tokens, long Concurrency, string Epoch, long WindowRequests, long WindowTokens, long StoreNowMs);

@@ -127,6 +127,25 @@ public sealed class LeaseTests(RedisTestServer server) : IClassFixture<RedisTest
     }
 
     [Fact]
+    public async Task An_entry_settled_at_zero_tokens_leaves_the_window_like_any_other()
+    {
+        // Lua 5.1 (Redis) makes -0 of a purge that frees 0 tokens, which Redis refuses as an integer: every
+        // later admission of the tenant failed in the store and fell back to local limits for good.
+        await using var router = await AdmissionClient.StartAsync(server.ConnectionString);
+        var (tenant, _) = await router.CreateTenantAsync(new TenantLimits { RequestsPerMinute = 10 });
+        var lease = (await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", 50), default)).Lease!;
+        Assert.Equal(LeaseOutcome.Applied, await router.Admission.SettleAsync(lease, new UsageReport(0, 0, 0), default));
+        // Ages the entry out of the window without waiting a minute.
+        await router.Redis.GetDatabase().SortedSetAddAsync(TenantKeys.WindowLog(tenant.Id), lease.LeaseId, DateTimeOffset.UtcNow.AddMinutes(-2).ToUnixTimeMilliseconds());
+
+        var next = await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", 50), default);
+
+        Assert.True(next.Admitted);
+        Assert.False(next.Degraded);
+        Assert.Equal(new TenantUsage(tenant.Id, 1, 50, 1, 50, 0), await router.Store.GetUsageAsync(tenant.Id));
+    }
+
+    [Fact]
     public async Task A_forged_or_foreign_lease_changes_nothing()
     {
         await using var router = await AdmissionClient.StartAsync(server.ConnectionString);

@@ -38,7 +38,9 @@ internal sealed partial class AdmissionBlocks(
 
     private readonly ConcurrentDictionary<string, TenantBlock> _blocks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> _loops = new(StringComparer.Ordinal);
-    private volatile bool _stopping;
+
+    // Cancelled at shutdown: the loops hand over at once, return their blocks and end.
+    private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>Admits from the tenant's block, or null: the store decides.</summary>
     public AdmissionDecision? TryAdmit(TenantDefinition tenant, long reservedTokens, TimeSpan lifetime)
@@ -67,25 +69,25 @@ internal sealed partial class AdmissionBlocks(
     public ValueTask<LeaseOutcome?> ReleaseAsync(string tenantId, string leaseId) =>
         _blocks.TryGetValue(tenantId, out var block) ? block.FinishAsync(leaseId, 2, 0, 0) : ValueTask.FromResult<LeaseOutcome?>(null);
 
-    /// <summary>Hands over what is left and returns every block (host shutdown): waits up to <paramref name="timeout"/>.</summary>
-    public async Task ReturnAllAsync(TimeSpan timeout)
+    /// <summary>Hands over what is left and returns every block (host shutdown), until <paramref name="cancellationToken"/> gives up.</summary>
+    public async Task ReturnAllAsync(CancellationToken cancellationToken)
     {
-        _stopping = true;
+        await _stopping.CancelAsync();
         try
         {
-            await Task.WhenAll(_loops.Values).WaitAsync(timeout, clock);
+            await Task.WhenAll(_loops.Values).WaitAsync(cancellationToken);
         }
-        catch (TimeoutException)
+        catch (OperationCanceledException)
         {
-            // The store did not answer in time: those blocks expire by themselves; their waiting admissions are lost.
-            LogNotReturned(logger, timeout);
+            // Shutdown would not wait longer: those blocks expire by themselves; their waiting admissions are lost.
+            LogNotReturned(logger);
         }
     }
 
     private BlockSettings Settings()
     {
         var current = options.CurrentValue;
-        return new BlockSettings(current.BlockInterval, current.BlockMinRate, current.ReplicaCount, _stopping);
+        return new BlockSettings(current.BlockInterval, current.BlockMinRate, current.ReplicaCount, _stopping.IsCancellationRequested);
     }
 
     private async Task RunAsync(TenantBlock block)
@@ -93,26 +95,47 @@ internal sealed partial class AdmissionBlocks(
         while (true)
         {
             var settings = Settings();
-            await Task.Delay(settings.Interval > TimeSpan.Zero ? settings.Interval : TimeSpan.FromMilliseconds(20), clock);
-            if (block.TakeHandOver(clock.GetUtcNow(), MaxHandOver, settings) is not { } handOver)
+            if (!settings.Stopping)
+            {
+                try
+                {
+                    await Task.Delay(settings.Interval > TimeSpan.Zero ? settings.Interval : TimeSpan.FromMilliseconds(20), clock, _stopping.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Shutdown: hand over now.
+                }
+            }
+
+            if (block.TakeHandOver(clock.GetUtcNow(), MaxHandOver, Settings()) is not { } handOver)
             {
                 return;
             }
 
+            bool answered;
             try
             {
-                await HandOverAsync(block, handOver);
+                answered = await HandOverAsync(block, handOver);
             }
             catch (Exception e)
             {
                 // Not a store failure (the gate answers those): a bug or refused arguments. The entries wait; the block is not used.
                 block.Failed();
                 LogHandOverFailed(logger, e, block.TenantId);
+                answered = false;
+            }
+
+            if (!answered && _stopping.IsCancellationRequested)
+            {
+                // No retrying at shutdown: the block expires by itself.
+                LogNotReturned(logger);
+                return;
             }
         }
     }
 
-    private async Task HandOverAsync(TenantBlock block, BlockHandOver handOver)
+    /// <summary>One hand-over; false when the store did not answer (the entries wait for the next).</summary>
+    private async Task<bool> HandOverAsync(TenantBlock block, BlockHandOver handOver)
     {
         var tenantId = block.TenantId;
         var now = clock.GetUtcNow();
@@ -145,7 +168,7 @@ internal sealed partial class AdmissionBlocks(
         if (!answer.Answered)
         {
             block.Failed();
-            return;
+            return false;
         }
 
         var values = (RedisResult[])answer.Result!;
@@ -156,10 +179,11 @@ internal sealed partial class AdmissionBlocks(
 
         block.Answered(handOver, new BlockGrant((long)values[0], (long)values[1], (long)values[2], (string)values[3]!, (long)values[4], (long)values[5], (long)values[6]),
             clock.GetUtcNow(), lifetime);
+        return true;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Blocks not returned within {Timeout} at shutdown; they expire by themselves")]
-    private static partial void LogNotReturned(ILogger logger, TimeSpan timeout);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A block could not be handed over at shutdown; it expires by itself and what it admitted since the last hand-over is not counted")]
+    private static partial void LogNotReturned(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Handing over the block admissions of tenant {Tenant} failed; they wait for the next hand-over")]
     private static partial void LogHandOverFailed(ILogger logger, Exception exception, string tenant);

@@ -27,7 +27,7 @@ internal sealed partial class AdmissionStartup(IConnectionMultiplexer redis, Ten
     {
         redis.ConnectionRestored -= OnConnectionRestored;
         // What was admitted from blocks reaches the store, and the blocks go back, before the connection closes.
-        await blocks.ReturnAllAsync(TimeSpan.FromSeconds(5));
+        await blocks.ReturnAllAsync(cancellationToken);
         if (Volatile.Read(ref _subscribed) == 0)
         {
             return;

@@ -265,18 +265,21 @@ internal sealed class TenantBlock(string tenantId)
         _averageReserved = _averageReserved == 0 ? reservedTokens : _averageReserved * 0.9 + reservedTokens * 0.1;
     }
 
+    private BlockSize Wanted(TenantDefinition tenant, double perInterval, BlockSettings settings) =>
+        Size(tenant.Limits, perInterval, _averageReserved, settings.Replicas);
+
     /// <summary>
-    /// Enough for twice the admissions of one interval (the next interval and the hand-over's flight), within
-    /// each limit's <see cref="Share"/> split over the replicas; none when that cannot hold two requests.
+    /// Enough for twice the admissions of one interval (the next interval and the hand-over's flight), tokens at
+    /// 1.5 times the average reservation, within each limit's <see cref="Share"/> split over the replicas; none
+    /// when that cannot hold two requests of the average size.
     /// </summary>
-    private BlockSize Wanted(TenantDefinition tenant, double perInterval, BlockSettings settings)
+    internal static BlockSize Size(TenantLimits limits, double perInterval, double averageReserved, int replicas)
     {
-        var limits = tenant.Limits;
-        var share = Share / settings.Replicas;
+        var share = Share / replicas;
         var requests = (long)Math.Min(MaxRequests, Math.Max(4, Math.Ceiling(2 * perInterval)));
         requests = Math.Min(requests, Cap(limits.RequestsPerMinute, share));
-        var average = Math.Max(1, _averageReserved);
-        var tokens = (long)Math.Ceiling(requests * average * 1.5);
+        var average = Math.Max(1, averageReserved);
+        var tokens = (long)Math.Min(long.MaxValue / 2, Math.Ceiling(requests * average * 1.5));
         tokens = Math.Min(tokens, Math.Min(Cap(limits.TokensPerMinute, share), Cap(limits.DailyTokenBudget, share)));
         var concurrency = limits.MaxConcurrency is null ? 0 : Math.Min(requests, Cap(limits.MaxConcurrency, share));
         return requests < 2 || tokens < 2 * average || (limits.MaxConcurrency is not null && concurrency < 2)

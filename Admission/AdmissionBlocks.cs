@@ -9,7 +9,8 @@ namespace Switchyard.Admission;
 /// Admission off the round-trip path for busy tenants. Once a tenant sends this replica
 /// <see cref="AdmissionOptions.BlockMinRate"/> admissions a second, the replica leases a block of the tenant's
 /// limits from the store (requests, tokens, concurrency: counted there as used by everyone's checks) and admits
-/// from it locally. Every <see cref="AdmissionOptions.BlockInterval"/> one script call per tenant
+/// from it locally; while a limit has no room at all it refuses locally, as the store would. Every
+/// <see cref="AdmissionOptions.BlockInterval"/> one script call per tenant
 /// (<see cref="AdmissionScripts.Block"/>) hands over what was admitted (window entries at their own admission
 /// times, day charges, leases, and the settlements and releases that came first), returns the block and takes
 /// the next, sized for the tenant's rate. So a tenant at 1,000 requests a second costs the store 50 calls a
@@ -144,7 +145,7 @@ internal sealed partial class AdmissionBlocks(
         var keys = new RedisKey[8 + items.Count];
         (keys[0], keys[1], keys[2], keys[3]) = (TenantKeys.WindowLog(tenantId), TenantKeys.WindowTokens(tenantId), TenantKeys.Leases(tenantId), day);
         (keys[4], keys[5], keys[6], keys[7]) = (previousDay, month, TenantKeys.UsageEpoch(tenantId), TenantKeys.Blocks(tenantId));
-        var args = new RedisValue[3 + 7 * items.Count + 9];
+        var args = new RedisValue[3 + 7 * items.Count + 12];
         (args[0], args[1], args[2]) = (_replica, handOver.Epoch, items.Count);
         for (var i = 0; i < items.Count; i++)
         {
@@ -159,9 +160,10 @@ internal sealed partial class AdmissionBlocks(
         var w = 3 + 7 * items.Count;
         var lifetime = options.CurrentValue.BlockLifetime;
         (args[w], args[w + 1], args[w + 2]) = (handOver.Wanted.Requests, handOver.Wanted.Tokens, handOver.Wanted.Concurrency);
-        (args[w + 3], args[w + 4], args[w + 5]) = (limits.RequestsPerMinute ?? Unlimited, limits.TokensPerMinute ?? Unlimited, limits.MaxConcurrency ?? Unlimited);
-        (args[w + 6], args[w + 7]) = (limits.DailyTokenBudget ?? Unlimited, limits.MonthlySpendBudgetUsd is { } budget ? AdmissionBounds.ToMicroUsd(budget) : Unlimited);
-        args[w + 8] = (long)Math.Ceiling(lifetime.TotalMilliseconds);
+        (args[w + 3], args[w + 4], args[w + 5]) = (handOver.Keep.Requests, handOver.Keep.Tokens, handOver.Keep.Concurrency);
+        (args[w + 6], args[w + 7], args[w + 8]) = (limits.RequestsPerMinute ?? Unlimited, limits.TokensPerMinute ?? Unlimited, limits.MaxConcurrency ?? Unlimited);
+        (args[w + 9], args[w + 10]) = (limits.DailyTokenBudget ?? Unlimited, limits.MonthlySpendBudgetUsd is { } budget ? AdmissionBounds.ToMicroUsd(budget) : Unlimited);
+        args[w + 11] = (long)Math.Ceiling(lifetime.TotalMilliseconds);
 
         telemetry.BlockHandOver(items.Count);
         var answer = await gate.TryAsync(Caller, () => redis.GetDatabase().ScriptEvaluateAsync(AdmissionScripts.Block, keys, args), CancellationToken.None);
@@ -172,13 +174,13 @@ internal sealed partial class AdmissionBlocks(
         }
 
         var values = (RedisResult[])answer.Result!;
-        if (values.Length != 7)
+        if (values.Length != 9)
         {
             throw new InvalidOperationException("The quota store refused a block hand-over's arguments.");
         }
 
-        block.Answered(handOver, new BlockGrant((long)values[0], (long)values[1], (long)values[2], (string)values[3]!, (long)values[4], (long)values[5], (long)values[6]),
-            clock.GetUtcNow(), lifetime);
+        block.Answered(handOver, new BlockGrant((long)values[0], (long)values[1], (long)values[2], (string)values[3]!, (long)values[4], (long)values[5], (long)values[6],
+            (long)values[7], (long)values[8]), clock.GetUtcNow(), lifetime, options.CurrentValue.BlockInterval);
         return true;
     }
 

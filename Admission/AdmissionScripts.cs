@@ -42,24 +42,25 @@ internal static class AdmissionScripts
 
         """;
 
-    // KEYS[1] log, KEYS[2] tokens hash, KEYS[3] leases, the local blocks the blocks hash (or nil); defines now.
-    // Entries that left the window take their tokens with them (in batches, to keep unpack small); expired
-    // leases go; an expired block (its replica stopped handing over) frees what it reserved in the window
-    // and the concurrency, but leaves its tokens charged on the day (it may have admitted them).
+    // KEYS[1] log, KEYS[2] tokens hash, KEYS[3] leases, the local blocks the blocks hash (or nil); defines now
+    // and breq, btok, bcon: the requests, tokens and concurrency the live blocks reserve, summed from the blocks
+    // hash itself (a handful of replicas), so no counter can drift from it. Entries that left the window take
+    // their tokens with them (in batches, to keep unpack small); expired leases go; an expired block (its
+    // replica stopped handing over) goes, but leaves its tokens charged on the day (it may have admitted them).
     private const string ClockAndPurge = ParseBlock + """
         local unpack = unpack or table.unpack
         local clock = redis.call('TIME')
         local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
         local window = 60000
+        local breq, btok, bcon = 0, 0, 0
         if blocks then
           local all = redis.call('HGETALL', blocks)
           for i = 1, #all, 2 do
             local req, tok, con, _, _, exp = parse(all[i + 1])
             if not exp or exp <= now then
-              redis.call('HINCRBY', KEYS[2], 'breq', 0 - (req or 0))
-              redis.call('HINCRBY', KEYS[2], 'sum', 0 - (tok or 0))
-              redis.call('HINCRBY', KEYS[2], 'bcon', 0 - (con or 0))
               redis.call('HDEL', blocks, all[i])
+            else
+              breq, btok, bcon = breq + req, btok + tok, bcon + con
             end
           end
         end
@@ -98,8 +99,8 @@ internal static class AdmissionScripts
         local id = ARGV[1]
         local rpm, tpm, concurrency = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
         local daily, monthly = tonumber(ARGV[6]), tonumber(ARGV[7])
-        local requests = redis.call('ZCARD', KEYS[1]) + tonumber(redis.call('HGET', KEYS[2], 'breq') or 0)
-        local used = tonumber(redis.call('HGET', KEYS[2], 'sum') or 0)
+        local requests = redis.call('ZCARD', KEYS[1]) + breq
+        local used = tonumber(redis.call('HGET', KEYS[2], 'sum') or 0) + btok
         local reason, retry = 0, 0
         if redis.call('EXISTS', KEYS[6]) == 1 or redis.call('ZSCORE', KEYS[1], id) then
           reason = 6
@@ -128,7 +129,7 @@ internal static class AdmissionScripts
               end
             end
           end
-        elseif concurrency >= 0 and redis.call('ZCARD', KEYS[3]) + tonumber(redis.call('HGET', KEYS[2], 'bcon') or 0) + elsewhere + 1 > concurrency then
+        elseif concurrency >= 0 and redis.call('ZCARD', KEYS[3]) + bcon + elsewhere + 1 > concurrency then
           reason = 3
           retry = 1000
           local first = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
@@ -137,7 +138,7 @@ internal static class AdmissionScripts
         if reason == 0 then
           redis.call('ZADD', KEYS[1], now, id)
           redis.call('HSET', KEYS[2], id, tokens)
-          used = redis.call('HINCRBY', KEYS[2], 'sum', tokens)
+          used = redis.call('HINCRBY', KEYS[2], 'sum', tokens) + btok
           requests = requests + 1
           redis.call('ZADD', KEYS[3], now + leaseMs, id)
           redis.call('INCRBY', KEYS[4], tokens)
@@ -168,22 +169,27 @@ internal static class AdmissionScripts
     /// record. ARGV: replica id, the usage epoch of the entries (those of an earlier epoch were forgotten by a
     /// reset and are dropped), the number of entries n, n septets of lease id, admission time (store ms), lease
     /// expiry (store ms), reserved tokens, state (0 open, 1 settled, 2 released), actual tokens, cost
-    /// (micro-USD); then the block wanted: requests, tokens, concurrency, and the limits: rpm, tpm, max
-    /// concurrency, daily budget, monthly budget (micro-USD; -1 = unlimited), block lifetime ms.
+    /// (micro-USD); then the block wanted: requests, tokens, concurrency; what the replica keeps of its block
+    /// (it may admit that much while the call is on its way: the new block is never smaller); and the limits:
+    /// rpm, tpm, max concurrency, daily budget, monthly budget (micro-USD; -1 = unlimited), block lifetime ms.
     /// An entry the store already has (a call repeated after a lost answer) is skipped.
-    /// Returns {requests, tokens, concurrency granted, usage epoch, requests in window, tokens in window, now ms}
-    /// or {-1} for invalid arguments.
+    /// Returns {requests, tokens, concurrency granted, usage epoch, requests in window, tokens in window, now ms,
+    /// reason, retry ms} or {-1} for invalid arguments. Reason (as <see cref="Admit"/>'s: 1 requests, 2 tokens per
+    /// minute, 3 concurrency, 4 daily, 5 monthly budget) is set when a block was wanted and a limit has no room
+    /// at all, so the store would refuse any request now: the replica refuses locally until its next call.
     /// </summary>
     public static readonly string Block = ValidId + $$"""
         local n = tonumber(ARGV[3])
-        if not n or n < 0 or n % 1 ~= 0 or #ARGV ~= 3 + 7 * n + 9 or #KEYS ~= 8 + n then
+        if not n or n < 0 or n % 1 ~= 0 or #ARGV ~= 3 + 7 * n + 12 or #KEYS ~= 8 + n then
           return {-1}
         end
         local w = 3 + 7 * n
         local wantReq, wantTok, wantCon = tonumber(ARGV[w + 1]), tonumber(ARGV[w + 2]), tonumber(ARGV[w + 3])
-        local rpm, tpm, concurrency = tonumber(ARGV[w + 4]), tonumber(ARGV[w + 5]), tonumber(ARGV[w + 6])
-        local daily, monthly, lifetime = tonumber(ARGV[w + 7]), tonumber(ARGV[w + 8]), tonumber(ARGV[w + 9])
+        local keepReq, keepTok, keepCon = tonumber(ARGV[w + 4]), tonumber(ARGV[w + 5]), tonumber(ARGV[w + 6])
+        local rpm, tpm, concurrency = tonumber(ARGV[w + 7]), tonumber(ARGV[w + 8]), tonumber(ARGV[w + 9])
+        local daily, monthly, lifetime = tonumber(ARGV[w + 10]), tonumber(ARGV[w + 11]), tonumber(ARGV[w + 12])
         if not wantReq or wantReq < 0 or not wantTok or wantTok < 0 or not wantCon or wantCon < 0
+          or not keepReq or keepReq < 0 or not keepTok or keepTok < 0 or not keepCon or keepCon < 0
           or not rpm or not tpm or not concurrency or not daily or not monthly or not lifetime or lifetime < 1 then
           return {-1}
         end
@@ -237,22 +243,22 @@ internal static class AdmissionScripts
         -- The block goes back whole. What it reserved on the day stays charged for the entries it admitted
         -- (those added now); the rest is refunded, or, when it reserved less than they took, charged.
         if own then
-          redis.call('HINCRBY', KEYS[2], 'breq', 0 - ownReq)
-          redis.call('HINCRBY', KEYS[2], 'sum', 0 - ownTok)
-          redis.call('HINCRBY', KEYS[2], 'bcon', 0 - ownCon)
+          breq, btok, bcon = breq - ownReq, btok - ownTok, bcon - ownCon
           redis.call('HDEL', blocks, replica)
         end
         if d and added ~= ownTok and redis.call('INCRBY', d, added - ownTok) < 0 then redis.call('SET', d, 0) end
         local req, tok, con = 0, 0, 0
-        local requests = redis.call('ZCARD', KEYS[1]) + tonumber(redis.call('HGET', KEYS[2], 'breq') or 0)
-        local used = tonumber(redis.call('HGET', KEYS[2], 'sum') or 0)
-        if wantReq > 0 and wantTok > 0 and (monthly < 0 or tonumber(redis.call('GET', KEYS[6]) or 0) < monthly) then
-          req, tok, con = wantReq, wantTok, 0
+        local requests = redis.call('ZCARD', KEYS[1]) + breq
+        local used = tonumber(redis.call('HGET', KEYS[2], 'sum') or 0) + btok
+        -- At least what the replica keeps: what it may admit from its block while this call is on its way, always
+        -- within the room, as that was reserved by the block just returned.
+        if (wantReq > 0 and wantTok > 0 or keepReq > 0) and (monthly < 0 or tonumber(redis.call('GET', KEYS[6]) or 0) < monthly) then
+          req, tok, con = math.max(wantReq, keepReq), math.max(wantTok, keepTok), 0
           if rpm >= 0 then req = math.min(req, rpm - requests) end
           if tpm >= 0 then tok = math.min(tok, tpm - used) end
           if daily >= 0 then tok = math.min(tok, daily - tonumber(redis.call('GET', KEYS[4]) or 0)) end
           if concurrency >= 0 then
-            con = math.min(wantCon, concurrency - redis.call('ZCARD', KEYS[3]) - tonumber(redis.call('HGET', KEYS[2], 'bcon') or 0))
+            con = math.min(math.max(wantCon, keepCon), concurrency - redis.call('ZCARD', KEYS[3]) - bcon)
           end
           if req < 1 or tok < 1 or (concurrency >= 0 and con < 1) then
             req, tok, con = 0, 0, 0
@@ -261,13 +267,31 @@ internal static class AdmissionScripts
             -- Outlives the tokens hash its reservations are counted in (refreshed by admissions until the block
             -- expires), so an expired block is always there for a purge to take back.
             redis.call('PEXPIRE', blocks, lifetime + window + 1000)
-            redis.call('HINCRBY', KEYS[2], 'breq', req)
-            redis.call('HINCRBY', KEYS[2], 'sum', tok)
-            redis.call('HINCRBY', KEYS[2], 'bcon', con)
             redis.call('INCRBY', KEYS[4], tok)
             redis.call('EXPIRE', KEYS[4], 172800)
             requests = requests + req
             used = used + tok
+          end
+        end
+        -- No block because a limit has no room at all: the store would refuse every request now, for this reason.
+        local reason, retry = 0, 0
+        if wantReq > 0 and req == 0 then
+          if monthly >= 0 and tonumber(redis.call('GET', KEYS[6]) or 0) >= monthly then
+            reason = 5
+          elseif daily >= 0 and daily - tonumber(redis.call('GET', KEYS[4]) or 0) < 1 then
+            reason = 4
+          elseif (rpm >= 0 and rpm - requests < 1) or (tpm >= 0 and tpm - used < 1) then
+            reason = 1
+            if rpm < 0 or rpm - requests >= 1 then reason = 2 end
+            -- The oldest entry leaves first; with only blocks counted, one of them returns within a second.
+            local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+            retry = 1000
+            if #oldest > 0 then retry = math.max(1, tonumber(oldest[2]) + window - now) end
+          elseif concurrency >= 0 and concurrency - redis.call('ZCARD', KEYS[3]) - bcon < 1 then
+            reason = 3
+            retry = 1000
+            local first = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
+            if #first > 0 then retry = math.max(1, math.min(1000, tonumber(first[2]) - now)) end
           end
         end
         if n > 0 or req > 0 then
@@ -275,7 +299,7 @@ internal static class AdmissionScripts
           redis.call('PEXPIRE', KEYS[2], window + 1000)
         end
         if latest > 0 and redis.call('PTTL', KEYS[3]) < latest - now + 1000 then redis.call('PEXPIRE', KEYS[3], latest - now + 1000) end
-        return {req, tok, con, epoch, requests, used, now}
+        return {req, tok, con, epoch, requests, used, now, reason, retry}
         """;
 
     /// <summary>
@@ -432,8 +456,8 @@ internal static class AdmissionScripts
     /// micro-USD}; what blocks reserve counts, as it does against the limits.
     /// </summary>
     public const string Usage = "local blocks = KEYS[6]\n" + ClockAndPurge + """
-        return {redis.call('ZCARD', KEYS[1]) + tonumber(redis.call('HGET', KEYS[2], 'breq') or 0), tonumber(redis.call('HGET', KEYS[2], 'sum') or 0),
-          redis.call('ZCARD', KEYS[3]) + tonumber(redis.call('HGET', KEYS[2], 'bcon') or 0), tonumber(redis.call('GET', KEYS[4]) or 0),
+        return {redis.call('ZCARD', KEYS[1]) + breq, tonumber(redis.call('HGET', KEYS[2], 'sum') or 0) + btok,
+          redis.call('ZCARD', KEYS[3]) + bcon, tonumber(redis.call('GET', KEYS[4]) or 0),
           tonumber(redis.call('GET', KEYS[5]) or 0)}
         """;
 

@@ -131,19 +131,14 @@ internal sealed class RedisTenantAdmission(
         var lease = reason == 0 ? new AdmissionLease(id, leaseId, request.ReservedTokens, now, now + lifetime, Degraded: false) : null;
         fallback.Observe(id, (long)values[2], (long)values[3], reset, lease);
         var snapshot = RateLimitSnapshot.Of(limits.RequestsPerMinute, (long)values[2], reset, limits.TokensPerMinute, (long)values[3], reset);
-        return reason switch
+        if (reason == 0)
         {
-            0 => AdmissionDecision.Admit(lease!, snapshot),
-            1 => Reject(RejectionReason.RequestsPerMinute, TimeSpan.FromMilliseconds((long)values[1])),
-            2 => Reject(RejectionReason.TokensPerMinute, TimeSpan.FromMilliseconds((long)values[1])),
-            3 => Reject(RejectionReason.Concurrency, TimeSpan.FromMilliseconds((long)values[1])),
-            4 => Reject(RejectionReason.DailyTokenBudget, now.UtcDateTime.Date.AddDays(1) - now.UtcDateTime),
-            5 => Reject(RejectionReason.MonthlySpendBudget, new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1) - now.UtcDateTime),
-            _ => throw new LeaseConflictException(id, leaseId),
-        };
+            return AdmissionDecision.Admit(lease!, snapshot);
+        }
 
-        AdmissionDecision Reject(RejectionReason rejection, TimeSpan retryAfter) =>
-            AdmissionDecision.Reject(rejection, retryAfter, snapshot, degraded: false);
+        return StoreRejection.Of(reason, (long)values[1], now) is { } rejection
+            ? AdmissionDecision.Reject(rejection.Reason, rejection.RetryAfter, snapshot, degraded: false)
+            : throw new LeaseConflictException(id, leaseId);
     }
 
     // What this replica admitted locally reaches the store before the store decides anything more for the tenant.

@@ -31,7 +31,7 @@ internal sealed class TenantBlock(string tenantId)
     private List<Entry>? _sending;
     private TaskCompletionSource? _sent;
 
-    // The latest grant; no block when _requests is 0. _expiresAt is local ticks.
+    // The latest grant; no block when _requests is 0. _expiresAt is local ticks (0: not to be used).
     private long _requests;
     private long _tokens;
     private long _concurrency;
@@ -41,6 +41,12 @@ internal sealed class TenantBlock(string tenantId)
     private long _storeOffsetMs;
     private long _windowRequests;
     private long _windowTokens;
+
+    // The store's refusal at the latest answer (a StoreRejection code, 0 for none), trusted until _refusedUntil (local ticks).
+    private long _refusal;
+    private long _refusalRetryMs;
+    private long _refusedAt;
+    private long _refusedUntil;
 
     // What the entries not yet handed over take from the grant.
     private long _taken;
@@ -83,9 +89,13 @@ internal sealed class TenantBlock(string tenantId)
                 _taken++;
                 _takenTokens += reservedTokens;
                 _open++;
-                var reset = TimeSpan.FromMilliseconds(AdmissionScripts.WindowMs);
-                var snapshot = RateLimitSnapshot.Of(tenant.Limits.RequestsPerMinute, _windowRequests, reset, tenant.Limits.TokensPerMinute, _windowTokens, reset);
-                return AdmissionDecision.Admit(new AdmissionLease(TenantId, leaseId, reservedTokens, now, now + lifetime, Degraded: false), snapshot);
+                return AdmissionDecision.Admit(new AdmissionLease(TenantId, leaseId, reservedTokens, now, now + lifetime, Degraded: false), Snapshot(tenant));
+            }
+
+            if (_refusal != 0 && ticks < _refusedUntil && StoreRejection.Of(_refusal, Math.Max(1, _refusalRetryMs - (ticks - _refusedAt) / TimeSpan.TicksPerMillisecond), now) is { } refused)
+            {
+                // A limit had no room at all at the last hand-over: the store would refuse this request too, for a round trip.
+                return AdmissionDecision.Reject(refused.Reason, refused.RetryAfter, Snapshot(tenant), degraded: false);
             }
 
             if (!_running && !settings.Stopping && Math.Max(_thisSecond, _lastSecond) >= settings.MinRate
@@ -175,12 +185,28 @@ internal sealed class TenantBlock(string tenantId)
             _sending = sending;
             _sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var items = sending.Select(e => new BlockHandOverItem(e.LeaseId, e.At, e.Expiry, e.Reserved, e.State, e.Actual, e.Cost)).ToList();
-            return new BlockHandOver(items, _epoch ?? "0", wanted, _tenant!.Limits, ticks);
+            // What the current block still covers once these entries are real: the entries left waiting and whatever
+            // is admitted before the answer. Returning the block whole, nothing is kept, and nothing more is admitted from it.
+            var keep = default(BlockSize);
+            if (wanted.Requests == 0)
+            {
+                _expiresAt = 0;
+            }
+            else
+            {
+                keep = new BlockSize(Math.Max(0, _requests - sending.Count), Math.Max(0, _tokens - sending.Sum(e => e.Reserved)),
+                    Math.Max(0, _concurrency - sending.Count(e => e.State == 0)));
+            }
+
+            return new BlockHandOver(items, _epoch ?? "0", wanted, keep, _tenant!.Limits, ticks);
         }
     }
 
-    /// <summary>The store took the hand-over and granted <paramref name="answer"/>'s block.</summary>
-    public void Answered(BlockHandOver handOver, BlockGrant answer, DateTimeOffset now, TimeSpan lifetime)
+    /// <summary>
+    /// The store took the hand-over and granted <paramref name="answer"/>'s block, or refused because a limit has no
+    /// room: then requests are refused here until the next answer, for at most two <paramref name="interval"/>s.
+    /// </summary>
+    public void Answered(BlockHandOver handOver, BlockGrant answer, DateTimeOffset now, TimeSpan lifetime, TimeSpan interval)
     {
         lock (_lock)
         {
@@ -208,6 +234,7 @@ internal sealed class TenantBlock(string tenantId)
             _expiresAt = handOver.SentAt + lifetime.Ticks;
             _storeOffsetMs = answer.StoreNowMs - now.ToUnixTimeMilliseconds();
             (_windowRequests, _windowTokens) = (answer.WindowRequests, answer.WindowTokens);
+            (_refusal, _refusalRetryMs, _refusedAt, _refusedUntil) = (answer.Refusal, answer.RetryMs, now.UtcTicks, now.UtcTicks + 2 * interval.Ticks);
             Sent();
         }
     }
@@ -226,9 +253,17 @@ internal sealed class TenantBlock(string tenantId)
             }
 
             _waiting.InsertRange(0, _sending);
-            _requests = 0;
+            // Not used until the store answers again; its size stays, as what the next call keeps.
+            _expiresAt = 0;
+            _refusal = 0;
             Sent();
         }
+    }
+
+    private RateLimitSnapshot Snapshot(TenantDefinition tenant)
+    {
+        var reset = TimeSpan.FromMilliseconds(AdmissionScripts.WindowMs);
+        return RateLimitSnapshot.Of(tenant.Limits.RequestsPerMinute, _windowRequests, reset, tenant.Limits.TokensPerMinute, _windowTokens, reset);
     }
 
     private void Sent()

@@ -102,6 +102,46 @@ public sealed class AdmissionBlockTests(RedisTestServer server) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_busy_tenant_at_its_limit_is_refused_by_its_replica_without_a_round_trip_per_request()
+    {
+        const int Limit = 1_000, Workers = 8;
+        await using var router = await AdmissionClient.StartAsync(server.ConnectionString, o => o.BlockMinRate = 50);
+        var (tenant, _) = await router.CreateTenantAsync(new TenantLimits { RequestsPerMinute = Limit });
+        long admitted = 0;
+        await Task.WhenAll(Enumerable.Range(0, Workers).Select(async _ =>
+        {
+            while ((await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", 10), default)).Admitted)
+            {
+                Interlocked.Increment(ref admitted);
+            }
+        }));
+        var session = new ProfilingSession();
+        router.Redis.RegisterProfiler(() => session);
+
+        var refused = await Task.WhenAll(Enumerable.Range(0, Workers).Select(async _ =>
+        {
+            var decisions = new List<AdmissionDecision>();
+            for (var i = 0; i < 250; i++)
+            {
+                decisions.Add(await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", 10), default));
+            }
+
+            return decisions;
+        }));
+        var calls = session.FinishProfiling().Count(c => c.Command is "EVAL" or "EVALSHA");
+
+        Assert.InRange(admitted, (long)(Limit * (1 - TenantBlock.Share)), Limit);
+        Assert.All(refused.SelectMany(d => d), d =>
+        {
+            Assert.False(d.Admitted);
+            Assert.Equal(RejectionReason.RequestsPerMinute, d.Reason);
+            Assert.InRange(d.RetryAfter, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(60));
+            Assert.Equal(0, d.RateLimits.RemainingRequests);
+        });
+        Assert.True(calls <= 0.2 * Workers * 250, $"{calls} store script calls for {Workers * 250} refused requests");
+    }
+
+    [Fact]
     public async Task A_limit_too_small_for_a_block_is_admitted_one_request_at_a_time_and_exactly()
     {
         // 1 % of 150 is 1.5 requests: not a block of two.

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using StackExchange.Redis;
 using StackExchange.Redis.Profiling;
 using Switchyard.Admission;
@@ -62,7 +63,7 @@ public sealed class AdmissionBlockTests(RedisTestServer server) : IClassFixture<
         try
         {
             var (tenant, _) = await replicas[0].CreateTenantAsync(limits);
-            long admitted = 0, refused = 0;
+            long admitted = 0, refused = 0, degraded = 0;
             var reasons = new HashSet<RejectionReason>();
             await Task.WhenAll(replicas.SelectMany(r => Enumerable.Range(0, 8).Select(async _ =>
             {
@@ -70,6 +71,11 @@ public sealed class AdmissionBlockTests(RedisTestServer server) : IClassFixture<
                 while (Interlocked.Read(ref refused) < 600)
                 {
                     var decision = await r.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", Reserved), default);
+                    if (decision.Degraded)
+                    {
+                        Interlocked.Increment(ref degraded);
+                    }
+
                     if (decision.Admitted)
                     {
                         Interlocked.Increment(ref admitted);
@@ -88,8 +94,16 @@ public sealed class AdmissionBlockTests(RedisTestServer server) : IClassFixture<
             Assert.InRange(admitted, (long)(Requests * (1 - TenantBlock.Share)), Requests);
             Assert.Equal([byTokens ? RejectionReason.TokensPerMinute : RejectionReason.RequestsPerMinute], reasons);
             await Poll.UntilAsync(async () => !await replicas[0].Redis.GetDatabase().KeyExistsAsync(TenantKeys.Blocks(tenant.Id)), Patience, "the blocks were not returned");
-            var usage = (await replicas[0].Store.GetUsageAsync(tenant.Id))!;
-            Assert.Equal(admitted, usage.RequestsLastMinute);
+            // On a starved machine an admission can outlast the store timeout and be refused by the fallback while it
+            // lands in the store: the hand-over on the store's recovery undoes it (LocalAdmissionReconciler), so wait for that.
+            var waited = Stopwatch.StartNew();
+            TenantUsage usage;
+            while ((usage = (await replicas[0].Store.GetUsageAsync(tenant.Id))!).RequestsLastMinute != admitted && waited.Elapsed < Patience)
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.True(usage.RequestsLastMinute == admitted, $"{admitted} admitted ({degraded} decided by the fallback), but the store counts {usage}");
             Assert.Equal(admitted * Reserved, usage.TokensLastMinute);
         }
         finally

@@ -18,6 +18,8 @@ public static class ForwarderServiceCollectionExtensions
                 configureSettings: settings => settings.DisableTracing = true,
                 configureOptions: options => options.BacklogPolicy = BacklogPolicy.FailFast);
             builder.Services.AddTenantAdmission(builder.Configuration);
+            // The floor of a gateway that asks the store for every request: no blocks (docs/quotas.md).
+            builder.Services.Configure<AdmissionOptions>(options => options.BlockInterval = TimeSpan.Zero);
         }
 
         return builder;

@@ -130,7 +130,8 @@ public sealed class LeaseTests(RedisTestServer server) : IClassFixture<RedisTest
     public async Task An_entry_settled_at_zero_tokens_leaves_the_window_like_any_other()
     {
         // Lua 5.1 (Redis) makes -0 of a purge that frees 0 tokens, which Redis refuses as an integer: every
-        // later admission of the tenant failed in the store and fell back to local limits for good.
+        // later admission of the tenant failed in the store and fell back to local limits, until entries with tokens
+        // left the window in the same purge (a minute or more).
         await using var router = await AdmissionClient.StartAsync(server.ConnectionString);
         var (tenant, _) = await router.CreateTenantAsync(new TenantLimits { RequestsPerMinute = 10 });
         var lease = (await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", 50), default)).Lease!;

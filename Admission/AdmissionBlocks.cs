@@ -44,7 +44,7 @@ internal sealed partial class AdmissionBlocks(
     private readonly CancellationTokenSource _stopping = new();
 
     /// <summary>Admits from the tenant's block, or null: the store decides.</summary>
-    public AdmissionDecision? TryAdmit(TenantDefinition tenant, long reservedTokens, TimeSpan lifetime)
+    public AdmissionDecision? TryAdmit(TenantDefinition tenant, long reservedTokens, TimeSpan lifetime, DateTimeOffset now)
     {
         var settings = Settings();
         if (settings.Interval <= TimeSpan.Zero)
@@ -53,7 +53,7 @@ internal sealed partial class AdmissionBlocks(
         }
 
         var block = _blocks.GetOrAdd(tenant.Id, static id => new TenantBlock(id));
-        var decision = block.TryAdmit(tenant, reservedTokens, lifetime, clock.GetUtcNow(), settings, out var start);
+        var decision = block.TryAdmit(tenant, reservedTokens, lifetime, now, settings, out var start);
         if (start)
         {
             _loops[tenant.Id] = RunAsync(block);

@@ -92,7 +92,7 @@ internal sealed class RedisTenantAdmission(
         var id = tenant.Id;
         var lifetime = request.LeaseTimeout is { } timeout && timeout < current.LeaseDuration ? timeout : current.LeaseDuration;
         // A caller that names its lease needs the store's check that the id is free: blocks cannot make it.
-        if (request.LeaseId is null && blocks.TryAdmit(tenant, request.ReservedTokens, lifetime) is { } fromBlock)
+        if (request.LeaseId is null && blocks.TryAdmit(tenant, request.ReservedTokens, lifetime, now) is { } fromBlock)
         {
             return fromBlock;
         }

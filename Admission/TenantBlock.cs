@@ -35,7 +35,6 @@ internal sealed class TenantBlock(string tenantId)
     private long _requests;
     private long _tokens;
     private long _concurrency;
-    private bool _concurrencyLimited;
     private long _expiresAt;
     private string? _epoch;
     private long _storeOffsetMs;
@@ -48,8 +47,7 @@ internal sealed class TenantBlock(string tenantId)
     private long _refusedAt;
     private long _refusedUntil;
 
-    // What the entries not yet handed over take from the grant.
-    private long _taken;
+    // What the entries not yet handed over take from the grant (their count is _entries.Count).
     private long _takenTokens;
     private long _open;
 
@@ -78,15 +76,14 @@ internal sealed class TenantBlock(string tenantId)
             _tenant = tenant;
             Seen(reservedTokens, ticks);
             start = false;
-            if (_requests > 0 && ticks < _expiresAt && _taken < _requests && _takenTokens + reservedTokens <= _tokens
-                && (!_concurrencyLimited || _open < _concurrency))
+            if (_requests > 0 && ticks < _expiresAt && _entries.Count < _requests && _takenTokens + reservedTokens <= _tokens
+                && (tenant.Limits.MaxConcurrency is null || _open < _concurrency))
             {
                 var leaseId = Guid.NewGuid().ToString("N");
                 var at = now.ToUnixTimeMilliseconds() + _storeOffsetMs;
                 var entry = new Entry(leaseId, at, at + (long)Math.Ceiling(lifetime.TotalMilliseconds), reservedTokens);
                 _entries.Add(leaseId, entry);
                 _waiting.Add(entry);
-                _taken++;
                 _takenTokens += reservedTokens;
                 _open++;
                 return AdmissionDecision.Admit(new AdmissionLease(TenantId, leaseId, reservedTokens, now, now + lifetime, Degraded: false), Snapshot(tenant));
@@ -229,7 +226,6 @@ internal sealed class TenantBlock(string tenantId)
 
             _epoch = answer.Epoch;
             (_requests, _tokens, _concurrency) = (answer.Requests, answer.Tokens, answer.Concurrency);
-            _concurrencyLimited = handOver.Limits.MaxConcurrency is not null;
             // The store's block lives from when the script ran, after the call was sent: counting from the send is safe.
             _expiresAt = handOver.SentAt + lifetime.Ticks;
             _storeOffsetMs = answer.StoreNowMs - now.ToUnixTimeMilliseconds();
@@ -275,7 +271,6 @@ internal sealed class TenantBlock(string tenantId)
     private void Forget(Entry entry, LeaseOutcome outcome)
     {
         _entries.Remove(entry.LeaseId);
-        _taken--;
         _takenTokens -= entry.Reserved;
         if (entry.State == 0)
         {

@@ -22,7 +22,9 @@ public sealed class StoreOutageTests(RedisTestServer redis) : IClassFixture<Redi
         await using var proxy = new TcpOutageProxy(redis.Port);
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var gate = TestStoreGate.Create(clock, ProbeInterval);
-        var limiter = new CapacityLimiter(await ConnectAsync(proxy), gate, NullLogger<CapacityLimiter>.Instance, () => TimeSpan.FromMilliseconds(200));
+        // Short enough for the held replies to time out; the probe at the end waits longer (see the breaker test).
+        var timeout = TimeSpan.FromMilliseconds(200);
+        var limiter = new CapacityLimiter(await ConnectAsync(proxy), gate, NullLogger<CapacityLimiter>.Instance, () => timeout);
         var deployment = TestDeployments.Create($"slow-{Guid.NewGuid():N}", rpm: 100);
         Assert.True((await limiter.TryAcquireAsync(deployment, 1, CancellationToken.None)).Checked);
 
@@ -44,6 +46,7 @@ public sealed class StoreOutageTests(RedisTestServer redis) : IClassFixture<Redi
         Assert.Equal(notAsked, proxy.ChunksToStore);
 
         clock.Advance(ProbeInterval);
+        timeout = TimeSpan.FromSeconds(10);
         var probe = await limiter.TryAcquireAsync(deployment, 1, CancellationToken.None);
 
         Assert.True(probe is { Acquired: true, Checked: true });

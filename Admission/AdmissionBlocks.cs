@@ -22,6 +22,9 @@ namespace Switchyard.Admission;
 /// in the meantime), and a replica that dies takes its last interval's admissions with it (their block expires
 /// after <see cref="AdmissionOptions.BlockLifetime"/>; its tokens stay charged on the day).
 /// The hand-overs of a tenant run one at a time, in one loop, from when it is hot until its block is returned.
+/// While the store does not answer, the entries wait (the block is not used; the store's way, the local
+/// fallback, decides) and go with the first hand-over it takes; a block that expired meanwhile is remembered
+/// by the store (<see cref="AdmissionScripts.ExpiredBlockMs"/>) so its day charge is not made twice.
 /// </summary>
 internal sealed partial class AdmissionBlocks(
     IConnectionMultiplexer redis, StoreGate gate, AdmissionTelemetry telemetry, TimeProvider clock, IOptionsMonitor<AdmissionOptions> options, ILogger<AdmissionBlocks> logger)
@@ -63,12 +66,16 @@ internal sealed partial class AdmissionBlocks(
     }
 
     /// <summary>Settles a lease admitted from a block that the store does not have yet; null when the store has it.</summary>
-    public ValueTask<LeaseOutcome?> SettleAsync(string tenantId, string leaseId, long actualTokens, long costMicroUsd) =>
-        _blocks.TryGetValue(tenantId, out var block) ? block.FinishAsync(leaseId, 1, actualTokens, costMicroUsd) : ValueTask.FromResult<LeaseOutcome?>(null);
+    public ValueTask<LeaseOutcome?> SettleAsync(string tenantId, string leaseId, long actualTokens, long costMicroUsd, CancellationToken cancellationToken) =>
+        _blocks.TryGetValue(tenantId, out var block)
+            ? block.FinishAsync(leaseId, 1, actualTokens, costMicroUsd, Patience(), clock, cancellationToken)
+            : ValueTask.FromResult<LeaseOutcome?>(null);
 
     /// <summary>Releases a lease admitted from a block that the store does not have yet; null when the store has it.</summary>
-    public ValueTask<LeaseOutcome?> ReleaseAsync(string tenantId, string leaseId) =>
-        _blocks.TryGetValue(tenantId, out var block) ? block.FinishAsync(leaseId, 2, 0, 0) : ValueTask.FromResult<LeaseOutcome?>(null);
+    public ValueTask<LeaseOutcome?> ReleaseAsync(string tenantId, string leaseId, CancellationToken cancellationToken) =>
+        _blocks.TryGetValue(tenantId, out var block)
+            ? block.FinishAsync(leaseId, 2, 0, 0, Patience(), clock, cancellationToken)
+            : ValueTask.FromResult<LeaseOutcome?>(null);
 
     /// <summary>Hands over what is left and returns every block (host shutdown), until <paramref name="cancellationToken"/> gives up.</summary>
     public async Task ReturnAllAsync(CancellationToken cancellationToken)
@@ -83,6 +90,13 @@ internal sealed partial class AdmissionBlocks(
             // Shutdown would not wait longer: those blocks expire by themselves; their waiting admissions are lost.
             LogNotReturned(logger);
         }
+    }
+
+    // A settlement waits for the next hand-over as for a store call of its own: an interval, then the store's timeout.
+    private TimeSpan Patience()
+    {
+        var current = options.CurrentValue;
+        return current.BlockInterval + current.StoreTimeout;
     }
 
     private BlockSettings Settings()

@@ -25,6 +25,13 @@ internal static class AdmissionScripts
     /// <summary>How long a finished lease is remembered (longer than the window, so its entry cannot be reused while counted).</summary>
     public const long FinishedLeaseMs = 120_000;
 
+    /// <summary>
+    /// How long an expired block is remembered, uncounted, after its expiry: its replica, cut off from the store
+    /// for up to this long, hands over its admissions as from that block, and the tokens the block left charged
+    /// on the day are set against them instead of charged twice.
+    /// </summary>
+    public const long ExpiredBlockMs = 3_600_000;
+
     private const long MaxTokens = AdmissionBounds.MaxTokens;
 
     private static readonly long MaxCostMicroUsd = AdmissionBounds.ToMicroUsd(AdmissionBounds.MaxCostUsd);
@@ -45,9 +52,10 @@ internal static class AdmissionScripts
     // KEYS[1] log, KEYS[2] tokens hash, KEYS[3] leases, the local blocks the blocks hash (or nil); defines now
     // and breq, btok, bcon: the requests, tokens and concurrency the live blocks reserve, summed from the blocks
     // hash itself (a handful of replicas), so no counter can drift from it. Entries that left the window take
-    // their tokens with them (in batches, to keep unpack small); expired leases go; an expired block (its
-    // replica stopped handing over) goes, but leaves its tokens charged on the day (it may have admitted them).
-    private const string ClockAndPurge = ParseBlock + """
+    // their tokens with them (in batches, to keep unpack small); expired leases go. An expired block (its replica
+    // stopped handing over: it died or cannot reach the store) no longer counts, but leaves its tokens charged on
+    // the day (it may have admitted them) and stays, uncounted, for ExpiredBlockMs, in case its replica comes back.
+    private static readonly string ClockAndPurge = ParseBlock + $$"""
         local unpack = unpack or table.unpack
         local clock = redis.call('TIME')
         local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
@@ -57,9 +65,9 @@ internal static class AdmissionScripts
           local all = redis.call('HGETALL', blocks)
           for i = 1, #all, 2 do
             local req, tok, con, _, _, exp = parse(all[i + 1])
-            if not exp or exp <= now then
+            if not exp or exp + {{ExpiredBlockMs}} <= now then
               redis.call('HDEL', blocks, all[i])
-            else
+            elseif exp > now then
               breq, btok, bcon = breq + req, btok + tok, bcon + con
             end
           end
@@ -200,8 +208,8 @@ internal static class AdmissionScripts
         local epoch = redis.call('GET', KEYS[7]) or '0'
         local function dayOf(key) if key == KEYS[4] or key == KEYS[5] then return key end return nil end
         local own = redis.call('HGET', blocks, replica)
-        local ownReq, ownTok, ownCon, bday = 0, 0, 0, KEYS[4]
-        if own then ownReq, ownTok, ownCon, bday = parse(own) end
+        local ownReq, ownTok, ownCon, bday, ownEpoch, ownExp = 0, 0, 0, KEYS[4], nil, 0
+        if own then ownReq, ownTok, ownCon, bday, ownEpoch, ownExp = parse(own) end
         local d = dayOf(bday)
         local latest, added = 0, 0
         if ARGV[2] == epoch then
@@ -241,9 +249,10 @@ internal static class AdmissionScripts
           end
         end
         -- The block goes back whole. What it reserved on the day stays charged for the entries it admitted
-        -- (those added now); the rest is refunded, or, when it reserved less than they took, charged.
+        -- (those added now); the rest is refunded, or, when it reserved less than they took, charged. So also
+        -- for a block that expired while its replica could not reach the store (counted no more, still charged).
         if own then
-          breq, btok, bcon = breq - ownReq, btok - ownTok, bcon - ownCon
+          if ownExp > now then breq, btok, bcon = breq - ownReq, btok - ownTok, bcon - ownCon end
           redis.call('HDEL', blocks, replica)
         end
         if d and added ~= ownTok and redis.call('INCRBY', d, added - ownTok) < 0 then redis.call('SET', d, 0) end
@@ -264,9 +273,8 @@ internal static class AdmissionScripts
             req, tok, con = 0, 0, 0
           else
             redis.call('HSET', blocks, replica, req .. ' ' .. tok .. ' ' .. con .. ' ' .. KEYS[4] .. ' ' .. epoch .. ' ' .. (now + lifetime))
-            -- Outlives the tokens hash its reservations are counted in (refreshed by admissions until the block
-            -- expires), so an expired block is always there for a purge to take back.
-            redis.call('PEXPIRE', blocks, lifetime + window + 1000)
+            -- Remembered for ExpiredBlockMs after it expires (see ClockAndPurge).
+            redis.call('PEXPIRE', blocks, lifetime + {{ExpiredBlockMs}})
             redis.call('INCRBY', KEYS[4], tok)
             redis.call('EXPIRE', KEYS[4], 172800)
             requests = requests + req
@@ -455,7 +463,7 @@ internal static class AdmissionScripts
     /// KEYS: log, tokens, leases, day, month, blocks. Returns {requests, tokens, active leases, day tokens, month
     /// micro-USD}; what blocks reserve counts, as it does against the limits.
     /// </summary>
-    public const string Usage = "local blocks = KEYS[6]\n" + ClockAndPurge + """
+    public static readonly string Usage = "local blocks = KEYS[6]\n" + ClockAndPurge + """
         return {redis.call('ZCARD', KEYS[1]) + breq, tonumber(redis.call('HGET', KEYS[2], 'sum') or 0) + btok,
           redis.call('ZCARD', KEYS[3]) + bcon, tonumber(redis.call('GET', KEYS[4]) or 0),
           tonumber(redis.call('GET', KEYS[5]) or 0)}

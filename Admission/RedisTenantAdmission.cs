@@ -54,7 +54,7 @@ internal sealed class RedisTenantAdmission(
         }
 
         var cost = AdmissionBounds.ToMicroUsd(usage.CostUsd);
-        if (await blocks.SettleAsync(tenantId, leaseId, actual, cost) is { } fromBlock)
+        if (await blocks.SettleAsync(tenantId, leaseId, actual, cost, cancellationToken) is { } fromBlock)
         {
             return fromBlock;
         }
@@ -73,7 +73,7 @@ internal sealed class RedisTenantAdmission(
             return local;
         }
 
-        if (await blocks.ReleaseAsync(tenantId, leaseId) is { } fromBlock)
+        if (await blocks.ReleaseAsync(tenantId, leaseId, cancellationToken) is { } fromBlock)
         {
             return fromBlock;
         }

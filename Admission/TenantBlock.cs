@@ -109,9 +109,13 @@ internal sealed class TenantBlock(string tenantId)
     /// <summary>
     /// Settles (<paramref name="state"/> 1) or releases (2) a lease admitted here before the store has it: it goes
     /// with the next hand-over, whose outcome is the answer. Null when the store has the lease (or never had it
-    /// from here): the caller asks the store.
+    /// from here): the caller asks the store. A caller waits at most <paramref name="patience"/> for that hand-over
+    /// (longer only while the lease is on its way as open, which ends within one store call): while the store does
+    /// not answer it gets <see cref="LeaseOutcome.StoreUnavailable"/>, and the settlement stays recorded here and
+    /// goes with the first hand-over the store takes (repeating it answers <see cref="LeaseOutcome.AlreadyFinished"/>).
     /// </summary>
-    public async ValueTask<LeaseOutcome?> FinishAsync(string leaseId, int state, long actualTokens, long costMicroUsd)
+    public async ValueTask<LeaseOutcome?> FinishAsync(
+        string leaseId, int state, long actualTokens, long costMicroUsd, TimeSpan patience, TimeProvider clock, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -146,10 +150,17 @@ internal sealed class TenantBlock(string tenantId)
 
             if (wait is Task<LeaseOutcome> outcome)
             {
-                return await outcome;
+                try
+                {
+                    return await outcome.WaitAsync(patience, clock, cancellationToken);
+                }
+                catch (TimeoutException)
+                {
+                    return LeaseOutcome.StoreUnavailable;
+                }
             }
 
-            await wait;
+            await wait.WaitAsync(cancellationToken);
         }
     }
 

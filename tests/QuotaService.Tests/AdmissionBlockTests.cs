@@ -235,6 +235,103 @@ public sealed class AdmissionBlockTests(RedisTestServer server) : IClassFixture<
         Assert.Equal(new TenantUsage(tenant.Id, 0, 0, 0, 0, 0), await router.Store.GetUsageAsync(tenant.Id));
     }
 
+    [SingleRedisServerFact(TcpOutageProxy.SingleServerOnly)]
+    public async Task An_outage_while_on_blocks_loses_no_admission_charges_nothing_twice_and_settling_does_not_wait_for_it()
+    {
+        const long Reserved = 7;
+        // Longer than a block lives: the store forgets the replica's block while it cannot hand it over.
+        var outage = TimeSpan.FromSeconds(4);
+        await using var observer = await AdmissionClient.StartAsync(server.ConnectionString);
+        await using var proxy = new TcpOutageProxy(server.Port);
+        var router = await AdmissionClient.StartAsync(proxy.ConnectionString, o =>
+        {
+            o.BlockMinRate = 20;
+            o.StoreTimeout = TimeSpan.FromMilliseconds(500);
+            o.ProbeInterval = TimeSpan.FromMilliseconds(200);
+        });
+        var (tenant, _) = await router.CreateTenantAsync(new TenantLimits { RequestsPerMinute = 100_000, DailyTokenBudget = 100_000_000 });
+        var store = observer.Redis.GetDatabase();
+        long admitted = 0, local = 0, slowest = 0;
+        var settled = new System.Collections.Concurrent.ConcurrentQueue<(AdmissionLease Lease, LeaseOutcome Outcome)>();
+        using var stop = new CancellationTokenSource();
+
+        // As the Router does: settlement runs beside the requests, nobody waits on it.
+        var workers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            var settling = new List<Task>();
+            while (!stop.IsCancellationRequested)
+            {
+                var decision = await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", Reserved), default);
+                Assert.True(decision.Admitted, $"refused: {decision.Reason}");
+                Interlocked.Increment(ref admitted);
+                if (decision.Degraded)
+                {
+                    Interlocked.Increment(ref local);
+                }
+
+                settling.Add(Task.Run(async () =>
+                {
+                    var watch = Stopwatch.StartNew();
+                    var outcome = await router.Admission.SettleAsync(decision.Lease!, new UsageReport(3, 4, 0.0001m), default);
+                    InterlockedMax(ref slowest, watch.ElapsedMilliseconds);
+                    settled.Enqueue((decision.Lease!, outcome));
+                }));
+                await Task.Delay(1);
+            }
+
+            await Task.WhenAll(settling);
+        })).ToArray();
+
+        await Poll.UntilAsync(async () => await store.HashLengthAsync(TenantKeys.Blocks(tenant.Id)) > 0, Patience, "no block was granted");
+        await Task.Delay(300);
+        proxy.Cut();
+        await Task.Delay(outage);
+        var localDuring = Interlocked.Read(ref local);
+        proxy.Restore();
+        var probes = 0;
+        await Poll.UntilAsync(async () =>
+        {
+            // Each is admitted, locally until the store answers; left open (the store's admission stays open).
+            probes++;
+            return !(await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", Reserved), default)).Degraded;
+        }, Patience, "admission did not return to the store");
+        Interlocked.Add(ref admitted, probes);
+        await Poll.UntilAsync(async () => await store.HashLengthAsync(TenantKeys.Blocks(tenant.Id)) > 0, Patience, "no block after the outage");
+        await Task.Delay(300);
+        await stop.CancelAsync();
+        await Task.WhenAll(workers).WaitAsync(Patience);
+
+        // A settlement the store did not answer may be repeated (so the Router could); one a block recorded goes with its hand-over.
+        var again = new List<LeaseOutcome>();
+        foreach (var (lease, _) in settled.Where(s => s.Outcome == LeaseOutcome.StoreUnavailable))
+        {
+            again.Add(await router.Admission.SettleAsync(lease, new UsageReport(3, 4, 0.0001m), default));
+        }
+
+        await router.DisposeAsync();
+        var usage = (await observer.Store.GetUsageAsync(tenant.Id))!;
+
+        Assert.True(localDuring > 0, "nothing was admitted locally during the outage");
+        Assert.True(slowest < outage.TotalMilliseconds / 2, $"a settlement waited {slowest} ms for a {outage.TotalMilliseconds} ms outage");
+        Assert.DoesNotContain(settled, s => s.Outcome is LeaseOutcome.Unknown);
+        Assert.All(again, o => Assert.True(o is LeaseOutcome.Applied or LeaseOutcome.AlreadyFinished, $"repeated settlement: {o}"));
+        Assert.False(await store.KeyExistsAsync(TenantKeys.Blocks(tenant.Id)), "a block outlived its replica");
+        // Every admission is in the window and on the day once, from a block, the store or locally; the store's probe is open.
+        Assert.Equal(admitted, usage.RequestsLastMinute);
+        Assert.Equal(admitted * Reserved, usage.TokensLastMinute);
+        Assert.Equal(admitted * Reserved, usage.TokensToday);
+        Assert.Equal(1, usage.ActiveLeases);
+    }
+
+    private static void InterlockedMax(ref long location, long value)
+    {
+        var current = Interlocked.Read(ref location);
+        while (value > current && Interlocked.CompareExchange(ref location, value, current) is var seen && seen != current)
+        {
+            current = seen;
+        }
+    }
+
     /// <summary>
     /// Makes the tenant busy (one store admission of as many tokens, at a minimum rate of 1) unless it has a block,
     /// waits for the block, and admits from it: the admission makes no store call.

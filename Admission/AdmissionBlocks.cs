@@ -27,7 +27,13 @@ namespace Switchyard.Admission;
 /// by the store (<see cref="AdmissionScripts.ExpiredBlockMs"/>) so its day charge is not made twice.
 /// </summary>
 internal sealed partial class AdmissionBlocks(
-    IConnectionMultiplexer redis, StoreGate gate, AdmissionTelemetry telemetry, TimeProvider clock, IOptionsMonitor<AdmissionOptions> options, ILogger<AdmissionBlocks> logger)
+    IConnectionMultiplexer redis,
+    StoreGate gate,
+    LocalFallbackLimiter fallback,
+    AdmissionTelemetry telemetry,
+    TimeProvider clock,
+    IOptionsMonitor<AdmissionOptions> options,
+    ILogger<AdmissionBlocks> logger)
 {
     // Bounds one call's arguments; a longer backlog goes over the next calls.
     private const int MaxHandOver = 500;
@@ -193,8 +199,12 @@ internal sealed partial class AdmissionBlocks(
             throw new InvalidOperationException("The quota store refused a block hand-over's arguments.");
         }
 
-        block.Answered(handOver, new BlockGrant((long)values[0], (long)values[1], (long)values[2], (string)values[3]!, (long)values[4], (long)values[5], (long)values[6],
-            (long)values[7], (long)values[8]), clock.GetUtcNow(), lifetime, options.CurrentValue.BlockInterval);
+        var grant = new BlockGrant((long)values[0], (long)values[1], (long)values[2], (string)values[3]!, (long)values[4], (long)values[5], (long)values[6],
+            (long)values[7], (long)values[8]);
+        block.Answered(handOver, grant, clock.GetUtcNow(), lifetime, options.CurrentValue.BlockInterval);
+        // What the local fallback starts from should the store fail next: the window as of now, blocks included
+        // (the new block covers what this replica admits before its next hand-over), its newest entry just made.
+        fallback.Observe(tenantId, grant.WindowRequests, grant.WindowTokens, TimeSpan.FromMilliseconds(AdmissionScripts.WindowMs), admitted: null);
         return true;
     }
 

@@ -323,6 +323,46 @@ public sealed class AdmissionBlockTests(RedisTestServer server) : IClassFixture<
         Assert.Equal(1, usage.ActiveLeases);
     }
 
+    [SingleRedisServerFact(TcpOutageProxy.SingleServerOnly)]
+    public async Task A_replica_that_falls_back_while_on_blocks_counts_what_its_blocks_admitted()
+    {
+        const long Limit = 6_000, Before = 3_000;
+        await using var proxy = new TcpOutageProxy(server.Port);
+        await using var router = await AdmissionClient.StartAsync(proxy.ConnectionString, o =>
+        {
+            o.BlockMinRate = 20;
+            o.StoreTimeout = TimeSpan.FromMilliseconds(500);
+            o.ProbeInterval = TimeSpan.FromSeconds(30);
+        });
+        var (tenant, _) = await router.CreateTenantAsync(new TenantLimits { RequestsPerMinute = Limit });
+        long before = 0;
+        // Paced well within what its blocks (60 requests each) serve, so after the first block the store makes no admission itself.
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            while (Interlocked.Read(ref before) < Before)
+            {
+                var decision = await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", 10), default);
+                Assert.True(decision is { Admitted: true, Degraded: false }, $"refused or local before the cut: {decision.Reason}");
+                Interlocked.Increment(ref before);
+                await Task.Delay(3);
+            }
+        })));
+        Assert.True(await router.Redis.GetDatabase().KeyExistsAsync(TenantKeys.Blocks(tenant.Id)), "the tenant was not on blocks");
+
+        proxy.Cut();
+        long after = 0;
+        AdmissionDecision decision;
+        while ((decision = await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", 10), default)).Admitted && after < Limit)
+        {
+            after++;
+        }
+
+        // The fallback starts from the window as the last hand-over reported it (the blocks' admissions included),
+        // not as the last admission the store made itself (before the tenant was on blocks): it admits what is left.
+        Assert.True(decision is { Degraded: true, Reason: RejectionReason.RequestsPerMinute }, $"{before} admitted before the cut, {after} after, then {decision.Reason}");
+        Assert.InRange(before + after, Limit * 95 / 100, Limit * 105 / 100);
+    }
+
     private static void InterlockedMax(ref long location, long value)
     {
         var current = Interlocked.Read(ref location);

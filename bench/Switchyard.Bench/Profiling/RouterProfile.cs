@@ -13,7 +13,8 @@ namespace Switchyard.Bench.Profiling;
 public sealed record RouterProfile(
     int ManagedSamples, IReadOnlyList<(string Component, int Samples)> Inclusive, IReadOnlyList<(string Component, int Samples)> ByLeafComponent,
     IReadOnlyList<(string Method, int Samples)> TopMethods, IReadOnlyList<(string Method, int Samples)> TopCallSites,
-    IReadOnlyList<(string Method, int Samples)> LockCallers, IReadOnlyList<(string Type, int Count)> Exceptions, double AllocatedBytes, double GcCount)
+    IReadOnlyList<(string Method, int Samples)> LockCallers, IReadOnlyList<(string Type, int Count)> Exceptions, double AllocatedBytes, double GcCount,
+    IReadOnlyList<(string Type, double Bytes)> AllocatedByType, IReadOnlyList<(string Method, double Bytes)> AllocationSites)
 {
     /// <summary>Components counted inclusively: a sample counts when any frame of its stack belongs to one.</summary>
     private static readonly (string Component, string[] Prefixes)[] Components =
@@ -64,7 +65,7 @@ public sealed record RouterProfile(
         return Analyse(traceFile);
     }
 
-    private static RouterProfile Analyse(string traceFile)
+    internal static RouterProfile Analyse(string traceFile)
     {
         var etlx = TraceLog.CreateFromEventPipeDataFile(traceFile);
         using var log = new TraceLog(etlx);
@@ -74,6 +75,8 @@ public sealed record RouterProfile(
         var callSites = new Dictionary<string, int>();
         var lockCallers = new Dictionary<string, int>();
         var exceptions = new Dictionary<string, int>();
+        var allocatedByType = new Dictionary<string, double>();
+        var allocationSites = new Dictionary<string, double>();
         int managed = 0;
         double allocated = 0, gcs = 0;
         foreach (var data in log.Events)
@@ -126,7 +129,23 @@ public sealed record RouterProfile(
             }
             else if (data.EventName == "GC/AllocationTick" && data.PayloadByName("AllocationAmount64") is { } amount)
             {
-                allocated += Convert.ToDouble(amount, System.Globalization.CultureInfo.InvariantCulture);
+                var bytes = Convert.ToDouble(amount, System.Globalization.CultureInfo.InvariantCulture);
+                allocated += bytes;
+                var type = data.PayloadByName("TypeName") as string ?? "?";
+                allocatedByType[type] = allocatedByType.GetValueOrDefault(type) + bytes;
+                // Who allocated: the innermost frame outside the BCL, as for the samples' call sites.
+                var site = "(no stack)";
+                for (var frame = data.CallStack(); frame is not null; frame = frame.Caller)
+                {
+                    var name = frame.CodeAddress.FullMethodName ?? "";
+                    if (name.Length > 0 && !name.StartsWith("System.", StringComparison.Ordinal) && !name.StartsWith("Interop", StringComparison.Ordinal))
+                    {
+                        site = name;
+                        break;
+                    }
+                }
+
+                allocationSites[site] = allocationSites.GetValueOrDefault(site) + bytes;
             }
         }
 
@@ -136,6 +155,8 @@ public sealed record RouterProfile(
             [.. methods.OrderByDescending(p => p.Value).Take(12).Select(p => (p.Key, p.Value))],
             [.. callSites.OrderByDescending(p => p.Value).Take(12).Select(p => (p.Key, p.Value))],
             [.. lockCallers.OrderByDescending(p => p.Value).Take(8).Select(p => (p.Key, p.Value))],
-            [.. exceptions.OrderByDescending(p => p.Value).Select(p => (p.Key, p.Value))], allocated, gcs);
+            [.. exceptions.OrderByDescending(p => p.Value).Select(p => (p.Key, p.Value))], allocated, gcs,
+            [.. allocatedByType.OrderByDescending(p => p.Value).Take(15).Select(p => (p.Key, p.Value))],
+            [.. allocationSites.OrderByDescending(p => p.Value).Take(15).Select(p => (p.Key, p.Value))]);
     }
 }

@@ -183,6 +183,18 @@ public sealed class OverheadScenario : IScenario
             locks.Add(Shorten(takers), share(samples));
         }
 
+        var types = report.AddTable("Allocated per request by type (GC allocation ticks: one per about 100 KB, so a sample of the types)", "Type", "KB per request");
+        foreach (var (type, bytes) in profile.AllocatedByType)
+        {
+            types.Add(Shorten(type), $"{bytes / requests / 1024:0.00}");
+        }
+
+        var allocators = report.AddTable("Allocated per request by call site (innermost frame outside System.*)", "Method", "KB per request");
+        foreach (var (method, bytes) in profile.AllocationSites)
+        {
+            allocators.Add(Shorten(method), $"{bytes / requests / 1024:0.00}");
+        }
+
         var runtime = report.AddTable("Router runtime events over the profiled load", "Counter", "Value");
         runtime.Add("Allocated per request (sum of GC allocation ticks)", $"{profile.AllocatedBytes / requests / 1024:0.0} KB");
         runtime.Add("Garbage collections per 1,000 requests", profile.GcCount * 1000 / requests);

@@ -23,6 +23,7 @@ public static class AdmissionServiceCollectionExtensions
         services.TryAddSingleton<LocalFallbackLimiter>();
         services.TryAddSingleton<LocalAdmissionReconciler>();
         services.TryAddSingleton<SettlementBatcher>();
+        services.TryAddSingleton<LeaseFinisher>();
         services.TryAddSingleton<AdmissionBlocks>();
         services.TryAddSingleton<ITenantAdmission, RedisTenantAdmission>();
         services.TryAddSingleton<TenantStore>();

@@ -26,8 +26,9 @@ internal sealed partial class AdmissionStartup(IConnectionMultiplexer redis, Ten
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         redis.ConnectionRestored -= OnConnectionRestored;
-        // What was admitted from blocks reaches the store, and the blocks go back, before the connection closes.
+        // What was admitted from blocks and by the fallback reaches the store, and the blocks go back, before the connection closes.
         await blocks.ReturnAllAsync(cancellationToken);
+        await reconciler.StopAsync(cancellationToken);
         if (Volatile.Read(ref _subscribed) == 0)
         {
             return;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Switchyard.Admission;
@@ -9,17 +10,56 @@ namespace Switchyard.Admission;
 /// the tenants' shared windows (<see cref="AdmissionScripts.Reconcile"/>), so the shared limits count
 /// them for the rest of their minute instead of granting the full limit on top of them, and undoes the
 /// admissions that timed out here but may have landed there. A tenant's store admission waits for this
-/// first, so the store never decides without them; one hand-over per tenant runs at a time.
+/// first, so the store never decides without them; one hand-over per tenant runs at a time. While any
+/// wait, this asks the store every probe interval itself: after an outage nothing else may (the traffic
+/// stopped, or went to other replicas), and the shared windows would miss them meanwhile. After them go the
+/// settlements and releases the store did not answer (<see cref="LeaseFinisher"/>).
 /// </summary>
 internal sealed partial class LocalAdmissionReconciler(
-    IConnectionMultiplexer redis, LocalFallbackLimiter fallback, StoreGate gate, TimeProvider clock, ILogger<LocalAdmissionReconciler> logger)
+    IConnectionMultiplexer redis,
+    LocalFallbackLimiter fallback,
+    StoreGate gate,
+    TimeProvider clock,
+    LeaseFinisher finisher,
+    IOptionsMonitor<AdmissionOptions> options,
+    ILogger<LocalAdmissionReconciler> logger)
 {
     // Bounds one script call's arguments; a longer backlog goes in several.
     private const int BatchSize = 1_000;
 
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
 
-    public void Start() => gate.Recovered += () => _ = ReconcileAllAsync();
+    // Cancelled at shutdown: the probing loop ends, and a last hand-over is tried.
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _probing = Task.CompletedTask;
+
+    public void Start()
+    {
+        gate.Recovered += () => _ = TryReconcileAllAsync();
+        _probing = ProbeAsync(_stopping.Token);
+    }
+
+    /// <summary>Stops probing and hands over what still waits, if the store answers, until <paramref name="cancellationToken"/> gives up.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await _probing;
+        try
+        {
+            await TryReconcileAllAsync().WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutdown would not wait longer.
+        }
+
+        if (fallback.TenantsWithPending().Count > 0)
+        {
+            LogLostAtShutdown(logger);
+        }
+
+        finisher.DropAll();
+    }
 
     /// <summary>
     /// Completes once the tenant's local admissions are in the store: at once when there are none, else
@@ -58,6 +98,38 @@ internal sealed partial class LocalAdmissionReconciler(
                 await ReconcileAsync(tenantId);
                 return true;
             }, CancellationToken.None);
+        }
+    }
+
+    private async Task TryReconcileAllAsync()
+    {
+        try
+        {
+            await ReconcileAllAsync();
+            // Then the settlements and releases the store did not answer, which may be of those local admissions' tenants.
+            await finisher.RetryAsync();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Not the store failing (the gate takes those) but a refused hand-over, logged where it failed: the batch waits.
+        }
+    }
+
+    private async Task ProbeAsync(CancellationToken stopping)
+    {
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(options.CurrentValue.ProbeInterval, clock, stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            // Through the gate: while the store is down this is its probe when one is due, and nothing otherwise.
+            await TryReconcileAllAsync();
         }
     }
 
@@ -106,6 +178,9 @@ internal sealed partial class LocalAdmissionReconciler(
         var added = (long)(await redis.GetDatabase().ScriptEvaluateAsync(AdmissionScripts.Reconcile, keys, values))!;
         LogWritten(logger, added, admissions.Count, tenantId, batch.Abandoned.Count);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Local admissions made while the store was down could not be handed over at shutdown; the shared windows never count them")]
+    private static partial void LogLostAtShutdown(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Local admissions of tenant {Tenant} could not be written to the store yet")]
     private static partial void LogNotWritten(ILogger logger, Exception exception, string tenant);

@@ -16,7 +16,7 @@ internal sealed class RedisTenantAdmission(
     TenantDirectory directory,
     LocalFallbackLimiter fallback,
     LocalAdmissionReconciler reconciler,
-    SettlementBatcher settlements,
+    LeaseFinisher finisher,
     AdmissionBlocks blocks,
     StoreGate gate,
     AdmissionTelemetry telemetry,
@@ -59,10 +59,8 @@ internal sealed class RedisTenantAdmission(
             return fromBlock;
         }
 
-        var keys = KeysOf(tenantId);
-        var (day, month, previousDay) = keys.CalendarFor(clock.GetUtcNow());
-        var answer = await settlements.SettleAsync(keys, day, previousDay, month, leaseId, actual, cost).WaitAsync(cancellationToken);
-        return Finished(tenantId, leaseId, answer.Answered, answer.Result, "settle");
+        var answer = await finisher.FinishAsync(new LeaseFinish(tenantId, leaseId, Release: false, actual, cost), cancellationToken);
+        return Finished(tenantId, leaseId, answer, "settle");
     }
 
     public async ValueTask<LeaseOutcome> ReleaseAsync(string tenantId, string leaseId, CancellationToken cancellationToken)
@@ -78,10 +76,8 @@ internal sealed class RedisTenantAdmission(
             return fromBlock;
         }
 
-        var keys = KeysOf(tenantId);
-        var (answered, result) = await gate.TryAsync(
-            Caller, () => redis.GetDatabase().ScriptEvaluateAsync(AdmissionScripts.Release, [keys.Leases, keys.Lease(leaseId)], [leaseId]), cancellationToken);
-        return Finished(tenantId, leaseId, answered, answered ? (long)result! : 0, "release");
+        var answer = await finisher.FinishAsync(new LeaseFinish(tenantId, leaseId, Release: true), cancellationToken);
+        return Finished(tenantId, leaseId, answer, "release");
     }
 
     private async ValueTask<AdmissionDecision> DecideAsync(TenantDefinition tenant, AdmissionRequest request, CancellationToken cancellationToken)
@@ -156,17 +152,17 @@ internal sealed class RedisTenantAdmission(
         return await redis.GetDatabase().ScriptEvaluateAsync(AdmissionScripts.Admit, keys, args);
     }
 
-    private LeaseOutcome Finished(string tenantId, string leaseId, bool answered, long result, string operation)
+    private LeaseOutcome Finished(string tenantId, string leaseId, StoreAnswer<long> answer, string operation)
     {
         // This replica no longer counts the lease as in flight, whatever the store said: the request has ended.
         fallback.Finished(tenantId, leaseId);
-        if (!answered)
+        if (!answer.Answered)
         {
-            telemetry.LostUpdate(operation);
+            // Kept by the finisher and sent again once the store answers.
             return LeaseOutcome.StoreUnavailable;
         }
 
-        return result switch
+        return answer.Result switch
         {
             1 => LeaseOutcome.Applied,
             0 => LeaseOutcome.Unknown,

@@ -15,6 +15,7 @@ public static class BenchRunner
         new OverheadScenario(),
         new GoodputScenario(),
         new QuotaAccuracyScenario(),
+        new StoreOutageScenario(),
         new NoisyNeighbourScenario(),
         new ScaleScenario(),
         new ResponseTimeScenario(),

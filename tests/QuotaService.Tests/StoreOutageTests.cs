@@ -57,6 +57,50 @@ public sealed class StoreOutageTests(RedisTestServer server) : IClassFixture<Red
     }
 
     [SingleRedisServerFact(TcpOutageProxy.SingleServerOnly)]
+    public async Task Local_admissions_reach_the_shared_window_after_an_outage_with_no_request_after_it()
+    {
+        await using var observer = await AdmissionClient.StartAsync(server.ConnectionString);
+        await using var proxy = new TcpOutageProxy(server.Port);
+        await using var router = await StartReplicaAsync(proxy, storeTimeout: TimeSpan.FromMilliseconds(500), probeInterval: TimeSpan.FromMilliseconds(200));
+        var (tenant, _) = await router.CreateTenantAsync(new TenantLimits { RequestsPerMinute = 100 });
+
+        proxy.Cut();
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True((await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", 10), default)) is { Admitted: true, Degraded: true });
+        }
+
+        proxy.Restore();
+
+        // The traffic stopped with the outage (or went to other replicas): the replica asks the store by itself.
+        await Poll.UntilAsync(async () => (await observer.Store.GetUsageAsync(tenant.Id))!.RequestsLastMinute == 5, TimeSpan.FromSeconds(10),
+            "the local admissions never reached the shared window");
+    }
+
+    [SingleRedisServerFact(TcpOutageProxy.SingleServerOnly)]
+    public async Task Settlements_and_releases_the_store_did_not_answer_are_sent_again_once_it_answers()
+    {
+        await using var observer = await AdmissionClient.StartAsync(server.ConnectionString);
+        await using var proxy = new TcpOutageProxy(server.Port);
+        await using var router = await StartReplicaAsync(proxy, storeTimeout: TimeSpan.FromMilliseconds(500), probeInterval: TimeSpan.FromMilliseconds(200));
+        var (tenant, _) = await router.CreateTenantAsync(new TenantLimits { MaxConcurrency = 2 });
+        var settled = (await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", 100), default)).Lease!;
+        var released = (await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", 100), default)).Lease!;
+        Assert.False(settled.Degraded || released.Degraded);
+
+        proxy.Cut();
+        Assert.Equal(LeaseOutcome.StoreUnavailable, await router.Admission.SettleAsync(settled, new UsageReport(20, 10, 0.5m), default));
+        Assert.Equal(LeaseOutcome.StoreUnavailable, await router.Admission.ReleaseAsync(released, default));
+        proxy.Restore();
+
+        // No request after the outage: the replica sends them again by itself, and the concurrency slots are free.
+        await Poll.UntilAsync(async () => (await observer.Store.GetUsageAsync(tenant.Id))!.ActiveLeases == 0, TimeSpan.FromSeconds(10),
+            "the leases stayed open after the outage");
+        Assert.Equal(new TenantUsage(tenant.Id, 2, 30 + 100, 0, 30 + 100, 0.5m), await observer.Store.GetUsageAsync(tenant.Id));
+        Assert.Equal(LeaseOutcome.AlreadyFinished, await router.Admission.SettleAsync(settled, new UsageReport(20, 10, 0.5m), default));
+    }
+
+    [SingleRedisServerFact(TcpOutageProxy.SingleServerOnly)]
     public async Task A_replica_that_falls_back_counts_its_share_of_what_the_shared_window_already_holds()
     {
         await using var proxy = new TcpOutageProxy(server.Port);

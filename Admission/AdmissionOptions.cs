@@ -64,6 +64,13 @@ public sealed class AdmissionOptions
     [Range(1, 1_000_000)]
     public int BlockMinRate { get; set; } = 100;
 
+    /// <summary>
+    /// Whether this process keeps a settlement or release the store did not answer and sends it again once it
+    /// answers (<see cref="LeaseFinisher"/>). Off where the callers retry themselves: the QuotaService's HTTP API,
+    /// whose 503 asks them to (a kept copy landing first would answer their retry with a 409).
+    /// </summary>
+    public bool ResendUnansweredFinishes { get; set; } = true;
+
     /// <summary>After a store failure, how long admissions stay local before one of them probes the store again.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(1);

@@ -21,7 +21,7 @@ internal sealed class AdmissionTelemetry
         _degraded = meter.CreateCounter<long>("switchyard.admission.degraded",
             description: "Admissions decided by the local fallback limiter because the quota store did not answer.");
         _lostUpdates = meter.CreateCounter<long>("switchyard.admission.lost_updates",
-            description: "Settlements and releases the quota store never took: dropped with more than LeaseFinisher.MaxKept waiting for it, or at shutdown (the lease expires by itself).");
+            description: "Settlements and releases the quota store never took and this process will not send again (over LeaseFinisher.MaxKept waiting, at shutdown, or left to the caller): the lease expires unless the caller retries.");
         _settlementBatch = meter.CreateHistogram<int>("switchyard.admission.settlement_batch", unit: "{lease}",
             description: "Leases settled per store call (one tenant's settlements gathered over Admission:SettlementBatchWindow).",
             advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 5, 10, 20, 50, 100] });

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Switchyard.Admission;
@@ -10,10 +11,17 @@ namespace Switchyard.Admission;
 /// (<see cref="RetryAsync"/>, run by the reconciler's probe and on the gate's recovery): otherwise a lease
 /// finished during an outage would stay open, holding a concurrency slot and counted at its reservation,
 /// until it expires. Sending again is safe, as the store applies each finish once. At most
-/// <see cref="MaxKept"/> wait; past that, and at shutdown, they are dropped (counted as lost updates).
+/// <see cref="MaxKept"/> wait; past that, and at shutdown, they are dropped (counted as lost updates), as are
+/// all of them where the callers retry themselves (<see cref="AdmissionOptions.ResendUnansweredFinishes"/>).
 /// </summary>
 internal sealed partial class LeaseFinisher(
-    IConnectionMultiplexer redis, SettlementBatcher settlements, StoreGate gate, AdmissionTelemetry telemetry, TimeProvider clock, ILogger<LeaseFinisher> logger)
+    IConnectionMultiplexer redis,
+    SettlementBatcher settlements,
+    StoreGate gate,
+    AdmissionTelemetry telemetry,
+    TimeProvider clock,
+    IOptionsMonitor<AdmissionOptions> options,
+    ILogger<LeaseFinisher> logger)
 {
     /// <summary>How many unanswered finishes are kept for a retry: an outage of minutes at thousands of requests a second.</summary>
     public const int MaxKept = 100_000;
@@ -31,14 +39,24 @@ internal sealed partial class LeaseFinisher(
 
     /// <summary>
     /// Sends the finish: the store's outcome (1 applied, 0 unknown lease, 2 already finished, -1 refused), or not
-    /// answered, in which case it is kept and sent again when the store answers.
+    /// answered, in which case it is kept and sent again when the store answers
+    /// (unless <see cref="AdmissionOptions.ResendUnansweredFinishes"/> leaves that to the caller).
     /// </summary>
     public async Task<StoreAnswer<long>> FinishAsync(LeaseFinish finish, CancellationToken cancellationToken)
     {
         var answer = await SendAsync(finish, cancellationToken);
-        if (!answer.Answered)
+        if (answer.Answered)
+        {
+            return answer;
+        }
+
+        if (options.CurrentValue.ResendUnansweredFinishes)
         {
             Keep(finish);
+        }
+        else
+        {
+            telemetry.LostUpdate(finish.Operation);
         }
 
         return answer;

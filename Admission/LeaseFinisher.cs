@@ -127,7 +127,7 @@ internal sealed partial class LeaseFinisher(
 
     private Task<StoreAnswer<long>> SendAsync(LeaseFinish finish, CancellationToken cancellationToken)
     {
-        var keys = new TenantKeySet(finish.TenantId);
+        var keys = finish.Keys;
         if (finish.Release)
         {
             return ReleaseAsync(keys, finish.LeaseId, cancellationToken);

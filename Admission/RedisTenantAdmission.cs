@@ -59,7 +59,7 @@ internal sealed class RedisTenantAdmission(
             return fromBlock;
         }
 
-        var answer = await finisher.FinishAsync(new LeaseFinish(tenantId, leaseId, Release: false, actual, cost), cancellationToken);
+        var answer = await finisher.FinishAsync(new LeaseFinish(KeysOf(tenantId), leaseId, Release: false, actual, cost), cancellationToken);
         return Finished(tenantId, leaseId, answer, "settle");
     }
 
@@ -76,7 +76,7 @@ internal sealed class RedisTenantAdmission(
             return fromBlock;
         }
 
-        var answer = await finisher.FinishAsync(new LeaseFinish(tenantId, leaseId, Release: true), cancellationToken);
+        var answer = await finisher.FinishAsync(new LeaseFinish(KeysOf(tenantId), leaseId, Release: true), cancellationToken);
         return Finished(tenantId, leaseId, answer, "release");
     }
 

@@ -113,6 +113,7 @@ internal sealed partial class AdmissionBlocks(
 
     private async Task RunAsync(TenantBlock block)
     {
+        var retriedAtShutdown = false;
         while (true)
         {
             var settings = Settings();
@@ -148,9 +149,17 @@ internal sealed partial class AdmissionBlocks(
 
             if (!answered && _stopping.IsCancellationRequested)
             {
-                // No retrying at shutdown: the block expires by itself.
-                LogNotReturned(logger);
-                return;
+                if (retriedAtShutdown)
+                {
+                    // No more retrying at shutdown: the block expires by itself.
+                    LogNotReturned(logger);
+                    return;
+                }
+
+                // A store that just failed one call (the gate shut, say, after a late answer) may answer the next: one
+                // more try once the gate's probe is due.
+                retriedAtShutdown = true;
+                await Task.Delay(options.CurrentValue.ProbeInterval, clock);
             }
         }
     }

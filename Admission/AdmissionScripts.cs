@@ -86,6 +86,34 @@ internal static class AdmissionScripts
 
         """;
 
+    // Settles an open lease of the current epoch (its record's st 0): the window entry, if still counted, set to the
+    // actual tokens; the concurrency lease freed; the day it was admitted on (today's or yesterday's key) charged the
+    // difference, never below zero; the month the cost; the record kept as settled. Used by Settle, and by Block for
+    // an entry that an earlier call whose answer was lost had already handed over open.
+    private static readonly string SettleOpenLease = $$"""
+        local function settleOpen(tokens, leases, today, yesterday, month, record, id, reserved, admittedDay, actual, cost)
+          local counted = redis.call('HGET', tokens, id)
+          if counted then
+            redis.call('HSET', tokens, id, actual)
+            redis.call('HINCRBY', tokens, 'sum', actual - tonumber(counted))
+          end
+          redis.call('ZREM', leases, id)
+          local day = nil
+          if admittedDay == today then day = today elseif admittedDay == yesterday then day = yesterday end
+          if day then
+            if redis.call('INCRBY', day, actual - reserved) < 0 then redis.call('SET', day, 0) end
+            redis.call('EXPIRE', day, 172800)
+          end
+          if cost > 0 then
+            redis.call('INCRBY', month, cost)
+            redis.call('EXPIRE', month, 3456000)
+          end
+          redis.call('HSET', record, 'st', 1)
+          redis.call('PEXPIRE', record, {{FinishedLeaseMs}})
+        end
+
+        """;
+
     /// <summary>
     /// KEYS: log, tokens, leases, day, month, lease record, usage epoch, blocks. Requests, tokens and concurrency
     /// reserved by replicas' blocks (<see cref="Block"/>) count as used. ARGV: lease id, tokens, rpm, tpm, max
@@ -180,13 +208,15 @@ internal static class AdmissionScripts
     /// (micro-USD); then the block wanted: requests, tokens, concurrency; what the replica keeps of its block
     /// (it may admit that much while the call is on its way: the new block is never smaller); and the limits:
     /// rpm, tpm, max concurrency, daily budget, monthly budget (micro-USD; -1 = unlimited), block lifetime ms.
-    /// An entry the store already has (a call repeated after a lost answer) is skipped.
+    /// An entry the store already has (a call repeated after a lost answer) is skipped, unless that call took it
+    /// open and it is finished now: then the settlement or release is applied, as <see cref="Settle"/> or
+    /// <see cref="Release"/> would.
     /// Returns {requests, tokens, concurrency granted, usage epoch, requests in window, tokens in window, now ms,
     /// reason, retry ms} or {-1} for invalid arguments. Reason (as <see cref="Admit"/>'s: 1 requests, 2 tokens per
     /// minute, 3 concurrency, 4 daily, 5 monthly budget) is set when a block was wanted and a limit has no room
     /// at all, so the store would refuse any request now: the replica refuses locally until its next call.
     /// </summary>
-    public static readonly string Block = ValidId + $$"""
+    public static readonly string Block = ValidId + SettleOpenLease + $$"""
         local n = tonumber(ARGV[3])
         if not n or n < 0 or n % 1 ~= 0 or #ARGV ~= 3 + 7 * n + 12 or #KEYS ~= 8 + n then
           return {-1}
@@ -218,10 +248,21 @@ internal static class AdmissionScripts
             local id, at, expiry = ARGV[b + 1], tonumber(ARGV[b + 2]), tonumber(ARGV[b + 3])
             local reserved, state, actual, cost = tonumber(ARGV[b + 4]), tonumber(ARGV[b + 5]), tonumber(ARGV[b + 6]), tonumber(ARGV[b + 7])
             local record = KEYS[8 + i]
-            if valid(id) and at and expiry and reserved and reserved >= 1 and reserved <= {{MaxTokens}} and reserved % 1 == 0
+            local ok = valid(id) and at and expiry and reserved and reserved >= 1 and reserved <= {{MaxTokens}} and reserved % 1 == 0
               and (state == 0 or state == 1 or state == 2) and actual and actual >= 0 and actual <= {{2 * MaxTokens}} and actual % 1 == 0
               and cost and cost >= 0 and cost <= {{MaxCostMicroUsd}} and cost % 1 == 0
-              and redis.call('EXISTS', record) == 0 and not redis.call('ZSCORE', KEYS[1], id) then
+            if ok and state ~= 0 and redis.call('HGET', record, 'st') == '0' and redis.call('HGET', record, 'ep') == epoch then
+              -- Handed over open by a call whose answer was lost, finished on the replica since: finish it here,
+              -- as Settle or Release would, instead of skipping it as already had.
+              if state == 1 then
+                local lease = redis.call('HMGET', record, 'tok', 'day')
+                settleOpen(KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], record, id, tonumber(lease[1]), lease[2], actual, cost)
+              else
+                redis.call('ZREM', KEYS[3], id)
+                redis.call('HSET', record, 'st', 2)
+                redis.call('PEXPIRE', record, {{FinishedLeaseMs}})
+              end
+            elseif ok and redis.call('EXISTS', record) == 0 and not redis.call('ZSCORE', KEYS[1], id) then
               local counted = reserved
               if state == 1 then counted = actual end
               if at > now - window then
@@ -321,7 +362,7 @@ internal static class AdmissionScripts
     /// the new day. Returns one outcome per lease: 1 settled, 0 unknown lease, 2 already settled or released
     /// (also by an earlier lease of the same batch), -1 invalid arguments (that lease only).
     /// </summary>
-    public static readonly string Settle = ValidId + $$"""
+    public static readonly string Settle = ValidId + SettleOpenLease + $$"""
         local n = tonumber(ARGV[1])
         if not n or n < 1 or n % 1 ~= 0 or #ARGV ~= 1 + 3 * n or #KEYS ~= 6 + n then
           return {-1}
@@ -342,24 +383,7 @@ internal static class AdmissionScripts
             elseif lease[1] ~= '0' then
               outcome = 2
             else
-              local counted = redis.call('HGET', KEYS[1], id)
-              if counted then
-                redis.call('HSET', KEYS[1], id, actual)
-                redis.call('HINCRBY', KEYS[1], 'sum', actual - tonumber(counted))
-              end
-              redis.call('ZREM', KEYS[2], id)
-              local day = nil
-              if lease[3] == KEYS[3] then day = KEYS[3] elseif lease[3] == KEYS[4] then day = KEYS[4] end
-              if day then
-                if redis.call('INCRBY', day, actual - tonumber(lease[2])) < 0 then redis.call('SET', day, 0) end
-                redis.call('EXPIRE', day, 172800)
-              end
-              if cost > 0 then
-                redis.call('INCRBY', KEYS[5], cost)
-                redis.call('EXPIRE', KEYS[5], 3456000)
-              end
-              redis.call('HSET', record, 'st', 1)
-              redis.call('PEXPIRE', record, {{FinishedLeaseMs}})
+              settleOpen(KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], record, id, tonumber(lease[2]), lease[3], actual, cost)
             end
           end
           outcomes[i] = outcome

@@ -61,6 +61,10 @@ internal sealed class TenantBlock(string tenantId)
     private TenantDefinition? _tenant;
     private bool _running;
 
+    // The last call went unanswered: it may have landed and left the store holding a block this replica never
+    // heard of, so the hand-overs go on until one is answered (which returns it).
+    private bool _unanswered;
+
     public string TenantId { get; } = tenantId;
 
     /// <summary>
@@ -176,7 +180,7 @@ internal sealed class TenantBlock(string tenantId)
             var idle = settings.Stopping || ticks - _lastSeen > IdleAfter.Ticks;
             var wanted = idle || _tenant is null ? default : Wanted(_tenant, _sinceHandOver, settings);
             _sinceHandOver = 0;
-            if (_waiting.Count == 0 && wanted.Requests == 0 && _requests == 0)
+            if (_waiting.Count == 0 && wanted.Requests == 0 && _requests == 0 && !_unanswered)
             {
                 _running = false;
                 return null;
@@ -236,6 +240,7 @@ internal sealed class TenantBlock(string tenantId)
             }
 
             _epoch = answer.Epoch;
+            _unanswered = false;
             (_requests, _tokens, _concurrency) = (answer.Requests, answer.Tokens, answer.Concurrency);
             // The store's block lives from when the script ran, after the call was sent: counting from the send is safe.
             _expiresAt = handOver.SentAt + lifetime.Ticks;
@@ -260,6 +265,7 @@ internal sealed class TenantBlock(string tenantId)
             }
 
             _waiting.InsertRange(0, _sending);
+            _unanswered = true;
             // Not used until the store answers again; its size stays, as what the next call keeps.
             _expiresAt = 0;
             _refusal = 0;

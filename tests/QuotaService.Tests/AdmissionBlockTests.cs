@@ -363,6 +363,46 @@ public sealed class AdmissionBlockTests(RedisTestServer server) : IClassFixture<
         Assert.InRange(before + after, Limit * 95 / 100, Limit * 105 / 100);
     }
 
+    [SingleRedisServerFact(TcpOutageProxy.SingleServerOnly)]
+    public async Task A_lease_finished_after_a_hand_over_whose_answer_was_lost_is_finished_in_the_store()
+    {
+        await using var observer = await AdmissionClient.StartAsync(server.ConnectionString);
+        await using var proxy = new TcpOutageProxy(server.Port);
+        var router = await AdmissionClient.StartAsync(proxy.ConnectionString, o =>
+        {
+            o.BlockMinRate = 1;
+            o.BlockInterval = TimeSpan.FromMilliseconds(50);
+            o.StoreTimeout = TimeSpan.FromMilliseconds(300);
+            o.ProbeInterval = TimeSpan.FromMilliseconds(200);
+        });
+        var (tenant, _) = await router.CreateTenantAsync(new TenantLimits());
+        var settled = await AdmitFromBlockAsync(router, tenant, 400);
+        var released = (await router.Admission.AdmitAsync(tenant, new AdmissionRequest("chat", 200), default)).Lease!;
+        var store = observer.Redis.GetDatabase();
+
+        // The next hand-over takes both to the store open, but its answer comes too late: the replica keeps them.
+        proxy.ReplyDelay = TimeSpan.FromSeconds(1);
+        await Poll.UntilAsync(async () => await store.KeyExistsAsync(TenantKeys.Lease(tenant.Id, settled.LeaseId))
+            && await store.KeyExistsAsync(TenantKeys.Lease(tenant.Id, released.LeaseId)), Patience, "the hand-over did not reach the store");
+        var settling = router.Admission.SettleAsync(settled, new UsageReport(20, 10, 0.5m), default).AsTask();
+        var releasing = router.Admission.ReleaseAsync(released, default).AsTask();
+        proxy.ReplyDelay = TimeSpan.Zero;
+        await Task.WhenAll(settling, releasing);
+
+        // Sent again, finished: the store, which has them open, finishes them rather than skipping them.
+        await Poll.UntilAsync(async () => (string?)await store.HashGetAsync(TenantKeys.Lease(tenant.Id, settled.LeaseId), "st") == "1"
+            && (string?)await store.HashGetAsync(TenantKeys.Lease(tenant.Id, released.LeaseId), "st") == "2", Patience, "the leases stayed open in the store");
+        await router.DisposeAsync();
+        // In the window the settled lease counts its 30 tokens, the released one its 200; only the warm-up store admission
+        // is still open; the spend is charged once. (Read from the keys, not the usage, which counts a block this replica
+        // may not have returned if the store failed it at shutdown too.)
+        var window = TenantKeys.WindowTokens(tenant.Id);
+        Assert.Equal(30, (long)await store.HashGetAsync(window, settled.LeaseId));
+        Assert.Equal(200, (long)await store.HashGetAsync(window, released.LeaseId));
+        Assert.Equal(1, await store.SortedSetLengthAsync(TenantKeys.Leases(tenant.Id)));
+        Assert.Equal(0.5m, (await observer.Store.GetUsageAsync(tenant.Id))!.SpendThisMonthUsd);
+    }
+
     private static void InterlockedMax(ref long location, long value)
     {
         var current = Interlocked.Read(ref location);

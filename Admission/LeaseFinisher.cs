@@ -35,8 +35,6 @@ internal sealed partial class LeaseFinisher(
     private readonly ConcurrentQueue<LeaseFinish> _kept = new();
     private int _keptCount;
 
-    public int Kept => Volatile.Read(ref _keptCount);
-
     /// <summary>
     /// Sends the finish: the store's outcome (1 applied, 0 unknown lease, 2 already finished, -1 refused), or not
     /// answered, in which case it is kept and sent again when the store answers

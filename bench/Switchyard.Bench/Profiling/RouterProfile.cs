@@ -65,7 +65,7 @@ public sealed record RouterProfile(
         return Analyse(traceFile);
     }
 
-    internal static RouterProfile Analyse(string traceFile)
+    private static RouterProfile Analyse(string traceFile)
     {
         var etlx = TraceLog.CreateFromEventPipeDataFile(traceFile);
         using var log = new TraceLog(etlx);

@@ -80,25 +80,25 @@ internal sealed partial class LeaseFinisher(
                 return;
             }
 
-            var first = await SendAsync(round[0], CancellationToken.None);
-            var answers = first.Answered
-                ? [first, .. await Task.WhenAll(round.Skip(1).Select(finish => SendAsync(finish, CancellationToken.None)))]
-                : Enumerable.Repeat(first, round.Count).ToArray();
-            var unanswered = 0;
-            for (var i = 0; i < round.Count; i++)
+            if (!(await SendAsync(round[0], CancellationToken.None)).Answered)
             {
-                if (!answers[i].Answered)
+                // The store is still down (or its probe is not due): the round waits for the next retry.
+                round.ForEach(Keep);
+                return;
+            }
+
+            var rest = await Task.WhenAll(round.Skip(1).Select(finish => SendAsync(finish, CancellationToken.None)));
+            var unanswered = 0;
+            for (var i = 0; i < rest.Length; i++)
+            {
+                if (!rest[i].Answered)
                 {
-                    Keep(round[i]);
+                    Keep(round[i + 1]);
                     unanswered++;
                 }
             }
 
-            if (first.Answered)
-            {
-                LogRetried(logger, round.Count - unanswered, round.Count);
-            }
-
+            LogRetried(logger, round.Count - unanswered, round.Count);
             if (unanswered > 0)
             {
                 return;

@@ -80,6 +80,19 @@ public sealed class StoreOutageTests(RedisTestServer redis) : IClassFixture<Redi
         Assert.True(await Eventually.ReadAsync(() => Task.FromResult(gate.IsDown), down => down), "the failed announcement did not close the gate");
         proxy.Restore();
         Assert.True(await Eventually.ReadAsync(() => Task.FromResult(cutOff.IsConnected), connected => connected), "no reconnect");
+        // IsConnected holds once any of the client's connections is back; the probe below publishes on the interactive one.
+        Assert.True(await Eventually.ReadAsync(async () =>
+        {
+            try
+            {
+                await cutOff.GetDatabase().PingAsync();
+                return true;
+            }
+            catch (RedisConnectionException)
+            {
+                return false;
+            }
+        }, answered => answered), "no interactive connection");
         // Connected again, but the gate is closed until its probe: this opening stays local.
         one.Publish(name + "-closed", TimeSpan.FromSeconds(30));
         clock.Advance(ProbeInterval);

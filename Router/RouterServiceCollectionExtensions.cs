@@ -36,13 +36,8 @@ public static partial class RouterServiceCollectionExtensions
         services.AddOptions<OpenAIProvidersOptions>().Configure<IConfiguration>((options, configuration) =>
             configuration.GetSection(OpenAIProvidersOptions.SectionName).Bind(options.Endpoints));
 
-        // One connection pool for every provider call; deadlines are the router's, not the handler's.
-        services.AddSingleton(_ => new SocketsHttpHandler
-        {
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            ConnectTimeout = TimeSpan.FromSeconds(5),
-            EnableMultipleHttp2Connections = true,
-        });
+        // One connection pool for every provider call, with one span per attempt (no HTTP client span).
+        services.AddSingleton<ProviderTransport>();
         services.AddSingleton<IProvider, BedrockProvider>();
         services.AddSingleton<IProvider, OpenAICompatibleProvider>();
 

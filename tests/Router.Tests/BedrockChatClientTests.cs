@@ -357,7 +357,7 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
             Accounts = { ["test"] = new BedrockAccountOptions { AccessKeyId = "AKIATEST", SecretAccessKey = "secret" } },
             Endpoints = { ["us-east-1"] = address },
         };
-        var provider = new BedrockProvider(new StaticOptionsMonitor<BedrockOptions>(options), new SocketsHttpHandler(), clock ?? TimeProvider.System);
+        var provider = new BedrockProvider(new StaticOptionsMonitor<BedrockOptions>(options), new ProviderTransport(), clock ?? TimeProvider.System);
         return provider.CreateClient(new DeploymentOptions { Provider = "bedrock", Account = "test", Region = "us-east-1", Model = ModelId });
     }
 

@@ -1,4 +1,5 @@
 using Switchyard.Router.Configuration;
+using Switchyard.Router.Providers;
 using Switchyard.Router.Providers.Bedrock;
 
 namespace Switchyard.Router.Tests;
@@ -11,7 +12,7 @@ public sealed class BedrockCredentialsTests
     {
         var profile = $"switchyard-missing-{Guid.NewGuid():N}";
         var options = new BedrockOptions { Accounts = { ["primary"] = new BedrockAccountOptions { Profile = profile } } };
-        var provider = new BedrockProvider(new StaticOptionsMonitor<BedrockOptions>(options), new SocketsHttpHandler(), TimeProvider.System);
+        var provider = new BedrockProvider(new StaticOptionsMonitor<BedrockOptions>(options), new ProviderTransport(), TimeProvider.System);
 
         var error = Assert.Throws<InvalidOperationException>(() =>
             provider.CreateClient(new DeploymentOptions { Provider = "bedrock", Account = "primary", Region = "us-east-1", Model = "anthropic.claude-sonnet-4-6" }));

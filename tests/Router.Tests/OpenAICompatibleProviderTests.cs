@@ -117,7 +117,7 @@ public sealed class OpenAICompatibleProviderTests : IAsyncLifetime
         var address = _upstream.Address;
         var options = new OpenAIProvidersOptions();
         options.Endpoints["up"] = new OpenAIProviderOptions { Endpoint = address, ApiKey = "k" };
-        var provider = new OpenAICompatibleProvider(new StaticOptionsMonitor<OpenAIProvidersOptions>(options), new SocketsHttpHandler(), TimeProvider.System);
+        var provider = new OpenAICompatibleProvider(new StaticOptionsMonitor<OpenAIProvidersOptions>(options), new ProviderTransport(), TimeProvider.System);
         return provider.CreateClient(new DeploymentOptions { Provider = "openai", Account = "up", Model = "upstream-model" });
     }
 }

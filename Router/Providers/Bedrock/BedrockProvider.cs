@@ -11,7 +11,7 @@ using Switchyard.Router.Configuration;
 namespace Switchyard.Router.Providers.Bedrock;
 
 /// <summary>Amazon Bedrock: one SigV4-signing HttpClient per account and Region, shared by its deployments.</summary>
-internal sealed class BedrockProvider(IOptionsMonitor<BedrockOptions> options, SocketsHttpHandler transport, TimeProvider clock) : IProvider
+internal sealed class BedrockProvider(IOptionsMonitor<BedrockOptions> options, ProviderTransport transport, TimeProvider clock) : IProvider
 {
     private const string SigningService = "bedrock";
 

@@ -5,7 +5,7 @@ using Switchyard.Router.Configuration;
 namespace Switchyard.Router.Providers.OpenAICompatible;
 
 /// <summary>Any OpenAI-compatible endpoint (OpenAI, Azure OpenAI's v1 API, vLLM, Ollama, the emulator) via Chat Completions.</summary>
-internal sealed class OpenAICompatibleProvider(IOptionsMonitor<OpenAIProvidersOptions> options, SocketsHttpHandler transport, TimeProvider clock) : IProvider
+internal sealed class OpenAICompatibleProvider(IOptionsMonitor<OpenAIProvidersOptions> options, ProviderTransport transport, TimeProvider clock) : IProvider
 {
     public string Name => "openai";
 

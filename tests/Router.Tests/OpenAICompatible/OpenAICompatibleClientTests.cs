@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
@@ -122,11 +123,47 @@ public sealed class OpenAICompatibleClientTests : IAsyncLifetime
         Assert.Equal((FailureKind.ServerError, "InvalidResponse"), (failure.Kind, failure.ErrorType));
     }
 
+    [Fact]
+    public async Task The_upstream_call_is_a_child_of_the_attempt_span_with_no_http_client_span_between()
+    {
+        // What OpenTelemetry's HttpClient instrumentation does: listen to System.Net.Http, which makes the
+        // handler chain create a span per request if it has one.
+        var httpSpans = new System.Collections.Concurrent.ConcurrentBag<Activity>();
+        using var http = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "System.Net.Http",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStarted = httpSpans.Add,
+        };
+        using var attempts = new ActivitySource("attempt-test");
+        using var attemptListener = new ActivityListener
+        {
+            ShouldListenTo = source => source == attempts,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(http);
+        ActivitySource.AddActivityListener(attemptListener);
+        string? traceparent = null;
+        _upstream.Handler = context =>
+        {
+            traceparent = context.Request.Headers.TraceParent;
+            return context.Response.WriteAsync(Answer);
+        };
+
+        using (var attempt = attempts.StartActivity("chat upstream-model", ActivityKind.Client)!)
+        {
+            await Client().GetResponseAsync([new ChatMessage(ChatRole.User, "hello")]);
+
+            Assert.Equal($"00-{attempt.TraceId.ToHexString()}-{attempt.SpanId.ToHexString()}-01", traceparent);
+            Assert.DoesNotContain(httpSpans, span => span.TraceId == attempt.TraceId);
+        }
+    }
+
     private IChatClient Client(string? key = "k", string? address = null)
     {
         var options = new OpenAIProvidersOptions();
         options.Endpoints["up"] = new OpenAIProviderOptions { Endpoint = address ?? _upstream.Address, ApiKey = key };
-        var provider = new OpenAICompatibleProvider(new StaticOptionsMonitor<OpenAIProvidersOptions>(options), new SocketsHttpHandler(), TimeProvider.System);
+        var provider = new OpenAICompatibleProvider(new StaticOptionsMonitor<OpenAIProvidersOptions>(options), new ProviderTransport(), TimeProvider.System);
         return provider.CreateClient(new DeploymentOptions { Provider = "openai", Account = "up", Model = "upstream-model" });
     }
 }

@@ -248,7 +248,7 @@ public sealed class OpenAICompatibleParityTests : IAsyncLifetime
     {
         var options = new OpenAIProvidersOptions();
         options.Endpoints["up"] = new OpenAIProviderOptions { Endpoint = _upstream.Address, ApiKey = "k" };
-        var provider = new OpenAICompatibleProvider(new StaticOptionsMonitor<OpenAIProvidersOptions>(options), new SocketsHttpHandler(), TimeProvider.System);
+        var provider = new OpenAICompatibleProvider(new StaticOptionsMonitor<OpenAIProvidersOptions>(options), new ProviderTransport(), TimeProvider.System);
         return provider.CreateClient(new DeploymentOptions { Provider = "openai", Account = "up", Model = "upstream-model" });
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -95,7 +96,8 @@ internal sealed class RedisTenantAdmission(
 
         var keys = KeysOf(id);
         var (day, month, _) = keys.CalendarFor(now);
-        var leaseId = request.LeaseId ?? Guid.NewGuid().ToString("N");
+        // 128 random bits from the runtime's thread-local generator, not Guid.NewGuid's system call per request.
+        var leaseId = request.LeaseId ?? ActivityTraceId.CreateRandom().ToHexString();
         var leaseMs = (long)Math.Ceiling(lifetime.TotalMilliseconds);
         RedisKey[] scriptKeys = [keys.Log, keys.Tokens, keys.Leases, day, month, keys.Lease(leaseId), keys.Epoch, keys.Blocks];
         RedisValue[] args =

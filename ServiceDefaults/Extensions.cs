@@ -19,6 +19,9 @@ public static class Extensions
     /// <summary>Prefix of every ActivitySource and Meter that Switchyard's services define.</summary>
     public const string TelemetryPrefix = "Switchyard.";
 
+    /// <summary>Series kept per metric: see <see cref="ConfigureOpenTelemetry{TBuilder}"/>.</summary>
+    private const int MetricCardinalityLimit = 500;
+
     private const string HealthEndpointPath = "/health";
     private const string AlivenessEndpointPath = "/alive";
 
@@ -44,7 +47,12 @@ public static class Extensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(TelemetryPrefix + "*"))
+                .AddMeter(TelemetryPrefix + "*")
+                // Every metric stream allocates its cardinality limit in points up front: OpenTelemetry's default
+                // of 2,000 cost the Router 8 MB (bench/, scale scenario). Switchyard's series are at most
+                // deployments x outcomes; a series past the limit is counted in the overflow series
+                // (otel.metric.overflow=true), not lost.
+                .AddView(static _ => new MetricStreamConfiguration { CardinalityLimit = MetricCardinalityLimit }))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(TelemetryPrefix + "*")

@@ -16,7 +16,7 @@ public static class RequestIdMiddleware
 
     public static IApplicationBuilder UseRequestId(this IApplicationBuilder app) => app.Use(static (context, next) =>
     {
-        var id = IsUsable(context.Request.Headers[HeaderName].ToString()) is { } sent ? sent : $"req_{Guid.NewGuid():N}";
+        var id = IsUsable(context.Request.Headers[HeaderName].ToString()) is { } sent ? sent : $"req_{ActivityTraceId.CreateRandom().ToHexString()}";
         context.TraceIdentifier = id;
         Activity.Current?.SetTag("switchyard.request_id", id);
         // Set when the headers go out, not now: the exception handler clears the headers of a failed response.

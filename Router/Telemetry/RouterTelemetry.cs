@@ -69,7 +69,7 @@ public static class RouterTelemetry
 
     public static Activity? StartAttempt(DeploymentTags deployment, int attempt)
     {
-        var activity = Source.StartActivity($"chat {deployment.Model}", ActivityKind.Client);
+        var activity = Source.StartActivity(deployment.SpanName, ActivityKind.Client);
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag("gen_ai.operation.name", "chat");

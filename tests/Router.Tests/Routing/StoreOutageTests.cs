@@ -100,9 +100,11 @@ public sealed class StoreOutageTests(RedisTestServer redis) : IClassFixture<Redi
 
         Assert.True(await Eventually.ReadAsync(() => Task.FromResult(HeardByTwo(name + "-after")), heard => heard), "not shared after the probe");
         Assert.False(gate.IsDown);
-        // Announcements on one connection arrive in order: had the earlier ones been sent, they would be here by now.
-        Assert.False(HeardByTwo(name + "-cut"));
+        // Announcements on one connection arrive in order: had the gated one been sent, it would be here by now.
         Assert.False(HeardByTwo(name + "-closed"));
+        // Not asserted either way: "-cut", the announcement that found the store gone and closed the gate. Like a
+        // capacity check that timed out but landed (above), a publish the client could not confirm may still reach
+        // the store: one fresh-clone CI run under full load heard it after the restore (2072 passed, 1 failed).
         Assert.True(HeardByTwo(name + "-before")); // heard before the outage, it still holds
     }
 

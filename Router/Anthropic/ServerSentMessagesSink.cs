@@ -17,14 +17,14 @@ public sealed class ServerSentMessagesSink : IMessagesEventSink
 
     private readonly ServerSentEventWriter _events;
 
-    private ServerSentMessagesSink(Stream body) => _events = new ServerSentEventWriter(body);
+    private ServerSentMessagesSink(System.IO.Pipelines.PipeWriter body) => _events = new ServerSentEventWriter(body);
 
     /// <summary>Sets the response's content type and returns the sink that writes its body.</summary>
     public static IMessagesEventSink For(HttpContext http)
     {
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
-        return new ServerSentMessagesSink(http.Response.Body);
+        return new ServerSentMessagesSink(http.Response.BodyWriter);
     }
 
     public Task EventAsync<T>(string eventType, T payload, JsonTypeInfo<T> type, CancellationToken cancellation) =>

@@ -5,8 +5,9 @@ using Switchyard.Router.Routing;
 namespace Switchyard.Router.OpenAI;
 
 /// <summary>
-/// A routed stream as Server-Sent Events: each update is written and flushed as it arrives (no
-/// buffering) and the stream ends with <c>data: [DONE]</c>. However it ends otherwise (upstream
+/// A routed stream as Server-Sent Events: each update is written as it arrives, and what is written is sent
+/// whenever the next update is not already at hand (a burst in one send; nothing held while the upstream is
+/// quiet), and the stream ends with <c>data: [DONE]</c>. However it ends otherwise (upstream
 /// failure, idle upstream, overall deadline, anything unexpected), a client still listening gets an
 /// explicit OpenAI-style error event and no <c>[DONE]</c>, never a silent truncation. A stream continued
 /// on another deployment says so on its finishing chunk and its usage chunk (<see cref="StreamNote"/>).
@@ -22,7 +23,7 @@ public sealed class ChatCompletionStreamResult(string id, RoutedStream stream, C
         var response = httpContext.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
-        var events = new ServerSentEventWriter(response.Body);
+        var events = new ServerSentEventWriter(response.BodyWriter);
         var cancellation = httpContext.RequestAborted;
         var created = httpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeSeconds();
         var model = lifetime.Route!.Deployment.Options.Model;
@@ -31,8 +32,20 @@ public sealed class ChatCompletionStreamResult(string id, RoutedStream stream, C
 
         try
         {
-            for (var update = await stream.NextAsync(); update is not null; update = await stream.NextAsync())
+            var next = stream.NextAsync();
+            while (true)
             {
+                if (!next.IsCompleted || events.Unflushed > ServerSentEventWriter.MaxUnflushedBytes)
+                {
+                    // Nothing more at hand (or plenty buffered): what is written goes out before the wait.
+                    await events.FlushAsync(cancellation);
+                }
+
+                if (await next is not { } update)
+                {
+                    break;
+                }
+
                 var delta = new ChunkDelta
                 {
                     Role = first ? "assistant" : null,
@@ -46,25 +59,26 @@ public sealed class ChatCompletionStreamResult(string id, RoutedStream stream, C
                     }).ToList() is { Count: > 0 } calls ? calls : null,
                 };
                 var finish = ChatResponseMapper.FinishReason(update.FinishReason);
-                if (delta.Role is null && delta.Content is null && delta.ToolCalls is null && finish is null)
+                if (delta.Role is not null || delta.Content is not null || delta.ToolCalls is not null || finish is not null)
                 {
-                    continue;
+                    first = false;
+                    events.Append(DataPrefix, new ChatCompletionChunk
+                    {
+                        Id = id,
+                        Created = created,
+                        Model = model,
+                        Choices = [new ChunkChoice { Delta = delta, FinishReason = finish }],
+                        Switchyard = finish is null ? null : Note(),
+                    }, OpenAIJsonContext.Default.ChatCompletionChunk);
                 }
 
-                first = false;
-                await events.WriteAsync(DataPrefix, new ChatCompletionChunk
-                {
-                    Id = id,
-                    Created = created,
-                    Model = model,
-                    Choices = [new ChunkChoice { Delta = delta, FinishReason = finish }],
-                    Switchyard = finish is null ? null : Note(),
-                }, OpenAIJsonContext.Default.ChatCompletionChunk, cancellation);
+                // Only once this update is written: the stream's next read may continue it elsewhere.
+                next = stream.NextAsync();
             }
 
             if (includeUsage)
             {
-                await events.WriteAsync(DataPrefix, new ChatCompletionChunk
+                events.Append(DataPrefix, new ChatCompletionChunk
                 {
                     Id = id,
                     Created = created,
@@ -72,7 +86,7 @@ public sealed class ChatCompletionStreamResult(string id, RoutedStream stream, C
                     Choices = [],
                     Usage = ChatResponseMapper.ToUsage(lifetime.ReportedUsage),
                     Switchyard = Note(),
-                }, OpenAIJsonContext.Default.ChatCompletionChunk, cancellation);
+                }, OpenAIJsonContext.Default.ChatCompletionChunk);
             }
 
             await events.WriteRawAsync(Done, cancellation);

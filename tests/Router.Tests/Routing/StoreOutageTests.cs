@@ -72,8 +72,13 @@ public sealed class StoreOutageTests(RedisTestServer redis) : IClassFixture<Redi
         await two.StartAsync(CancellationToken.None);
         var name = $"breaker-{Guid.NewGuid():N}";
         bool HeardByTwo(string deployment) => two.IsOpenElsewhere(deployment, TimeProvider.System.GetUtcNow().UtcDateTime);
-        one.Publish(name + "-before", TimeSpan.FromSeconds(30));
-        await Eventually.ReadAsync(() => Task.FromResult(HeardByTwo(name + "-before")), heard => heard);
+        // Pub/sub has no replay: published until heard, so an announcement sent before two's subscription took
+        // effect on the server cannot leave it unheard. Ten minutes: it must outlast the whole test on a loaded machine.
+        Assert.True(await Eventually.ReadAsync(() =>
+        {
+            one.Publish(name + "-before", TimeSpan.FromMinutes(10));
+            return Task.FromResult(HeardByTwo(name + "-before"));
+        }, heard => heard), "not shared before the outage");
 
         proxy.Cut();
         one.Publish(name + "-cut", TimeSpan.FromSeconds(30));
@@ -81,18 +86,7 @@ public sealed class StoreOutageTests(RedisTestServer redis) : IClassFixture<Redi
         proxy.Restore();
         Assert.True(await Eventually.ReadAsync(() => Task.FromResult(cutOff.IsConnected), connected => connected), "no reconnect");
         // IsConnected holds once any of the client's connections is back; the probe below publishes on the interactive one.
-        Assert.True(await Eventually.ReadAsync(async () =>
-        {
-            try
-            {
-                await cutOff.GetDatabase().PingAsync();
-                return true;
-            }
-            catch (RedisConnectionException)
-            {
-                return false;
-            }
-        }, answered => answered), "no interactive connection");
+        Assert.True(await AnswersAsync(cutOff), "no interactive connection");
         // Connected again, but the gate is closed until its probe: this opening stays local.
         one.Publish(name + "-closed", TimeSpan.FromSeconds(30));
         clock.Advance(ProbeInterval);
@@ -115,7 +109,7 @@ public sealed class StoreOutageTests(RedisTestServer redis) : IClassFixture<Redi
         proxy.Cut();
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var gate = TestStoreGate.Create(clock, ProbeInterval);
-        var cutOff = await ConnectAsync(proxy);
+        var cutOff = await ConnectAsync(proxy, waitUntilAnswered: false);
         var late = new SharedCircuitBreakers(cutOff, gate, clock, NullLogger<SharedCircuitBreakers>.Instance);
         var other = new SharedCircuitBreakers(await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), TestStoreGate.Create(), TimeProvider.System,
             NullLogger<SharedCircuitBreakers>.Instance);
@@ -142,14 +136,35 @@ public sealed class StoreOutageTests(RedisTestServer redis) : IClassFixture<Redi
         Assert.True(heard, "the late replica never subscribed");
     }
 
-    // As the Router connects: fail fast rather than queue while disconnected.
-    private static async Task<IConnectionMultiplexer> ConnectAsync(TcpOutageProxy proxy)
+    // IsConnected holds once any of the client's connections is up; a command fails fast until the interactive one is.
+    private static Task<bool> AnswersAsync(IConnectionMultiplexer connection) =>
+        Eventually.ReadAsync(async () =>
+        {
+            try
+            {
+                await connection.GetDatabase().PingAsync();
+                return true;
+            }
+            catch (RedisConnectionException)
+            {
+                return false;
+            }
+        }, answered => answered);
+
+    /// <summary>
+    /// Connects as the Router does (fail fast rather than queue while disconnected) and, unless the proxy is cut,
+    /// waits until the connection answers: without AbortOnConnectFail, ConnectAsync may return after its connect
+    /// timeout with nothing connected, and the test's first command would then close the gate before any outage.
+    /// </summary>
+    private static async Task<IConnectionMultiplexer> ConnectAsync(TcpOutageProxy proxy, bool waitUntilAnswered = true)
     {
         var options = ConfigurationOptions.Parse(proxy.ConnectionString);
         options.AbortOnConnectFail = false;
         options.ReconnectRetryPolicy = new LinearRetry(100);
         options.ConnectTimeout = 1000;
         options.BacklogPolicy = BacklogPolicy.FailFast;
-        return await ConnectionMultiplexer.ConnectAsync(options);
+        var connection = await ConnectionMultiplexer.ConnectAsync(options);
+        Assert.True(!waitUntilAnswered || await AnswersAsync(connection), "the store did not answer through the proxy");
+        return connection;
     }
 }

@@ -61,19 +61,28 @@ public sealed class OverheadScenario : IScenario
         await using var floor = await stack.StartBareForwarderAsync("bare-forwarder", admission: false);
         await using var floorAdmission = await stack.StartBareForwarderAsync("bare-forwarder-admission", admission: true);
 
+        // Each --router-variant: the same Router with the variant's settings, measured beside it.
+        await using var extra = new RouterProcesses();
+        foreach (var variant in options.RouterVariants)
+        {
+            extra.Add(await stack.StartRouterAsync("router-" + variant.Label, variant.Environment));
+        }
+
         var portkeyHeaders = ChatTarget.Bearer(EmulatorAdmin.OpenAIKey, (PortkeyConfig.Header, PortkeyConfig.Single(emulator)));
         var portkeyChat = new Uri(stack.PortkeyBase, "/v1/chat/completions");
-        var variants = new List<Variant>
-        {
+        List<Variant> variants =
+        [
             new("direct", stack.Emulator, stream => new ChatTarget("direct", [emulator.ChatUri], BenchRouting.OpenAIModel, stream, ChatTarget.Bearer(EmulatorAdmin.OpenAIKey))),
             new("router", router.Process, stream => new ChatTarget("router", [router.ChatUri], BenchRouting.OpenAIGroup, stream, ChatTarget.Bearer(tenantKey))),
+            .. options.RouterVariants.Zip(extra.Started, (variant, process) => new Variant($"router ({variant.Label})", process.Process,
+                stream => new ChatTarget("router-" + variant.Label, [process.ChatUri], BenchRouting.OpenAIGroup, stream, ChatTarget.Bearer(tenantKey)))),
             new(NoTenancy, open.Process, stream => new ChatTarget("router-tenancy-off", [open.ChatUri], BenchRouting.OpenAIGroup, stream, new Dictionary<string, string>())),
             new(DefaultGen0, defaultGen0.Process, stream => new ChatTarget("router-default-gen0", [defaultGen0.ChatUri], BenchRouting.OpenAIGroup, stream, ChatTarget.Bearer(tenantKey))),
             new("router (Bedrock)", router.Process, stream => new ChatTarget("router-bedrock", [router.ChatUri], BenchRouting.BedrockGroup, stream, ChatTarget.Bearer(tenantKey))),
             new(Floor, floor.Process, stream => new ChatTarget("bare-forwarder", [floor.ChatUri], BenchRouting.OpenAIModel, stream, new Dictionary<string, string>())),
             new(FloorAdmission, floorAdmission.Process, stream => new ChatTarget("bare-forwarder-admission", [floorAdmission.ChatUri], BenchRouting.OpenAIModel, stream, ChatTarget.Bearer(tenantKey))),
             new("portkey", stack.Portkey, stream => new ChatTarget("portkey", [portkeyChat], BenchRouting.OpenAIModel, stream, portkeyHeaders)),
-        };
+        ];
 
         var portkeyStreams = await ProbePortkeyStreamingAsync(context, variants[^1].Target(true), report);
         Cell[] cells = [new(false, 1), new(false, 64), new(true, 1), new(true, 64)];

@@ -66,10 +66,14 @@ public sealed class StoreOutageTests(RedisTestServer redis) : IClassFixture<Redi
         var gate = TestStoreGate.Create(clock, ProbeInterval, storeTimeout: TimeSpan.FromSeconds(10));
         var cutOff = await ConnectAsync(proxy);
         var one = new SharedCircuitBreakers(cutOff, gate, clock, NullLogger<SharedCircuitBreakers>.Instance);
-        var two = new SharedCircuitBreakers(await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), TestStoreGate.Create(), TimeProvider.System,
+        var twoGate = TestStoreGate.Create();
+        var two = new SharedCircuitBreakers(await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString), twoGate, TimeProvider.System,
             NullLogger<SharedCircuitBreakers>.Instance);
         await one.StartAsync(CancellationToken.None);
         await two.StartAsync(CancellationToken.None);
+        // Both subscribed: a subscription that failed would have closed its replica's gate.
+        Assert.False(gate.IsDown, "the first replica could not subscribe");
+        Assert.False(twoGate.IsDown, "the second replica could not subscribe");
         var name = $"breaker-{Guid.NewGuid():N}";
         bool HeardByTwo(string deployment) => two.IsOpenElsewhere(deployment, TimeProvider.System.GetUtcNow().UtcDateTime);
         // Pub/sub has no replay: published until heard, so an announcement sent before two's subscription took
@@ -136,13 +140,15 @@ public sealed class StoreOutageTests(RedisTestServer redis) : IClassFixture<Redi
         Assert.True(heard, "the late replica never subscribed");
     }
 
-    // IsConnected holds once any of the client's connections is up; a command fails fast until the interactive one is.
+    // IsConnected holds once any of the client's connections is up; a command fails fast until its own connection is:
+    // the interactive one for commands, the subscription one for SUBSCRIBE (the subscriber's ping goes there).
     private static Task<bool> AnswersAsync(IConnectionMultiplexer connection) =>
         Eventually.ReadAsync(async () =>
         {
             try
             {
                 await connection.GetDatabase().PingAsync();
+                await connection.GetSubscriber().PingAsync();
                 return true;
             }
             catch (RedisConnectionException)
@@ -153,8 +159,9 @@ public sealed class StoreOutageTests(RedisTestServer redis) : IClassFixture<Redi
 
     /// <summary>
     /// Connects as the Router does (fail fast rather than queue while disconnected) and, unless the proxy is cut,
-    /// waits until the connection answers: without AbortOnConnectFail, ConnectAsync may return after its connect
-    /// timeout with nothing connected, and the test's first command would then close the gate before any outage.
+    /// waits until both its connections answer: without AbortOnConnectFail, ConnectAsync may return after its connect
+    /// timeout with a connection not yet up, and the test's first command or subscription would then close the gate
+    /// before any outage.
     /// </summary>
     private static async Task<IConnectionMultiplexer> ConnectAsync(TcpOutageProxy proxy, bool waitUntilAnswered = true)
     {

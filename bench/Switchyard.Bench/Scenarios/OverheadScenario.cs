@@ -17,6 +17,8 @@ public sealed class OverheadScenario : IScenario
 
     private const string NoTenancy = "router (tenancy off)";
 
+    private const string NoTelemetry = "router (OpenTelemetry off)";
+
     private const string DefaultGen0 = "router (default 6 MB gen0)";
 
     private const string Floor = "floor: bare forwarder";
@@ -54,6 +56,8 @@ public sealed class OverheadScenario : IScenario
         await using var router = await stack.StartRouterAsync("router-overhead");
         // The same Router with tenancy off: the difference to "router" is what admission and settlement cost.
         await using var open = await stack.StartRouterAsync("router-tenancy-off", new Dictionary<string, string> { ["Tenancy__Enabled"] = "false" });
+        // The same Router with OpenTelemetry off (no spans, metrics or exported logs): what telemetry costs.
+        await using var quiet = await stack.StartRouterAsync("router-telemetry-off", new Dictionary<string, string> { ["OTEL_SDK_DISABLED"] = "true" });
         // The same Router without the AppHost's 64 MB gen0 budget (0 = the GC's default): what that setting is worth.
         await using var defaultGen0 = await stack.StartRouterAsync("router-default-gen0", new Dictionary<string, string> { ["DOTNET_GCgen0size"] = "0" });
 
@@ -77,6 +81,7 @@ public sealed class OverheadScenario : IScenario
             .. options.RouterVariants.Zip(extra.Started, (variant, process) => new Variant($"router ({variant.Label})", process.Process,
                 stream => new ChatTarget("router-" + variant.Label, [process.ChatUri], BenchRouting.OpenAIGroup, stream, ChatTarget.Bearer(tenantKey)))),
             new(NoTenancy, open.Process, stream => new ChatTarget("router-tenancy-off", [open.ChatUri], BenchRouting.OpenAIGroup, stream, new Dictionary<string, string>())),
+            new(NoTelemetry, quiet.Process, stream => new ChatTarget("router-telemetry-off", [quiet.ChatUri], BenchRouting.OpenAIGroup, stream, ChatTarget.Bearer(tenantKey))),
             new(DefaultGen0, defaultGen0.Process, stream => new ChatTarget("router-default-gen0", [defaultGen0.ChatUri], BenchRouting.OpenAIGroup, stream, ChatTarget.Bearer(tenantKey))),
             new("router (Bedrock)", router.Process, stream => new ChatTarget("router-bedrock", [router.ChatUri], BenchRouting.BedrockGroup, stream, ChatTarget.Bearer(tenantKey))),
             new(Floor, floor.Process, stream => new ChatTarget("bare-forwarder", [floor.ChatUri], BenchRouting.OpenAIModel, stream, new Dictionary<string, string>())),
@@ -132,6 +137,15 @@ public sealed class OverheadScenario : IScenario
         report.Findings.Add($"The floor, one at a time: a bare .NET forwarder (Kestrel in, HttpClient out, nothing else) adds {bare.P50 - direct.P50:0.000} ms p50 and {bare.P99 - direct.P99:0.000} ms p99 over direct; "
             + $"the same forwarder making the Router's admission call per request (one Admit script round trip, settlement after the response) adds {admitted.P50 - direct.P50:0.000} ms p50 and {admitted.P99 - direct.P99:0.000} ms p99. "
             + "That is the least a .NET gateway (Kestrel, HttpClient, StackExchange.Redis) adds here when it admits every request in the shared store with one round trip, as the Router does.");
+        report.Findings.Add(LayerCosts(tallies, variants));
+        if (tallies[("router", one)].StoreScriptCalls is { } oneCalls)
+        {
+            // Admission blocks take a busy tenant's admissions off the store; what is left one at a time is in the tail.
+            var oneTally = tallies[("router", one)];
+            report.Findings.Add($"Store script calls per request through the Router one at a time (non-streaming, {oneTally.Merged.RequestsPerSecond:0} req/s): "
+                + $"{(double)oneCalls / Math.Max(1, oneTally.Runs.Sum(r => r.Requests)):0.000}.");
+        }
+
         report.Findings.Add($"The 64 MB gen0 budget (DOTNET_GCgen0size, as the AppHost runs the Router), one at a time: p50 {tuned.P50:0.000} ms against {untuned.P50:0.000} ms with the GC's default, p99 {tuned.P99:0.000} ms against {untuned.P99:0.000} ms.");
         WriteTargets(report, tallies, variants, portkeyStreams);
         WriteProfile(report, tallies, variants, stack.Emulator.Name);
@@ -316,6 +330,18 @@ public sealed class OverheadScenario : IScenario
                 report.NoteFailure($"{variant.Name}, {cell}", run);
             }
         }
+    }
+
+    /// <summary>What the Router's CPU per request at 64 concurrent splits into: the same Router without telemetry, without tenancy, and the floor.</summary>
+    private static string LayerCosts(Dictionary<(string, Cell), Tally> tallies, List<Variant> variants)
+    {
+        string Cpu(string variant, bool stream) =>
+            $"{tallies[(variant, new Cell(stream, 64))].CpuMsPerRequest(variants.Single(v => v.Name == variant).Gateway.Name):0.000}";
+
+        return "Where the Router's CPU goes at 64 concurrent (gateway CPU ms per request, non-streaming / streaming): "
+            + string.Join("; ", new[] { "router", NoTelemetry, NoTenancy, Floor }.Select(v => $"{v} {Cpu(v, false)} / {Cpu(v, true)}"))
+            + ". The first two differ by what OpenTelemetry costs (spans, their export, metrics), the first and third by what tenant admission and "
+            + "settlement cost; what is left over the floor is routing itself (parsing, the routing loop, the provider's object model).";
     }
 
     private static void WriteMemory(ScenarioReport report, ServerProcess[] processes)

@@ -89,7 +89,7 @@ public sealed class StoreOutageTests(RedisTestServer redis) : IClassFixture<Redi
         Assert.True(await Eventually.ReadAsync(() => Task.FromResult(gate.IsDown), down => down), "the failed announcement did not close the gate");
         proxy.Restore();
         Assert.True(await Eventually.ReadAsync(() => Task.FromResult(cutOff.IsConnected), connected => connected), "no reconnect");
-        // IsConnected holds once any of the client's connections is back; the probe below publishes on the interactive one.
+        // The probe below publishes on the interactive connection: both must be back, not just one (AnswersAsync).
         Assert.True(await AnswersAsync(cutOff), "no interactive connection");
         // Connected again, but the gate is closed until its probe: this opening stays local.
         one.Publish(name + "-closed", TimeSpan.FromSeconds(30));

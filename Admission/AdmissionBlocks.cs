@@ -10,10 +10,11 @@ namespace Switchyard.Admission;
 /// <see cref="AdmissionOptions.BlockMinRate"/> admissions a second, the replica leases a block of the tenant's
 /// limits from the store (requests, tokens, concurrency: counted there as used by everyone's checks) and admits
 /// from it locally; while a limit has no room at all it refuses locally, as the store would. Every
-/// <see cref="AdmissionOptions.BlockInterval"/> one script call per tenant
+/// <see cref="AdmissionOptions.BlockInterval"/>, or as soon as about <see cref="TenantBlock.EntriesPerHandOver"/>
+/// requests are in at the tenant's rate (down to a quarter of it), one script call per tenant
 /// (<see cref="AdmissionScripts.Block"/>) hands over what was admitted (window entries at their own admission
 /// times, day charges, leases, and the settlements and releases that came first), returns the block and takes
-/// the next, sized for the tenant's rate. So a tenant at 1,000 requests a second costs the store 50 calls a
+/// the next, sized for the tenant's rate. So a tenant at 1,000 requests a second costs the store 100 calls a
 /// second instead of a thousand admissions and their settlement batches.
 /// What stays exact: a block never holds more than <see cref="TenantBlock.Share"/> of any limit (across the
 /// replicas), and its unused part counts as used, so blocks can only refuse early, by at most that share; a
@@ -71,16 +72,19 @@ internal sealed partial class AdmissionBlocks(
         return decision;
     }
 
-    /// <summary>Settles a lease admitted from a block that the store does not have yet; null when the store has it.</summary>
-    public ValueTask<LeaseOutcome?> SettleAsync(string tenantId, string leaseId, long actualTokens, long costMicroUsd, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Settles a lease admitted from a block that the store does not have yet, waiting for the hand-over that takes it
+    /// unless <paramref name="wait"/> is false (<see cref="LeaseOutcome.Recorded"/>); null when the store has it.
+    /// </summary>
+    public ValueTask<LeaseOutcome?> SettleAsync(string tenantId, string leaseId, long actualTokens, long costMicroUsd, bool wait, CancellationToken cancellationToken) =>
         _blocks.TryGetValue(tenantId, out var block)
-            ? block.FinishAsync(leaseId, 1, actualTokens, costMicroUsd, Patience(), clock, cancellationToken)
+            ? block.FinishAsync(leaseId, 1, actualTokens, costMicroUsd, wait ? Patience() : null, clock, cancellationToken)
             : ValueTask.FromResult<LeaseOutcome?>(null);
 
-    /// <summary>Releases a lease admitted from a block that the store does not have yet; null when the store has it.</summary>
-    public ValueTask<LeaseOutcome?> ReleaseAsync(string tenantId, string leaseId, CancellationToken cancellationToken) =>
+    /// <summary>Releases a lease admitted from a block that the store does not have yet, as <see cref="SettleAsync"/> settles one.</summary>
+    public ValueTask<LeaseOutcome?> ReleaseAsync(string tenantId, string leaseId, bool wait, CancellationToken cancellationToken) =>
         _blocks.TryGetValue(tenantId, out var block)
-            ? block.FinishAsync(leaseId, 2, 0, 0, Patience(), clock, cancellationToken)
+            ? block.FinishAsync(leaseId, 2, 0, 0, wait ? Patience() : null, clock, cancellationToken)
             : ValueTask.FromResult<LeaseOutcome?>(null);
 
     /// <summary>Hands over what is left and returns every block (host shutdown), until <paramref name="cancellationToken"/> gives up.</summary>
@@ -121,7 +125,9 @@ internal sealed partial class AdmissionBlocks(
             {
                 try
                 {
-                    await Task.Delay(settings.Interval > TimeSpan.Zero ? settings.Interval : TimeSpan.FromMilliseconds(20), clock, _stopping.Token);
+                    // Each hand-over sets the next wait by the tenant's rate, within BlockInterval; the first waits all of it.
+                    var interval = block.NextInterval > TimeSpan.Zero ? Min(block.NextInterval, settings.Interval) : settings.Interval;
+                    await Task.Delay(interval > TimeSpan.Zero ? interval : TimeSpan.FromMilliseconds(20), clock, _stopping.Token);
                 }
                 catch (OperationCanceledException)
                 {
@@ -163,6 +169,8 @@ internal sealed partial class AdmissionBlocks(
             }
         }
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>One hand-over; false when the store did not answer (the entries wait for the next).</summary>
     private async Task<bool> HandOverAsync(TenantBlock block, BlockHandOver handOver)

@@ -241,7 +241,7 @@ internal static class AdmissionScripts
         local ownReq, ownTok, ownCon, bday, ownEpoch, ownExp = 0, 0, 0, KEYS[4], nil, 0
         if own then ownReq, ownTok, ownCon, bday, ownEpoch, ownExp = parse(own) end
         local d = dayOf(bday)
-        local latest, added = 0, 0
+        local latest, added, charged = 0, 0, 0
         if ARGV[2] == epoch then
           for i = 1, n do
             local b = 3 + 7 * (i - 1)
@@ -272,7 +272,7 @@ internal static class AdmissionScripts
               end
               added = added + reserved
               if state == 1 then
-                if d and redis.call('INCRBY', d, actual - reserved) < 0 then redis.call('SET', d, 0) end
+                charged = charged + actual - reserved
                 if cost > 0 then
                   redis.call('INCRBY', KEYS[6], cost)
                   redis.call('EXPIRE', KEYS[6], 3456000)
@@ -292,11 +292,14 @@ internal static class AdmissionScripts
         -- The block goes back whole. What it reserved on the day stays charged for the entries it admitted
         -- (those added now); the rest is refunded, or, when it reserved less than they took, charged. So also
         -- for a block that expired while its replica could not reach the store (counted no more, still charged).
+        -- Settled entries are charged their actual use, in the same step: refunded before the rest was charged, a
+        -- refund larger than the day so far was cut at zero (the guard) and the entries charged their reservations.
         if own then
           if ownExp > now then breq, btok, bcon = breq - ownReq, btok - ownTok, bcon - ownCon end
           redis.call('HDEL', blocks, replica)
         end
-        if d and added ~= ownTok and redis.call('INCRBY', d, added - ownTok) < 0 then redis.call('SET', d, 0) end
+        local dayDelta = added - ownTok + charged
+        if d and dayDelta ~= 0 and redis.call('INCRBY', d, dayDelta) < 0 then redis.call('SET', d, 0) end
         local req, tok, con = 0, 0, 0
         local requests = redis.call('ZCARD', KEYS[1]) + breq
         local used = tonumber(redis.call('HGET', KEYS[2], 'sum') or 0) + btok

@@ -28,6 +28,15 @@ public interface ITenantAdmission
     /// </summary>
     ValueTask<LeaseOutcome> ReleaseAsync(string tenantId, string leaseId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Settles (with <paramref name="usage"/>) or releases (without) the lease for a caller that does not need to know
+    /// when the store has it, as the Router once its response is sent. A lease admitted from a block is only recorded for
+    /// the replica's next hand-over (<see cref="LeaseOutcome.Recorded"/>), and nothing waits for that; any other goes to
+    /// the store as by <see cref="SettleAsync(string, string, UsageReport, CancellationToken)"/> and
+    /// <see cref="ReleaseAsync(string, string, CancellationToken)"/>.
+    /// </summary>
+    ValueTask<LeaseOutcome> FinishAsync(AdmissionLease lease, UsageReport? usage);
+
     /// <inheritdoc cref="SettleAsync(string, string, UsageReport, CancellationToken)"/>
     ValueTask<LeaseOutcome> SettleAsync(AdmissionLease lease, UsageReport usage, CancellationToken cancellationToken) =>
         SettleAsync(lease.TenantId, lease.LeaseId, usage, cancellationToken);

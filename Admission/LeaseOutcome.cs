@@ -14,4 +14,10 @@ public enum LeaseOutcome
 
     /// <summary>The store did not answer in time: the change may or may not have been applied (retrying is safe).</summary>
     StoreUnavailable,
+
+    /// <summary>
+    /// Recorded on this replica for its next block hand-over (<see cref="AdmissionBlocks"/>), which applies it once;
+    /// only for a caller that asked not to wait for the store (<see cref="ITenantAdmission.FinishAsync"/>).
+    /// </summary>
+    Recorded,
 }

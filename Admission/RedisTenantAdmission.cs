@@ -44,7 +44,17 @@ internal sealed class RedisTenantAdmission(
         return decision;
     }
 
-    public async ValueTask<LeaseOutcome> SettleAsync(string tenantId, string leaseId, UsageReport usage, CancellationToken cancellationToken)
+    public ValueTask<LeaseOutcome> SettleAsync(string tenantId, string leaseId, UsageReport usage, CancellationToken cancellationToken) =>
+        SettleAsync(tenantId, leaseId, usage, waitForBlock: true, cancellationToken);
+
+    public ValueTask<LeaseOutcome> ReleaseAsync(string tenantId, string leaseId, CancellationToken cancellationToken) =>
+        ReleaseAsync(tenantId, leaseId, waitForBlock: true, cancellationToken);
+
+    public ValueTask<LeaseOutcome> FinishAsync(AdmissionLease lease, UsageReport? usage) => usage is { } used
+        ? SettleAsync(lease.TenantId, lease.LeaseId, used, waitForBlock: false, CancellationToken.None)
+        : ReleaseAsync(lease.TenantId, lease.LeaseId, waitForBlock: false, CancellationToken.None);
+
+    private async ValueTask<LeaseOutcome> SettleAsync(string tenantId, string leaseId, UsageReport usage, bool waitForBlock, CancellationToken cancellationToken)
     {
         EnsureValid(tenantId, leaseId);
         AdmissionBounds.EnsureValid(usage);
@@ -55,7 +65,7 @@ internal sealed class RedisTenantAdmission(
         }
 
         var cost = AdmissionBounds.ToMicroUsd(usage.CostUsd);
-        if (await blocks.SettleAsync(tenantId, leaseId, actual, cost, cancellationToken) is { } fromBlock)
+        if (await blocks.SettleAsync(tenantId, leaseId, actual, cost, waitForBlock, cancellationToken) is { } fromBlock)
         {
             return fromBlock;
         }
@@ -64,7 +74,7 @@ internal sealed class RedisTenantAdmission(
         return Finished(tenantId, leaseId, answer, "settle");
     }
 
-    public async ValueTask<LeaseOutcome> ReleaseAsync(string tenantId, string leaseId, CancellationToken cancellationToken)
+    private async ValueTask<LeaseOutcome> ReleaseAsync(string tenantId, string leaseId, bool waitForBlock, CancellationToken cancellationToken)
     {
         EnsureValid(tenantId, leaseId);
         if (fallback.Release(tenantId, leaseId) is { } local)
@@ -72,7 +82,7 @@ internal sealed class RedisTenantAdmission(
             return local;
         }
 
-        if (await blocks.ReleaseAsync(tenantId, leaseId, cancellationToken) is { } fromBlock)
+        if (await blocks.ReleaseAsync(tenantId, leaseId, waitForBlock, cancellationToken) is { } fromBlock)
         {
             return fromBlock;
         }

@@ -25,6 +25,15 @@ internal sealed class TenantBlock(string tenantId)
     /// <summary>With no admission for this long, the block is returned and the hand-overs stop.</summary>
     public static readonly TimeSpan IdleAfter = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// About how many entries a busy tenant's hand-over carries (<see cref="Interval"/>). The store runs a hand-over's
+    /// script in one piece, busy for all of it (about 15 µs an entry on redis-server here) and serving nobody else
+    /// meanwhile; an interval's entries at once made a burst that the one-at-a-time p99 through the Router showed
+    /// (1.67 ms with a hand-over every 20 ms, 1.31 ms every 5 ms, same bench run). Ten keep a call under a fifth of a
+    /// millisecond and the store's calls at most one per ten requests.
+    /// </summary>
+    public const int EntriesPerHandOver = 10;
+
     private readonly Lock _lock = new();
 
     // Admitted here and not yet in the store, by lease id: waiting for the next hand-over or on their way.
@@ -58,6 +67,7 @@ internal sealed class TenantBlock(string tenantId)
     private long _thisSecond;
     private long _lastSecond;
     private long _sinceHandOver;
+    private long _handedOverAt;
     private double _averageReserved;
     private long _lastSeen;
     private TenantDefinition? _tenant;
@@ -68,6 +78,9 @@ internal sealed class TenantBlock(string tenantId)
     private bool _unanswered;
 
     public string TenantId { get; } = tenantId;
+
+    /// <summary>How long the hand-over loop waits before the next hand-over (<see cref="Interval"/>), set by each.</summary>
+    public TimeSpan NextInterval { get; private set; }
 
     /// <summary>
     /// Admits from the block when it has room for the request, else null (the caller asks the store). Either way
@@ -120,9 +133,11 @@ internal sealed class TenantBlock(string tenantId)
     /// (longer only while the lease is on its way as open, which ends within one store call): while the store does
     /// not answer it gets <see cref="LeaseOutcome.StoreUnavailable"/>, and the settlement stays recorded here and
     /// goes with the first hand-over the store takes (repeating it answers <see cref="LeaseOutcome.AlreadyFinished"/>).
+    /// With no <paramref name="patience"/> the caller does not wait for that hand-over: the lease is recorded for it
+    /// (<see cref="LeaseOutcome.Recorded"/>), and the hand-over completes nothing for it.
     /// </summary>
     public async ValueTask<LeaseOutcome?> FinishAsync(
-        string leaseId, int state, long actualTokens, long costMicroUsd, TimeSpan patience, TimeProvider clock, CancellationToken cancellationToken)
+        string leaseId, int state, long actualTokens, long costMicroUsd, TimeSpan? patience, TimeProvider clock, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -149,8 +164,13 @@ internal sealed class TenantBlock(string tenantId)
                     entry.State = state;
                     entry.Actual = actualTokens;
                     entry.Cost = costMicroUsd;
-                    entry.Done = new TaskCompletionSource<LeaseOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
                     _open--;
+                    if (patience is null)
+                    {
+                        return LeaseOutcome.Recorded;
+                    }
+
+                    entry.Done = new TaskCompletionSource<LeaseOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
                     wait = entry.Done.Task;
                 }
             }
@@ -159,7 +179,7 @@ internal sealed class TenantBlock(string tenantId)
             {
                 try
                 {
-                    return await outcome.WaitAsync(patience, clock, cancellationToken);
+                    return await outcome.WaitAsync(patience!.Value, clock, cancellationToken);
                 }
                 catch (TimeoutException)
                 {
@@ -181,11 +201,18 @@ internal sealed class TenantBlock(string tenantId)
         lock (_lock)
         {
             var idle = settings.Stopping || ticks - _lastSeen > IdleAfter.Ticks;
-            var wanted = idle || _tenant is null ? default : Wanted(_tenant, _sinceHandOver, settings);
-            _sinceHandOver = 0;
+            var period = ticks - _handedOverAt;
+            NextInterval = Interval(_sinceHandOver, period, settings.Interval);
+            // The block covers a whole BlockInterval at the last period's rate, however soon the next hand-over is
+            // meant to come: under load a 5 ms wait can take several times that, and a block run out sends every
+            // request to the store until the next answer (at 64 concurrent, 0.08 store calls per request against 0.03).
+            var perInterval = _sinceHandOver * Math.Max(1.0, (double)settings.Interval.Ticks / Math.Max(1, period));
+            var wanted = idle || _tenant is null ? default : Wanted(_tenant, perInterval, settings);
+            (_sinceHandOver, _handedOverAt) = (0, ticks);
             if (_waiting.Count == 0 && wanted.Requests == 0 && _requests == 0 && !_unanswered)
             {
                 _running = false;
+                NextInterval = default;
                 return null;
             }
 
@@ -313,6 +340,24 @@ internal sealed class TenantBlock(string tenantId)
         _sinceHandOver++;
         _lastSeen = ticks;
         _averageReserved = _averageReserved == 0 ? reservedTokens : _averageReserved * 0.9 + reservedTokens * 0.1;
+    }
+
+    /// <summary>
+    /// The wait before the next hand-over: the time <see cref="EntriesPerHandOver"/> admissions take at the rate of the
+    /// last period (<paramref name="admitted"/> over <paramref name="periodTicks"/>), from a quarter of
+    /// <paramref name="longest"/> (BlockInterval) to all of it. So a tenant at 2,000 requests a second hands over every
+    /// 5 ms (with BlockInterval 20 ms), one under 500 a second every 20 ms, as before.
+    /// </summary>
+    internal static TimeSpan Interval(long admitted, long periodTicks, TimeSpan longest)
+    {
+        var shortest = longest.Ticks / 4;
+        if (admitted <= 0 || periodTicks <= 0)
+        {
+            return longest;
+        }
+
+        var ticks = (double)periodTicks * EntriesPerHandOver / admitted;
+        return TimeSpan.FromTicks((long)Math.Clamp(ticks, shortest, longest.Ticks));
     }
 
     private BlockSize Wanted(TenantDefinition tenant, double perInterval, BlockSettings settings) =>

@@ -21,14 +21,8 @@ public sealed partial class TenantTicket(ITenantAdmission admission, AdmissionLe
         try
         {
             // Settlement runs after the response went out and nobody waits for it: it never adds to a client's latency.
-            if (_usage is { } usage)
-            {
-                await admission.SettleAsync(lease, usage, CancellationToken.None);
-            }
-            else
-            {
-                await admission.ReleaseAsync(lease, CancellationToken.None);
-            }
+            // A lease admitted from a block is only recorded for the replica's next hand-over: nothing here needs its outcome.
+            await admission.FinishAsync(lease, _usage);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -48,5 +48,34 @@ public sealed class BlockSizeTests
         Assert.Equal(TenantBlock.MaxRequests, TenantBlock.Size(new TenantLimits(), perInterval: 1e9, averageReserved: 1, replicas: 1).Requests);
     }
 
+    [Fact]
+    public void A_busy_tenant_hands_over_about_ten_entries_at_a_time_within_a_quarter_of_the_interval_and_all_of_it()
+    {
+        var longest = TimeSpan.FromMilliseconds(20);
+        var period = TimeSpan.FromMilliseconds(20).Ticks;
+
+        // 2,200 a second: 10 take 4.5 ms, under the quarter.
+        Assert.Equal(TimeSpan.FromMilliseconds(5), TenantBlock.Interval(admitted: 44, period, longest));
+        // 1,000 a second: 10 take 10 ms.
+        Assert.Equal(TimeSpan.FromMilliseconds(10), TenantBlock.Interval(admitted: 20, period, longest));
+        // 250 a second, and none at all: the whole interval.
+        Assert.Equal(longest, TenantBlock.Interval(admitted: 5, period, longest));
+        Assert.Equal(longest, TenantBlock.Interval(admitted: 0, period, longest));
+    }
+
+    [Fact]
+    public void The_wait_between_hand_overs_stays_within_the_interval_and_carries_the_entries_unless_at_its_shortest()
+    {
+        Gen.Select(Gen.Long[0, 100_000], Gen.Long[1, TimeSpan.TicksPerMinute], Gen.Long[4, TimeSpan.TicksPerSecond])
+            .Sample((admitted, period, longest) =>
+            {
+                var wait = TenantBlock.Interval(admitted, period, TimeSpan.FromTicks(longest)).Ticks;
+                var entries = admitted == 0 ? 0 : (double)admitted * wait / period;
+                return wait >= longest / 4 && wait <= longest
+                    // Within one tick's admissions of the aim: the wait is whole ticks.
+                    && (wait == longest / 4 || wait == longest || Math.Abs(entries - TenantBlock.EntriesPerHandOver) <= (double)admitted / period + 1e-9);
+            });
+    }
+
     private static bool Within(long amount, long? limit, int replicas) => limit is null || amount * replicas <= limit * TenantBlock.Share;
 }

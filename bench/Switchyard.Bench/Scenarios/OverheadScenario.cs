@@ -146,6 +146,7 @@ public sealed class OverheadScenario : IScenario
                 + $"{(double)oneCalls / Math.Max(1, oneTally.Runs.Sum(r => r.Requests)):0.000}.");
         }
 
+        report.Findings.Add(TailOverTime(tallies, variants, one));
         report.Findings.Add($"The 64 MB gen0 budget (DOTNET_GCgen0size, as the AppHost runs the Router), one at a time: p50 {tuned.P50:0.000} ms against {untuned.P50:0.000} ms with the GC's default, p99 {tuned.P99:0.000} ms against {untuned.P99:0.000} ms.");
         WriteTargets(report, tallies, variants, portkeyStreams);
         WriteProfile(report, tallies, variants, stack.Emulator.Name);
@@ -333,6 +334,32 @@ public sealed class OverheadScenario : IScenario
     }
 
     /// <summary>What the Router's CPU per request at 64 concurrent splits into: the same Router without telemetry, without tenancy, and the floor.</summary>
+    /// <summary>
+    /// When in each run the slowest 1 % of one-at-a-time requests started: a target that goes to the store until its
+    /// tenant is busy again (each run follows about half a minute of the other targets) has its tail at the runs' starts.
+    /// </summary>
+    private static string TailOverTime(Dictionary<(string, Cell), Tally> tallies, List<Variant> variants, Cell cell)
+    {
+        const double StartMs = 500;
+        var parts = new List<string>();
+        foreach (var variant in variants.Where(v => v.Name.StartsWith("router", StringComparison.Ordinal) || v.Name == FloorAdmission))
+        {
+            var samples = tallies[(variant.Name, cell)].Runs.SelectMany(r => r.Samples).Where(s => s.Succeeded).ToArray();
+            if (samples.Length < 100)
+            {
+                continue;
+            }
+
+            var slowest = samples.OrderByDescending(s => s.LatencyMs).Take(samples.Length / 100).ToArray();
+            var early = new Percentiles(samples.Where(s => s.StartMs < StartMs).Select(s => s.LatencyMs));
+            var later = new Percentiles(samples.Where(s => s.StartMs >= StartMs).Select(s => s.LatencyMs));
+            parts.Add($"{variant.Name}: {100.0 * slowest.Count(s => s.StartMs < StartMs) / slowest.Length:0} % of its slowest 1 % "
+                + $"(p99 {early.P99:0.000} ms over {early.Count} requests in the first {StartMs:0} ms, {later.P99:0.000} ms over the {later.Count} after)");
+        }
+
+        return $"Where the one-at-a-time tail sits ({cell}; each run starts after the other targets' runs): " + string.Join("; ", parts) + ".";
+    }
+
     private static string LayerCosts(Dictionary<(string, Cell), Tally> tallies, List<Variant> variants)
     {
         string Cpu(string variant, bool stream) =>

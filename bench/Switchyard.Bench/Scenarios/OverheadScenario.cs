@@ -333,7 +333,6 @@ public sealed class OverheadScenario : IScenario
         }
     }
 
-    /// <summary>What the Router's CPU per request at 64 concurrent splits into: the same Router without telemetry, without tenancy, and the floor.</summary>
     /// <summary>
     /// When in each run the slowest 1 % of one-at-a-time requests started: a target that goes to the store until its
     /// tenant is busy again (each run follows about half a minute of the other targets) has its tail at the runs' starts.
@@ -360,6 +359,7 @@ public sealed class OverheadScenario : IScenario
         return $"Where the one-at-a-time tail sits ({cell}; each run starts after the other targets' runs): " + string.Join("; ", parts) + ".";
     }
 
+    /// <summary>What the Router's CPU per request at 64 concurrent splits into: the same Router without telemetry, without tenancy, and the floor.</summary>
     private static string LayerCosts(Dictionary<(string, Cell), Tally> tallies, List<Variant> variants)
     {
         string Cpu(string variant, bool stream) =>

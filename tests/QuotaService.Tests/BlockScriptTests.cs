@@ -20,8 +20,8 @@ public sealed class BlockScriptTests(RedisTestServer server) : IClassFixture<Red
         var db = router.Redis.GetDatabase();
         var epoch = (string?)await db.StringGetAsync(TenantKeys.UsageEpoch(tenant.Id)) ?? "0";
         var at = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        (string Id, long Reserved, int State, long Actual, long Cost) settled = ("block-settled-1", 100, 1, 40, 5);
-        (string Id, long Reserved, int State, long Actual, long Cost) open = ("block-opened-01", 50, 0, 0, 0);
+        var settled = new Item("block-settled-1", Reserved: 100, State: 1, Actual: 40, Cost: 5);
+        var open = new Item("block-opened-01", Reserved: 50, State: 0, Actual: 0, Cost: 0);
 
         var first = await HandOverAsync(db, tenant.Id, epoch, at, [settled, settled, open]);
         var usage = await router.Store.GetUsageAsync(tenant.Id);
@@ -41,7 +41,7 @@ public sealed class BlockScriptTests(RedisTestServer server) : IClassFixture<Red
 
     /// <summary>One hand-over with no block wanted or kept and no limits, as <see cref="AdmissionBlocks"/> lays out its keys and arguments.</summary>
     private static async Task<string> HandOverAsync(
-        IDatabase db, string tenantId, string epoch, long at, (string Id, long Reserved, int State, long Actual, long Cost)[] items)
+        IDatabase db, string tenantId, string epoch, long at, Item[] items)
     {
         var (day, month, previousDay) = new TenantKeySet(tenantId).CalendarFor(DateTimeOffset.UtcNow);
         List<RedisKey> keys =
@@ -61,4 +61,7 @@ public sealed class BlockScriptTests(RedisTestServer server) : IClassFixture<Red
         Assert.Equal(9, answer.Length);
         return (string)answer[3]!;
     }
+
+    /// <summary>One entry of a hand-over: state 0 open, 1 settled, 2 released; cost in micro-USD.</summary>
+    private readonly record struct Item(string Id, long Reserved, int State, long Actual, long Cost);
 }

@@ -73,6 +73,35 @@ internal sealed partial class AdmissionBlocks(
     }
 
     /// <summary>
+    /// Tries the tenant's block once more after the store refused a request: the store counts a block as used until
+    /// its hand-over lands, so a refusal while this replica's hand-over is on its way (or just after its answer came)
+    /// can be for room the answer hands straight back as the next block. Without this a replica at a limit refused for
+    /// room it held itself, with a minute's retry-after, and admitted the next request. Waits for the answer at most
+    /// the store's timeout; null when the block has no room either (the store's refusal stands).
+    /// </summary>
+    public async ValueTask<AdmissionDecision?> TryAdmitAfterRefusalAsync(TenantDefinition tenant, long reservedTokens, TimeSpan lifetime, CancellationToken cancellationToken)
+    {
+        if (!_blocks.TryGetValue(tenant.Id, out var block))
+        {
+            return null;
+        }
+
+        if (block.HandOverOnItsWay() is { } landing)
+        {
+            try
+            {
+                await landing.WaitAsync(options.CurrentValue.StoreTimeout, clock, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                return null;
+            }
+        }
+
+        return block.TryAdmitAgain(tenant, reservedTokens, lifetime, clock.GetUtcNow());
+    }
+
+    /// <summary>
     /// Settles a lease admitted from a block that the store does not have yet, waiting for the hand-over that takes it
     /// unless <paramref name="wait"/> is false (<see cref="LeaseOutcome.Recorded"/>); null when the store has it.
     /// </summary>

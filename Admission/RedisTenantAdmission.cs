@@ -144,9 +144,18 @@ internal sealed class RedisTenantAdmission(
             return AdmissionDecision.Admit(lease!, snapshot);
         }
 
-        return StoreRejection.Of(reason, (long)values[1], now) is { } rejection
-            ? AdmissionDecision.Reject(rejection.Reason, rejection.RetryAfter, snapshot, degraded: false)
-            : throw new LeaseConflictException(id, leaseId);
+        if (StoreRejection.Of(reason, (long)values[1], now) is not { } rejection)
+        {
+            throw new LeaseConflictException(id, leaseId);
+        }
+
+        // The store may have refused for room this replica's own block holds while its hand-over is on its way.
+        if (request.LeaseId is null && await blocks.TryAdmitAfterRefusalAsync(tenant, request.ReservedTokens, lifetime, cancellationToken) is { } afterAll)
+        {
+            return afterAll;
+        }
+
+        return AdmissionDecision.Reject(rejection.Reason, rejection.RetryAfter, snapshot, degraded: false);
     }
 
     // What this replica admitted locally reaches the store before the store decides anything more for the tenant.

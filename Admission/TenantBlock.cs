@@ -95,18 +95,9 @@ internal sealed class TenantBlock(string tenantId)
             _tenant = tenant;
             Seen(reservedTokens, ticks);
             start = false;
-            if (_requests > 0 && ticks < _expiresAt && _entries.Count < _requests && _takenTokens + reservedTokens <= _tokens
-                && (tenant.Limits.MaxConcurrency is null || _open < _concurrency))
+            if (AdmitFromBlock(tenant, reservedTokens, lifetime, now) is { } admitted)
             {
-                // 128 random bits from the runtime's thread-local generator: Guid.NewGuid costs a system call, here under the lock.
-                var leaseId = ActivityTraceId.CreateRandom().ToHexString();
-                var at = now.ToUnixTimeMilliseconds() + _storeOffsetMs;
-                var entry = new Entry(leaseId, at, at + (long)Math.Ceiling(lifetime.TotalMilliseconds), reservedTokens);
-                _entries.Add(leaseId, entry);
-                _waiting.Add(entry);
-                _takenTokens += reservedTokens;
-                _open++;
-                return AdmissionDecision.Admit(new AdmissionLease(TenantId, leaseId, reservedTokens, now, now + lifetime, Degraded: false), Snapshot(tenant));
+                return admitted;
             }
 
             if (_refusal != 0 && ticks < _refusedUntil && StoreRejection.Of(_refusal, Math.Max(1, _refusalRetryMs - (ticks - _refusedAt) / TimeSpan.TicksPerMillisecond), now) is { } refused)
@@ -123,6 +114,30 @@ internal sealed class TenantBlock(string tenantId)
             }
 
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Admits from the block when it has room, else null; for a request the store has just refused (it counted this
+    /// block as used), so it is not counted towards the tenant's rate a second time.
+    /// </summary>
+    public AdmissionDecision? TryAdmitAgain(TenantDefinition tenant, long reservedTokens, TimeSpan lifetime, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            return AdmitFromBlock(tenant, reservedTokens, lifetime, now);
+        }
+    }
+
+    /// <summary>
+    /// Completes when the hand-over on its way has been answered (or failed); null when none is. Until it lands the
+    /// store counts the block it returns as used, room the answer may hand straight back as the next block.
+    /// </summary>
+    public Task? HandOverOnItsWay()
+    {
+        lock (_lock)
+        {
+            return _sending is null ? null : _sent!.Task;
         }
     }
 
@@ -301,6 +316,26 @@ internal sealed class TenantBlock(string tenantId)
             _refusal = 0;
             Sent();
         }
+    }
+
+    // Under the lock.
+    private AdmissionDecision? AdmitFromBlock(TenantDefinition tenant, long reservedTokens, TimeSpan lifetime, DateTimeOffset now)
+    {
+        if (_requests == 0 || now.UtcTicks >= _expiresAt || _entries.Count >= _requests || _takenTokens + reservedTokens > _tokens
+            || (tenant.Limits.MaxConcurrency is not null && _open >= _concurrency))
+        {
+            return null;
+        }
+
+        // 128 random bits from the runtime's thread-local generator: Guid.NewGuid costs a system call, here under the lock.
+        var leaseId = ActivityTraceId.CreateRandom().ToHexString();
+        var at = now.ToUnixTimeMilliseconds() + _storeOffsetMs;
+        var entry = new Entry(leaseId, at, at + (long)Math.Ceiling(lifetime.TotalMilliseconds), reservedTokens);
+        _entries.Add(leaseId, entry);
+        _waiting.Add(entry);
+        _takenTokens += reservedTokens;
+        _open++;
+        return AdmissionDecision.Admit(new AdmissionLease(TenantId, leaseId, reservedTokens, now, now + lifetime, Degraded: false), Snapshot(tenant));
     }
 
     private RateLimitSnapshot Snapshot(TenantDefinition tenant)

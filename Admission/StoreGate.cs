@@ -28,9 +28,13 @@ public sealed partial class StoreGate(TimeProvider clock, IOptionsMonitor<Admiss
     /// <summary>How long a call waits on the store unless its caller says otherwise (<see cref="AdmissionOptions.StoreTimeout"/>).</summary>
     public TimeSpan Timeout => options.CurrentValue.StoreTimeout;
 
-    /// <summary>True when this caller should ask the store; false while it is down and another caller probes.</summary>
-    public bool TryEnter()
+    /// <summary>
+    /// True when this caller should ask the store, with <paramref name="probe"/> set when it is the one caller that
+    /// probes a closed gate; false while the gate is closed and not yet due for a probe, or another caller probes.
+    /// </summary>
+    private bool TryEnter(out bool probe)
     {
+        probe = false;
         var until = Volatile.Read(ref _downUntil);
         if (until == 0)
         {
@@ -38,12 +42,16 @@ public sealed partial class StoreGate(TimeProvider clock, IOptionsMonitor<Admiss
         }
 
         var now = clock.GetUtcNow().UtcTicks;
-        return now >= until && Interlocked.CompareExchange(ref _downUntil, now + options.CurrentValue.ProbeInterval.Ticks, until) == until;
+        probe = now >= until && Interlocked.CompareExchange(ref _downUntil, now + options.CurrentValue.ProbeInterval.Ticks, until) == until;
+        return probe;
     }
 
-    public void Succeeded()
+    // Only a probe's success reopens the gate. A call that began while it was open proves nothing once it has closed
+    // since: under load its answer, sent before the failure, came back (or its continuation ran) after it, and
+    // reopened the gate at once, so a store failing one call in a few was asked by everyone again.
+    private void Succeeded(bool probe)
     {
-        if (Volatile.Read(ref _downUntil) != 0 && Interlocked.Exchange(ref _downUntil, 0) != 0)
+        if (probe && Interlocked.Exchange(ref _downUntil, 0) != 0)
         {
             LogRecovered(logger);
             Recovered?.Invoke();
@@ -77,7 +85,7 @@ public sealed partial class StoreGate(TimeProvider clock, IOptionsMonitor<Admiss
     /// <param name="caller">Who asks (admission, capacity, breaker sharing), for the log when the store fails.</param>
     public async ValueTask<StoreAnswer<T>> TryAsync<T>(string caller, Func<Task<T>> call, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
-        if (!TryEnter())
+        if (!TryEnter(out var probe))
         {
             return new(Answered: false, Attempted: false, default!);
         }
@@ -85,7 +93,7 @@ public sealed partial class StoreGate(TimeProvider clock, IOptionsMonitor<Admiss
         try
         {
             var result = await call().WaitAsync(timeout ?? Timeout, cancellationToken);
-            Succeeded();
+            Succeeded(probe);
             return new(Answered: true, Attempted: true, result);
         }
         catch (Exception e) when (IsStoreFailure(e))

@@ -150,9 +150,9 @@ internal sealed class RedisTenantAdmission(
         }
 
         // The store may have refused for room this replica's own block holds while its hand-over is on its way.
-        if (request.LeaseId is null && await blocks.TryAdmitAfterRefusalAsync(tenant, request.ReservedTokens, lifetime, cancellationToken) is { } afterAll)
+        if (request.LeaseId is null && await blocks.TryAdmitAfterRefusalAsync(tenant, request.ReservedTokens, lifetime, cancellationToken) is { } fromNewBlock)
         {
-            return afterAll;
+            return fromNewBlock;
         }
 
         return AdmissionDecision.Reject(rejection.Reason, rejection.RetryAfter, snapshot, degraded: false);

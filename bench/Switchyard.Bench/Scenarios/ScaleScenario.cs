@@ -74,15 +74,20 @@ public sealed class ScaleScenario : IScenario
             "Streams", "Gateway", "Completed", "Failures", "RSS before", "Peak RSS (VmHWM)", "Peak RSS sampled", "Added per stream", "Threads (max sampled)", "Managed heap after a full GC, streams open");
 
         var points = new List<(double, double)>();
-        long peakAtLargest;
+        long peakAtLargest = 0;
+        Profiling.HeapHistogram? routerHeap = null;
         await using (var router = await StartWarmRouterAsync(context, "router-streams", tenantKey, null))
         {
-            peakAtLargest = 0;
             foreach (var count in counts)
             {
-                peakAtLargest = await HoldStreamsAsync(context, report, table, router, StreamTarget(router, tenantKey), count, rampUp, "as configured", histogram: count == counts[^1]);
+                (peakAtLargest, routerHeap) = await HoldStreamsAsync(context, report, table, router, StreamTarget(router, tenantKey), count, rampUp, "as configured", histogram: count == counts[^1]);
                 points.Add((count, peakAtLargest / 1048576.0));
             }
+        }
+
+        if (routerHeap is not null)
+        {
+            AddHistogram(report, routerHeap, counts[^1]);
         }
 
         // For information: the same largest step with server GC, ASP.NET Core's default (the Router ships with workstation GC).
@@ -92,13 +97,21 @@ public sealed class ScaleScenario : IScenario
         }
 
         // The floor at the largest step: the bare forwarder (Kestrel in, HttpClient out, same GC settings) holding as many streams.
+        Profiling.HeapHistogram? floorHeap = null;
         foreach (var admission in (bool[])[false, true])
         {
             await using var floor = await stack.StartBareForwarderAsync(admission ? "floor-streams-admission" : "floor-streams", admission);
             // The forwarder passes the model through: it names the emulator's model, not the Router's group.
             var target = new ChatTarget($"streams-{floor.Process.Name}", [floor.ChatUri], BenchRouting.OpenAIModel, true, ChatTarget.Bearer(tenantKey));
             await context.Load.RunAsync(target, new LoadPlan(8, 200, TimeSpan.FromSeconds(2)));
-            await HoldStreamsAsync(context, report, table, floor, target, counts[^1], rampUp, admission ? "floor: bare forwarder + admission" : "floor: bare forwarder");
+            var (_, heap) = await HoldStreamsAsync(context, report, table, floor, target, counts[^1], rampUp, admission ? "floor: bare forwarder + admission" : "floor: bare forwarder",
+                histogram: !admission);
+            floorHeap ??= heap;
+        }
+
+        if (routerHeap is not null && floorHeap is not null)
+        {
+            AddBeyondFloor(report, routerHeap, floorHeap, counts[^1]);
         }
 
         report.Check($"Router memory at {counts[^1]} concurrent streams", "< 200 MB", peakAtLargest / 1048576.0, v => v < 200, "0.0 MB");
@@ -134,9 +147,9 @@ public sealed class ScaleScenario : IScenario
 
     /// <summary>
     /// Opens <paramref name="count"/> slow streams through a gateway (the Router or the floor) and returns its peak RSS while they were open;
-    /// with <paramref name="histogram"/>, also reports which types fill its managed heap meanwhile.
+    /// with <paramref name="histogram"/>, also which types filled its managed heap meanwhile (null, and a finding, if ClrMD failed).
     /// </summary>
-    private static async Task<long> HoldStreamsAsync(BenchContext context, ScenarioReport report, ReportTable table, RouterProcess router, ChatTarget target, int count, TimeSpan rampUp, string label, bool histogram = false)
+    private static async Task<(long Peak, Profiling.HeapHistogram? Heap)> HoldStreamsAsync(BenchContext context, ScenarioReport report, ReportTable table, RouterProcess router, ChatTarget target, int count, TimeSpan rampUp, string label, bool histogram = false)
     {
         await context.Stack.EmulatorAdmin.AddFaultAsync(new EmulatorFault("latency", Model: BenchRouting.OpenAIModel, LatencyMs: HoldMs(context), DurationSeconds: 3_600));
         var before = router.Process.Sample();
@@ -161,10 +174,7 @@ public sealed class ScaleScenario : IScenario
 
         var run = await load;
         var managed = await heap;
-        if (types is not null)
-        {
-            await AddHistogramAsync(report, types, count);
-        }
+        var histogramTaken = types is null ? null : await HistogramOrFindingAsync(report, types, label);
 
         await context.Stack.EmulatorAdmin.ClearFaultsAsync();
         context.Load.Forget(target.Name);
@@ -173,7 +183,7 @@ public sealed class ScaleScenario : IScenario
         table.Add(count, label, run.Succeeded, run.Failures(), Format.Megabytes(before.RssBytes), peakReset ? Format.Megabytes(peak) : "n/a (clear_refs refused)",
             Format.Megabytes(sampled), $"{(peak - before.RssBytes) / 1024.0 / count:0.0} KB", threads, managed is { } bytes ? Format.Megabytes(bytes) : "n/a");
         BenchContext.Log($"scale: {count} streams ({label}), {run.Succeeded} completed, peak RSS {Format.Megabytes(peak)}");
-        return peak;
+        return (peak, histogramTaken);
     }
 
     /// <summary>
@@ -184,21 +194,24 @@ public sealed class ScaleScenario : IScenario
 
     private const int HistogramTypes = 15;
 
-    /// <summary>The top types of the Router's heap while <paramref name="streams"/> streams were open; a finding if ClrMD failed.</summary>
-    private static async Task AddHistogramAsync(ScenarioReport report, Task<Profiling.HeapHistogram> taking, int streams)
+    private static async Task<Profiling.HeapHistogram?> HistogramOrFindingAsync(ScenarioReport report, Task<Profiling.HeapHistogram> taking, string label)
     {
-        Profiling.HeapHistogram histogram;
         try
         {
-            histogram = await taking;
+            var histogram = await taking;
+            BenchContext.Log($"scale: heap histogram ({label}): {histogram.Objects} objects, {Format.Megabytes(histogram.Bytes)}, {histogram.Types.Count} types, in {histogram.Elapsed.TotalSeconds:0.00} s");
+            return histogram;
         }
         catch (Exception e)
         {
-            report.Findings.Add($"The Router's managed heap could not be broken down by type with ClrMD: {e.GetType().Name}: {e.Message}");
-            return;
+            report.Findings.Add($"The managed heap ({label}) could not be broken down by type with ClrMD: {e.GetType().Name}: {e.Message}");
+            return null;
         }
+    }
 
-        BenchContext.Log($"scale: heap histogram at {streams} streams: {histogram.Objects} objects, {Format.Megabytes(histogram.Bytes)}, {histogram.Types.Count} types, in {histogram.Elapsed.TotalSeconds:0.00} s");
+    /// <summary>The top types of the Router's heap while <paramref name="streams"/> streams were open.</summary>
+    private static void AddHistogram(ScenarioReport report, Profiling.HeapHistogram histogram, int streams)
+    {
         var table = report.AddTable($"Live managed heap of the Router by type while {streams} streams were open: the top {HistogramTypes} of {histogram.Types.Count} types by bytes "
             + $"(ClrMD heap walk right after the full GC above, Router suspended {histogram.Elapsed.TotalSeconds:0.0} s)",
             "Type", "Objects", "Total MB", "Bytes per open stream");
@@ -211,5 +224,32 @@ public sealed class ScaleScenario : IScenario
         var others = histogram.Types.Skip(HistogramTypes).ToList();
         Row($"All other types ({others.Count})", others.Sum(t => t.Count), others.Sum(t => t.Bytes));
         Row("Total", histogram.Objects, histogram.Bytes);
+    }
+
+    /// <summary>
+    /// What the Router's heap holds beyond the floor's, per open stream, by type: both walked right after a full collection
+    /// with as many streams open. Where a per-stream memory saving can come from, and how much any one type can give.
+    /// </summary>
+    private static void AddBeyondFloor(ScenarioReport report, Profiling.HeapHistogram router, Profiling.HeapHistogram floor, int streams)
+    {
+        var floorTypes = floor.Types.ToDictionary(t => t.Type, StringComparer.Ordinal);
+        var beyond = router.Types
+            .Select(t => floorTypes.TryGetValue(t.Type, out var f) ? (t.Type, Count: t.Count - f.Count, Bytes: t.Bytes - f.Bytes) : (t.Type, t.Count, t.Bytes))
+            .OrderByDescending(t => t.Bytes)
+            .ToList();
+        var table = report.AddTable($"What the Router's managed heap holds beyond the floor's (bare forwarder) with {streams} streams open: the top {HistogramTypes} types by bytes more "
+            + "(both heaps walked with ClrMD right after a full GC)", "Type", "Objects more per open stream", "Bytes more per open stream");
+        void Row(string type, long count, long bytes) => table.Add(type, $"{(double)count / streams:0.0}", $"{(double)bytes / streams:0}");
+        foreach (var (type, count, bytes) in beyond.Take(HistogramTypes))
+        {
+            Row($"`{type}`", count, bytes);
+        }
+
+        var others = beyond.Skip(HistogramTypes).ToList();
+        Row($"All other types ({others.Count}, some fewer than the floor's)", others.Sum(t => t.Count), others.Sum(t => t.Bytes));
+        Row("Total", router.Objects - floor.Objects, router.Bytes - floor.Bytes);
+        report.Findings.Add($"Per open stream the Router's heap holds {(router.Bytes - floor.Bytes) / 1024.0 / streams:0.0} KB more than the floor's "
+            + $"({router.Bytes / 1024.0 / streams:0.0} KB against {floor.Bytes / 1024.0 / streams:0.0} KB, the idle heap included), spread over many types: "
+            + $"the largest, `{beyond[0].Type}`, is {beyond[0].Bytes / 1024.0 / streams:0.0} KB of it.");
     }
 }

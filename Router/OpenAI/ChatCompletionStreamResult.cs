@@ -50,13 +50,7 @@ public sealed class ChatCompletionStreamResult(string id, RoutedStream stream, C
                 {
                     Role = first ? "assistant" : null,
                     Content = update.Text is { Length: > 0 } text ? text : null,
-                    ToolCalls = update.Contents.OfType<FunctionCallContent>().Select(call => new ChunkToolCall
-                    {
-                        Index = toolIndex++,
-                        Id = call.CallId,
-                        Type = "function",
-                        Function = new FunctionCall { Name = call.Name, Arguments = ChatResponseMapper.SerializeArguments(call) },
-                    }).ToList() is { Count: > 0 } calls ? calls : null,
+                    ToolCalls = ToolCalls(update.Contents, ref toolIndex),
                 };
                 var finish = ChatResponseMapper.FinishReason(update.FinishReason);
                 if (delta.Role is not null || delta.Content is not null || delta.ToolCalls is not null || finish is not null)
@@ -101,6 +95,27 @@ public sealed class ChatCompletionStreamResult(string id, RoutedStream stream, C
                 await WriteErrorAsync(events, OpenAIErrorResult.From(error).Error, cancellation);
             }
         }
+    }
+
+    /// <summary>The update's tool calls as chunk entries, numbered on from <paramref name="toolIndex"/>; null when it has none (most updates: no list per update).</summary>
+    private static List<ChunkToolCall>? ToolCalls(IList<AIContent> contents, ref int toolIndex)
+    {
+        List<ChunkToolCall>? calls = null;
+        for (var i = 0; i < contents.Count; i++)
+        {
+            if (contents[i] is FunctionCallContent call)
+            {
+                (calls ??= []).Add(new ChunkToolCall
+                {
+                    Index = toolIndex++,
+                    Id = call.CallId,
+                    Type = "function",
+                    Function = new FunctionCall { Name = call.Name, Arguments = ChatResponseMapper.SerializeArguments(call) },
+                });
+            }
+        }
+
+        return calls;
     }
 
     private StreamNote? Note() => lifetime.Continuations > 0 ? new StreamNote { Continued = true, Continuations = lifetime.Continuations } : null;

@@ -12,13 +12,18 @@ namespace Switchyard.Router.Providers;
 /// upstream's spans still join the trace, as children of the attempt. Measured in bench/ (the overhead
 /// scenario): the HTTP client span cost an <see cref="Activity"/>, its tags and an export per attempt.
 /// </summary>
-/// <remarks>Deadlines are the router's, not the pool's: only connecting has its own timeout.</remarks>
+/// <remarks>
+/// Deadlines are the router's, not the pool's: only connecting has its own timeout. Redirects are not followed:
+/// an API endpoint that answers 3xx is misconfigured (a followed 301 or 302 turns the POST into a GET without
+/// its body), so the answer is the provider's error with its status, and no redirect handler runs per call.
+/// </remarks>
 internal sealed class ProviderTransport() : DelegatingHandler(new SocketsHttpHandler
 {
     PooledConnectionLifetime = TimeSpan.FromMinutes(5),
     ConnectTimeout = TimeSpan.FromSeconds(5),
     EnableMultipleHttp2Connections = true,
     ActivityHeadersPropagator = null,
+    AllowAutoRedirect = false,
 })
 {
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)

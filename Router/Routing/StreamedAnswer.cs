@@ -17,6 +17,7 @@ internal static class StreamedAnswer
         var request = lifetime.UpstreamRequest;
         var stall = deployment.State.Latency.StallTimeout(lifetime.Table.Options);
         using var quiet = CancellationTokenSource.CreateLinkedTokenSource(attempt.Token);
+        using var stalled = new IdleDeadline(quiet, stall, clock);
         var updates = new List<ChatResponseUpdate>();
         await using var stream = deployment.Client.GetStreamingResponseAsync(request.Messages, request.Options, quiet.Token)
             .ObserveLatency(deployment, clock).GetAsyncEnumerator(quiet.Token);
@@ -24,7 +25,7 @@ internal static class StreamedAnswer
         {
             if (updates.Count > 0)
             {
-                quiet.CancelAfter(stall);
+                stalled.Waiting();
             }
 
             bool more;
@@ -38,6 +39,7 @@ internal static class StreamedAnswer
                 throw new ProviderException(FailureKind.Timeout, 0, "StreamStalled", $"{deployment.Name} sent nothing for {stall.TotalSeconds:F1} s in the middle of its answer.", inner: e);
             }
 
+            stalled.Arrived();
             if (!more)
             {
                 return updates.ToChatResponse();

@@ -15,19 +15,19 @@ internal sealed class UpstreamStream : IAsyncDisposable
     private readonly CancellationTokenSource _upstream;
     private readonly CancellationTokenRegistration _requestLink;
     private readonly ChatRequestLifetime _lifetime;
-    private readonly TimeSpan _idleTimeout;
+    private readonly IdleDeadline _idle;
     private ChatResponseUpdate? _first;
     private bool _started;
 
     private UpstreamStream(IAsyncEnumerator<ChatResponseUpdate> updates, ChatResponseUpdate? first, CancellationTokenSource upstream,
-        CancellationTokenRegistration requestLink, ChatRequestLifetime lifetime, TimeSpan idleTimeout)
+        CancellationTokenRegistration requestLink, ChatRequestLifetime lifetime, IdleDeadline idle)
     {
         _updates = updates;
         _first = first;
         _upstream = upstream;
         _requestLink = requestLink;
         _lifetime = lifetime;
-        _idleTimeout = idleTimeout;
+        _idle = idle;
     }
 
     /// <summary>
@@ -46,7 +46,7 @@ internal sealed class UpstreamStream : IAsyncDisposable
             await using (attemptDeadline.Register(static state => ((CancellationTokenSource)state!).Cancel(), upstream))
             {
                 var first = await updates.MoveNextAsync() ? updates.Current : null;
-                return new UpstreamStream(updates, first, upstream, requestLink, lifetime, deployment.State.Latency.StallTimeout(lifetime.Table.Options));
+                return new UpstreamStream(updates, first, upstream, requestLink, lifetime, new IdleDeadline(upstream, deployment.State.Latency.StallTimeout(lifetime.Table.Options), clock));
             }
         }
         catch
@@ -72,7 +72,7 @@ internal sealed class UpstreamStream : IAsyncDisposable
             return first;
         }
 
-        _upstream.CancelAfter(_idleTimeout);
+        _idle.Waiting();
         ChatResponseUpdate? update;
         try
         {
@@ -82,10 +82,13 @@ internal sealed class UpstreamStream : IAsyncDisposable
         {
             // Only the idle timer cancels the upstream while the request still runs; whatever the
             // provider made of that cancellation, the cause is the silence.
-            throw new StreamIdleTimeoutException(_idleTimeout, quiet);
+            throw new StreamIdleTimeoutException(_idle.Timeout, quiet);
+        }
+        finally
+        {
+            _idle.Arrived();
         }
 
-        _upstream.CancelAfter(Timeout.InfiniteTimeSpan);
         return update;
     }
 
@@ -97,6 +100,7 @@ internal sealed class UpstreamStream : IAsyncDisposable
         }
         finally
         {
+            _idle.Dispose();
             await _requestLink.DisposeAsync();
             _upstream.Dispose();
         }

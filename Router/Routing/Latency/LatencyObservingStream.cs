@@ -22,7 +22,7 @@ public static class LatencyObservingStream
             }
             else
             {
-                latency.UpdateGapMs.Record(clock.GetElapsedTime(last, now).TotalMilliseconds);
+                latency.UpdateGapMs.Record(clock.GetElapsedTime(last, now).TotalMilliseconds, now);
             }
 
             last = now;

@@ -4,8 +4,8 @@ namespace Switchyard.Router.Routing.Latency;
 /// A decaying histogram of positive values (milliseconds, tokens per second) with log-spaced buckets,
 /// so any quantile is known within a fixed relative error (half a bucket's growth) at any scale. It keeps
 /// two windows: the current one, and the previous one weighted by the share of it that still lies within
-/// one window of now, so old samples fade out linearly instead of all at once. Recording is two
-/// interlocked increments and never blocks: it is on every attempt's path.
+/// one window of now, so old samples fade out linearly instead of all at once. Recording is one
+/// interlocked increment and never blocks: it is on every attempt's path, and on every update of every stream.
 /// </summary>
 public sealed class LatencySketch
 {
@@ -14,6 +14,7 @@ public sealed class LatencySketch
 
     private readonly TimeProvider _clock;
     private readonly long _windowTicks;
+    private readonly double _ticksPerTimestamp;
     private readonly double _min;
     private readonly double _logGrowth;
     private readonly int _buckets;
@@ -33,6 +34,7 @@ public sealed class LatencySketch
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(growth, 1);
         _clock = clock;
         _windowTicks = window.Ticks;
+        _ticksPerTimestamp = (double)TimeSpan.TicksPerSecond / clock.TimestampFrequency;
         _min = min;
         _logGrowth = Math.Log(growth);
         _buckets = (int)Math.Ceiling(Math.Log(max / min) / _logGrowth) + 1;
@@ -45,16 +47,20 @@ public sealed class LatencySketch
     /// <summary>Largest relative error of a quantile: a bucket is reported by its geometric middle.</summary>
     public double RelativeError => Math.Sqrt(Growth) - 1;
 
-    public void Record(double value)
+    public void Record(double value) => Record(value, _clock.GetTimestamp());
+
+    /// <summary>Records a sample taken at <paramref name="timestamp"/>, a <see cref="TimeProvider.GetTimestamp"/> reading the caller already has (a stream's update gaps: one clock read per update, not two).</summary>
+    public void Record(double value, long timestamp)
     {
         if (double.IsNaN(value))
         {
             return;
         }
 
-        var window = Current(Epoch(out _));
-        Interlocked.Increment(ref window.Counts[Bucket(value)]);
-        Interlocked.Increment(ref window.Total);
+        if (Current(Epoch(timestamp, out _)) is { } window)
+        {
+            Interlocked.Increment(ref window.Counts[Bucket(value)]);
+        }
     }
 
     /// <summary>Samples that still count, the previous window's weighted by how much of it is still within one window.</summary>
@@ -62,8 +68,15 @@ public sealed class LatencySketch
     {
         get
         {
+            // Summed when asked (gauges, tests) rather than kept in a total every record would increment as well.
             var (current, previous, weight) = Snapshot();
-            return (current is null ? 0 : Volatile.Read(ref current.Total)) + (previous is null ? 0 : weight * Volatile.Read(ref previous.Total));
+            var count = 0.0;
+            for (var i = 0; i < _buckets; i++)
+            {
+                count += (current is null ? 0 : Volatile.Read(ref current.Counts[i])) + (previous is null ? 0 : weight * Volatile.Read(ref previous.Counts[i]));
+            }
+
+            return count;
         }
     }
 
@@ -122,22 +135,24 @@ public sealed class LatencySketch
         Volatile.Write(ref _windows[1], null);
     }
 
-    private long Epoch(out double intoWindow)
+    private long Epoch(long timestamp, out double intoWindow)
     {
-        var ticks = _clock.GetUtcNow().UtcTicks;
+        // Monotonic time in TimeSpan ticks: a caller's timestamp serves, and a step of the wall clock moves no window.
+        var ticks = (long)(timestamp * _ticksPerTimestamp);
         intoWindow = (double)(ticks % _windowTicks) / _windowTicks;
         return ticks / _windowTicks;
     }
 
-    private Window Current(long epoch)
+    /// <summary>The window of <paramref name="epoch"/>, begun if need be; null when its slot already holds a later window (a sample from long ago counts nowhere).</summary>
+    private Window? Current(long epoch)
     {
         ref var slot = ref _windows[epoch & 1];
         while (true)
         {
             var window = Volatile.Read(ref slot);
-            if (window is not null && window.Epoch == epoch)
+            if (window is not null && window.Epoch >= epoch)
             {
-                return window;
+                return window.Epoch == epoch ? window : null;
             }
 
             // A stale window is replaced whole, never cleared in place: a racing increment lands in the old
@@ -152,7 +167,7 @@ public sealed class LatencySketch
 
     private (Window? Current, Window? Previous, double PreviousWeight) Snapshot()
     {
-        var epoch = Epoch(out var intoWindow);
+        var epoch = Epoch(_clock.GetTimestamp(), out var intoWindow);
         var current = Volatile.Read(ref _windows[epoch & 1]);
         var previous = Volatile.Read(ref _windows[(epoch - 1) & 1]);
         return (current?.Epoch == epoch ? current : null, previous?.Epoch == epoch - 1 ? previous : null, 1 - intoWindow);
@@ -168,6 +183,5 @@ public sealed class LatencySketch
     {
         public readonly long Epoch = epoch;
         public readonly long[] Counts = new long[buckets];
-        public long Total;
     }
 }

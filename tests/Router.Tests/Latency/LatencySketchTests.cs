@@ -84,6 +84,27 @@ public sealed class LatencySketchTests
     }
 
     [Fact]
+    public void A_sample_counts_in_the_window_of_the_timestamp_it_was_recorded_with()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var sketch = new LatencySketch(Window, clock);
+        var then = clock.GetTimestamp();
+        clock.Advance(Window * 1.25);
+        for (var i = 0; i < 100; i++)
+        {
+            sketch.Record(1000, then);
+        }
+
+        // Recorded now, taken a window ago: it counts as the previous window's, three quarters of it still.
+        Assert.Equal(75, sketch.Count, precision: 6);
+
+        // A sample older than every window that counts replaces none of them: the current window keeps its samples.
+        sketch.Record(10);
+        sketch.Record(1000, then - TimeSpan.FromTicks(Window.Ticks * 2).Ticks);
+        Assert.Equal(76, sketch.Count, precision: 6);
+    }
+
+    [Fact]
     public void Concurrent_recording_loses_nothing_within_a_window()
     {
         var sketch = new LatencySketch(Window, new FakeTimeProvider(DateTimeOffset.UnixEpoch));

@@ -35,6 +35,29 @@ public sealed class OpenAICompatibleClientTests : IAsyncLifetime
         Assert.Equal(("/v1/chat/completions", authorization), (request.RawTarget, request.Authorization));
     }
 
+    [Theory]
+    [InlineData(301)]
+    [InlineData(307)]
+    public async Task A_redirect_is_the_endpoint_failing_with_its_status_and_is_not_followed(int status)
+    {
+        _upstream.Handler = context =>
+        {
+            if (context.Request.Path.StartsWithSegments("/moved"))
+            {
+                return context.Response.WriteAsync(Answer);
+            }
+
+            context.Response.StatusCode = status;
+            context.Response.Headers.Location = _upstream.Address + "/moved/v1/chat/completions";
+            return Task.CompletedTask;
+        };
+
+        var failure = await Assert.ThrowsAsync<ProviderException>(() => Client().GetResponseAsync([new ChatMessage(ChatRole.User, "hello")]));
+
+        Assert.Equal((FailureKind.ClientError, status), (failure.Kind, failure.StatusCode));
+        Assert.Equal("/v1/chat/completions", Assert.Single(_upstream.Requests).RawTarget);
+    }
+
     [Fact]
     public async Task A_stream_abandoned_after_its_first_update_closes_its_answer()
     {

@@ -77,13 +77,13 @@ public sealed class LoadGenerator : IDisposable
             var local = response.Headers.Contains(AdmissionHeader);
             if (target.Stream && response.StatusCode == HttpStatusCode.OK)
             {
-                var (firstToken, complete, problem) = await ReadStreamAsync(response, start, deadline.Token);
+                var (firstToken, complete, problem, events) = await ReadStreamAsync(response, start, deadline.Token);
                 if (!complete)
                 {
                     failure.Keep("200, stream incomplete: " + (problem ?? "ended without [DONE]"));
                 }
 
-                return new RequestSample(true, startMs, Elapsed(start), firstToken, status, complete, attempts, 0, local);
+                return new RequestSample(true, startMs, Elapsed(start), firstToken, status, complete, attempts, 0, local, events);
             }
 
             var body = await response.Content.ReadAsByteArrayAsync(deadline.Token);
@@ -108,12 +108,13 @@ public sealed class LoadGenerator : IDisposable
     }
 
     /// <summary>Reads server-sent events to the end; complete means "[DONE]" arrived and no error event did.</summary>
-    private static async Task<(double FirstTokenMs, bool Complete, string? Problem)> ReadStreamAsync(HttpResponseMessage response, long start, CancellationToken cancellationToken)
+    private static async Task<(double FirstTokenMs, bool Complete, string? Problem, int Events)> ReadStreamAsync(HttpResponseMessage response, long start, CancellationToken cancellationToken)
     {
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
         var firstToken = double.NaN;
         var done = false;
         string? error = null;
+        var events = 0;
         while (await reader.ReadLineAsync(cancellationToken) is { } line)
         {
             if (!line.StartsWith("data:", StringComparison.Ordinal))
@@ -125,6 +126,8 @@ public sealed class LoadGenerator : IDisposable
 
                 continue;
             }
+
+            events++;
 
             if (line.EndsWith("[DONE]", StringComparison.Ordinal))
             {
@@ -140,7 +143,7 @@ public sealed class LoadGenerator : IDisposable
             }
         }
 
-        return (firstToken, done && error is null, error);
+        return (firstToken, done && error is null, error, events);
     }
 
     /// <summary>usage.total_tokens of a chat completion, found without a full parse.</summary>

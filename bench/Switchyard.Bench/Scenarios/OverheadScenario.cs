@@ -150,8 +150,63 @@ public sealed class OverheadScenario : IScenario
         report.Findings.Add($"The 64 MB gen0 budget (DOTNET_GCgen0size, as the AppHost runs the Router), one at a time: p50 {tuned.P50:0.000} ms against {untuned.P50:0.000} ms with the GC's default, p99 {tuned.P99:0.000} ms against {untuned.P99:0.000} ms.");
         WriteTargets(report, tallies, variants, portkeyStreams);
         WriteProfile(report, tallies, variants, stack.Emulator.Name);
+        await MeasureEventCostAsync(context, report,
+        [
+            ("router", router.Process, maxTokens => new ChatTarget("router", [router.ChatUri], BenchRouting.OpenAIGroup, true, ChatTarget.Bearer(tenantKey), maxTokens)),
+            (Floor, floor.Process, maxTokens => new ChatTarget("bare-forwarder", [floor.ChatUri], BenchRouting.OpenAIModel, true, new Dictionary<string, string>(), maxTokens)),
+        ]);
         PlotLatency(context, report, variants, tallies);
         await ProfileRouterAsync(context, report, router, variants[1].Target(false));
+    }
+
+    /// <summary>
+    /// What each streamed event costs a gateway: short and long answers (max_tokens 32 and 256) streamed at 64
+    /// concurrent, taking turns in every round; the difference in gateway CPU per request over the difference in
+    /// events per request. What a request costs once (parsing, routing, admission, its spans) cancels out, so this
+    /// is the cost that grows with the length of an answer, which real answers (hundreds of tokens) are dominated by.
+    /// </summary>
+    private static async Task MeasureEventCostAsync(BenchContext context, ScenarioReport report, (string Name, ServerProcess Gateway, Func<int, ChatTarget> Target)[] targets)
+    {
+        int[] lengths = [32, 256];
+        var cpu = CpuMeter.For([.. targets.Select(t => t.Gateway)]);
+        var spent = new Dictionary<(string, int), TimeSpan>();
+        var runs = new Dictionary<(string, int), List<LoadRun>>();
+        var rounds = context.Options.Smoke ? 1 : 3;
+        for (var round = 0; round < rounds; round++)
+        {
+            foreach (var (name, gateway, target) in targets)
+            {
+                foreach (var maxTokens in lengths)
+                {
+                    var before = cpu.Read();
+                    var run = await context.Load.RunAsync(target(maxTokens), new LoadPlan(64, 200_000, context.Options.Duration(3, 0.3)));
+                    spent[(name, maxTokens)] = spent.GetValueOrDefault((name, maxTokens)) + CpuMeter.Delta(before, cpu.Read())[gateway.Name];
+                    (runs.TryGetValue((name, maxTokens), out var list) ? list : runs[(name, maxTokens)] = []).Add(run);
+                    report.NoteFailure($"{name}, streaming max_tokens {maxTokens}, 64 concurrent", run);
+                }
+            }
+        }
+
+        var table = report.AddTable("CPU per streamed event, 64 concurrent: answers of max_tokens 32 and 256 streamed in turns",
+            "Target", "Events per request (32 / 256)", "Gateway CPU ms/req (32 / 256)", "Gateway CPU per event µs");
+        var perEvent = new Dictionary<string, double>();
+        foreach (var (name, _, _) in targets)
+        {
+            var (events, cpuPerRequest) = (new double[lengths.Length], new double[lengths.Length]);
+            for (var i = 0; i < lengths.Length; i++)
+            {
+                var samples = runs[(name, lengths[i])].SelectMany(r => r.Samples).Where(s => s.Succeeded).ToArray();
+                events[i] = samples.Length == 0 ? double.NaN : samples.Average(s => s.Events);
+                cpuPerRequest[i] = spent[(name, lengths[i])].TotalMilliseconds / Math.Max(1, runs[(name, lengths[i])].Sum(r => r.Requests));
+            }
+
+            perEvent[name] = (cpuPerRequest[1] - cpuPerRequest[0]) * 1000 / (events[1] - events[0]);
+            table.Add(name, $"{events[0]:0.0} / {events[1]:0.0}", $"{cpuPerRequest[0]:0.000} / {cpuPerRequest[1]:0.000}", $"{perEvent[name]:0.00}");
+        }
+
+        report.Findings.Add($"Each streamed event costs the Router {perEvent["router"]:0.00} µs of CPU and the floor {perEvent[Floor]:0.00} µs "
+            + $"({perEvent["router"] / perEvent[Floor]:0.0}x): the Router parses every upstream event into an update, passes it through its latency "
+            + "model and stall limit, and writes a new event, where the floor copies bytes.");
     }
 
     /// <summary>

@@ -19,8 +19,8 @@ internal static class StreamedAnswer
         using var quiet = CancellationTokenSource.CreateLinkedTokenSource(attempt.Token);
         using var stalled = new IdleDeadline(quiet, stall, clock);
         var updates = new List<ChatResponseUpdate>();
-        await using var stream = deployment.Client.GetStreamingResponseAsync(request.Messages, request.Options, quiet.Token)
-            .ObserveLatency(deployment, clock).GetAsyncEnumerator(quiet.Token);
+        var latency = new LatencyObserver(deployment, clock);
+        await using var stream = deployment.Client.GetStreamingResponseAsync(request.Messages, request.Options, quiet.Token).GetAsyncEnumerator(quiet.Token);
         while (true)
         {
             if (updates.Count > 0)
@@ -42,9 +42,11 @@ internal static class StreamedAnswer
             stalled.Arrived();
             if (!more)
             {
+                latency.Ended();
                 return updates.ToChatResponse();
             }
 
+            latency.Update(stream.Current);
             if (updates.Count == 0)
             {
                 attempt.FirstToken();

@@ -6,7 +6,7 @@ namespace Switchyard.Router.Routing;
 /// <summary>
 /// One upstream streaming call whose first update has arrived. Its call is cancelled when the request's
 /// lifetime is (client gone, overall deadline) and when the upstream sends nothing for the idle timeout
-/// (adaptive: <see cref="DeploymentLatency.StallTimeout(Configuration.RoutingOptions)"/>); its update gaps and output rate feed the deployment's latency model.
+/// (adaptive: <see cref="DeploymentLatency.StallTimeout(Configuration.RoutingOptions)"/>); its update gaps and output rate feed the deployment's latency model (<see cref="LatencyObserver"/>).
 /// A <see cref="RoutedStream"/> reads it, and replaces it when the stream is continued elsewhere.
 /// </summary>
 internal sealed class UpstreamStream : IAsyncDisposable
@@ -16,11 +16,12 @@ internal sealed class UpstreamStream : IAsyncDisposable
     private readonly CancellationTokenRegistration _requestLink;
     private readonly ChatRequestLifetime _lifetime;
     private readonly IdleDeadline _idle;
+    private readonly LatencyObserver _latency;
     private ChatResponseUpdate? _first;
     private bool _started;
 
     private UpstreamStream(IAsyncEnumerator<ChatResponseUpdate> updates, ChatResponseUpdate? first, CancellationTokenSource upstream,
-        CancellationTokenRegistration requestLink, ChatRequestLifetime lifetime, IdleDeadline idle)
+        CancellationTokenRegistration requestLink, ChatRequestLifetime lifetime, IdleDeadline idle, LatencyObserver latency)
     {
         _updates = updates;
         _first = first;
@@ -28,6 +29,7 @@ internal sealed class UpstreamStream : IAsyncDisposable
         _requestLink = requestLink;
         _lifetime = lifetime;
         _idle = idle;
+        _latency = latency;
     }
 
     /// <summary>
@@ -40,13 +42,15 @@ internal sealed class UpstreamStream : IAsyncDisposable
         var upstream = new CancellationTokenSource(Timeout.InfiniteTimeSpan, clock);
         var requestLink = lifetime.Cancellation.Register(static state => ((CancellationTokenSource)state!).Cancel(), upstream);
         var request = lifetime.UpstreamRequest;
-        var updates = deployment.Client.GetStreamingResponseAsync(request.Messages, request.Options, upstream.Token).ObserveLatency(deployment, clock).GetAsyncEnumerator(upstream.Token);
+        var updates = deployment.Client.GetStreamingResponseAsync(request.Messages, request.Options, upstream.Token).GetAsyncEnumerator(upstream.Token);
+        var latency = new LatencyObserver(deployment, clock);
         try
         {
             await using (attemptDeadline.Register(static state => ((CancellationTokenSource)state!).Cancel(), upstream))
             {
                 var first = await updates.MoveNextAsync() ? updates.Current : null;
-                return new UpstreamStream(updates, first, upstream, requestLink, lifetime, new IdleDeadline(upstream, deployment.State.Latency.StallTimeout(lifetime.Table.Options), clock));
+                latency.Observe(first);
+                return new UpstreamStream(updates, first, upstream, requestLink, lifetime, new IdleDeadline(upstream, deployment.State.Latency.StallTimeout(lifetime.Table.Options), clock), latency);
             }
         }
         catch
@@ -77,6 +81,7 @@ internal sealed class UpstreamStream : IAsyncDisposable
         try
         {
             update = await _updates.MoveNextAsync() ? _updates.Current : null;
+            _latency.Observe(update);
         }
         catch (Exception quiet) when (_upstream.IsCancellationRequested && !_lifetime.Cancellation.IsCancellationRequested)
         {

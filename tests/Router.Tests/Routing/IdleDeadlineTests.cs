@@ -16,12 +16,7 @@ public sealed class IdleDeadlineTests
     {
         using var idle = new IdleDeadline(_source, Timeout, _clock);
 
-        idle.Waiting();
-        _clock.Advance(Timeout - TimeSpan.FromMilliseconds(1));
-        Assert.False(_source.IsCancellationRequested);
-        _clock.Advance(TimeSpan.FromMilliseconds(1));
-
-        Assert.True(_source.IsCancellationRequested);
+        AssertAWaitFromNowCancelsAtTheTimeout(idle);
     }
 
     [Fact]
@@ -51,11 +46,7 @@ public sealed class IdleDeadlineTests
         _clock.Advance(TimeSpan.FromMinutes(1));
         Assert.False(_source.IsCancellationRequested);
 
-        idle.Waiting();
-        _clock.Advance(Timeout - TimeSpan.FromMilliseconds(1));
-        Assert.False(_source.IsCancellationRequested);
-        _clock.Advance(TimeSpan.FromMilliseconds(1));
-        Assert.True(_source.IsCancellationRequested);
+        AssertAWaitFromNowCancelsAtTheTimeout(idle);
     }
 
     [Fact]
@@ -87,5 +78,15 @@ public sealed class IdleDeadlineTests
         _clock.Advance(Timeout * 2);
 
         Assert.False(_source.IsCancellationRequested);
+    }
+
+    /// <summary>A wait beginning now cancels at the timeout, not a millisecond before.</summary>
+    private void AssertAWaitFromNowCancelsAtTheTimeout(IdleDeadline idle)
+    {
+        idle.Waiting();
+        _clock.Advance(Timeout - TimeSpan.FromMilliseconds(1));
+        Assert.False(_source.IsCancellationRequested);
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True(_source.IsCancellationRequested);
     }
 }

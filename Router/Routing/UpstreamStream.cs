@@ -39,7 +39,7 @@ internal sealed class UpstreamStream : IAsyncDisposable
     public static async Task<UpstreamStream> StartAsync(Deployment deployment, ChatRequestLifetime lifetime, CancellationToken attemptDeadline, TimeProvider clock)
     {
         // The stream outlives the attempt: the attempt deadline only bounds the wait for the first update.
-        var upstream = new CancellationTokenSource(Timeout.InfiniteTimeSpan, clock);
+        var upstream = new CancellationTokenSource();
         var requestLink = lifetime.Cancellation.Register(static state => ((CancellationTokenSource)state!).Cancel(), upstream);
         var request = lifetime.UpstreamRequest;
         var updates = deployment.Client.GetStreamingResponseAsync(request.Messages, request.Options, upstream.Token).GetAsyncEnumerator(upstream.Token);

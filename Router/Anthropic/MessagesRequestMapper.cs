@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Switchyard.Router.Http;
 using Switchyard.Router.Providers;
 using Switchyard.Router.Routing;
 
@@ -243,6 +244,11 @@ public static class MessagesRequestMapper
                     throw InvalidType($"{param}.input", "an object", block.Input?.ValueKind ?? JsonValueKind.Undefined);
                 }
 
+                if (!JsonText.IsText(input))
+                {
+                    throw Invalid($"{param}.input: is not valid Unicode text.");
+                }
+
                 var arguments = input.GetRawText();
                 chars.Add(name);
                 chars.Add(arguments);
@@ -381,6 +387,11 @@ public static class MessagesRequestMapper
                 null or { ValueKind: JsonValueKind.Null } => throw Invalid($"{param}.input_schema: Field required."),
                 { } other => throw InvalidType($"{param}.input_schema", "an object", other.ValueKind),
             };
+            if (!JsonText.IsText(schema))
+            {
+                throw Invalid($"{param}.input_schema: is not valid Unicode text.");
+            }
+
             chars.Add(name);
             chars.Add(tool.Description ?? "");
             chars.Add(schema.GetRawText());

@@ -19,9 +19,9 @@ internal static class ConverseRequestReader
         try
         {
             // Free-form members (tool input, input schemas) are copied as they are: what is no text must not get past here.
-            if (!IsText(document.RootElement))
+            if (!JsonText.IsText(document.RootElement))
             {
-                throw RoutingException.InvalidRequest("The request body has a string or member name that is not valid Unicode text (an escaped lone surrogate).", null, "invalid_json");
+                throw RoutingException.InvalidRequest("The request body has a string or member name that is not valid Unicode text (an escaped lone surrogate, or bytes that are not UTF-8).", null, "invalid_json");
             }
 
             return document.RootElement.Deserialize(type)
@@ -31,30 +31,6 @@ internal static class ConverseRequestReader
         {
             // STJ names the member at fault in its path ($.messages[0].content) and says what is wrong in its message.
             throw RoutingException.InvalidRequest($"Malformed input request: {e.Message}", e.Path, "invalid_json");
-        }
-    }
-
-    /// <summary>Whether every string and member name decodes (JsonDocument's depth limit bounds the recursion).</summary>
-    private static bool IsText(JsonElement element)
-    {
-        try
-        {
-            switch (element.ValueKind)
-            {
-                case JsonValueKind.String:
-                    _ = element.GetString();
-                    return true;
-                case JsonValueKind.Array:
-                    return element.EnumerateArray().All(IsText);
-                case JsonValueKind.Object:
-                    return element.EnumerateObject().All(member => member.Name is not null && IsText(member.Value));
-                default:
-                    return true;
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
         }
     }
 }

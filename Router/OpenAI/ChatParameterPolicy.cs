@@ -116,5 +116,5 @@ public static class ChatParameterPolicy
     private static bool IsEmptyObject(JsonElement value) => value.ValueKind == JsonValueKind.Object && !value.EnumerateObject().Any();
 
     private static bool IsTextOnly(JsonElement value) =>
-        value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(m => m.ValueKind == JsonValueKind.String && m.ValueEquals("text"));
+        value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(m => OpenAIJson.IsText(m, "text"));
 }

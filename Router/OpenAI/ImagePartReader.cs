@@ -39,7 +39,7 @@ public static class ImagePartReader
 
         var detail = OpenAIJson.Member(imageUrl, "detail", $"{partParam}.image_url");
         if (detail.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null)
-            && !(detail.ValueKind == JsonValueKind.String && (detail.ValueEquals("auto") || detail.ValueEquals("low") || detail.ValueEquals("high"))))
+            && !(OpenAIJson.IsText(detail, "auto") || OpenAIJson.IsText(detail, "low") || OpenAIJson.IsText(detail, "high")))
         {
             throw RoutingException.InvalidRequest($"'{partParam}.image_url.detail' must be auto, low or high.", $"{partParam}.image_url.detail");
         }

@@ -23,6 +23,19 @@ internal static class OpenAIJson
         }
     }
 
+    /// <summary>Whether <paramref name="value"/> is the JSON string <paramref name="text"/>; a string that is no Unicode text is not (comparing it throws).</summary>
+    public static bool IsText(JsonElement value, string text)
+    {
+        try
+        {
+            return value.ValueKind == JsonValueKind.String && value.ValueEquals(text);
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>A JSON string's text.</summary>
     public static string Text(JsonElement value, string param)
     {

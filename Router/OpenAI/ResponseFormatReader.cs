@@ -32,17 +32,17 @@ public static partial class ResponseFormatReader
                 type.ValueKind == JsonValueKind.Undefined ? "missing_required_parameter" : "invalid_type");
         }
 
-        if (type.ValueEquals("text"))
+        if (OpenAIJson.IsText(type, "text"))
         {
             return null;
         }
 
-        if (type.ValueEquals("json_object"))
+        if (OpenAIJson.IsText(type, "json_object"))
         {
             return ChatResponseFormat.Json;
         }
 
-        if (!type.ValueEquals("json_schema"))
+        if (!OpenAIJson.IsText(type, "json_schema"))
         {
             throw RoutingException.InvalidRequest("'response_format.type' must be text, json_object or json_schema.", "response_format.type");
         }
@@ -55,8 +55,8 @@ public static partial class ResponseFormatReader
         }
 
         var name = OpenAIJson.Member(spec, "name", "response_format");
-        // ValueEquals and the pattern compare without decoding, so a lone surrogate cannot throw here.
-        if (name.ValueKind != JsonValueKind.String || !NamePattern().IsMatch(name.GetRawText().Trim('"')))
+        // Decoded first: a string may hold an escaped lone surrogate or bytes that are not UTF-8, which parse and throw only when read.
+        if (name.ValueKind != JsonValueKind.String || !NamePattern().IsMatch(OpenAIJson.Text(name, "response_format.json_schema.name")))
         {
             throw RoutingException.InvalidRequest("'response_format.json_schema.name' must be 1-64 characters of a-z, A-Z, 0-9, '_' or '-'.", "response_format.json_schema.name");
         }
@@ -78,7 +78,7 @@ public static partial class ResponseFormatReader
         {
             schema = AnyObject;
         }
-        else if (schema.ValueKind != JsonValueKind.Object || OpenAIJson.Member(schema, "type", "response_format") is not { ValueKind: JsonValueKind.String } schemaType || !schemaType.ValueEquals("object"))
+        else if (schema.ValueKind != JsonValueKind.Object || !OpenAIJson.IsText(OpenAIJson.Member(schema, "type", "response_format"), "object"))
         {
             throw RoutingException.InvalidRequest("'response_format.json_schema.schema' must be a JSON schema of an object (\"type\": \"object\").", "response_format.json_schema.schema");
         }

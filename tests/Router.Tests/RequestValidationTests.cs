@@ -50,6 +50,11 @@ public sealed class RequestValidationTests(RouterHost host) : IAsyncLifetime
     [InlineData("""{"model":"pair","messages":[{"role":"user","content":"\udfff"}]}""", "messages[0].content", "invalid_value")]
     [InlineData("""{"model":"pair","messages":[{"role":"user","content":[{"type":"\udfff","text":"hi"}]}]}""", "messages[0].content[0].type", "invalid_value")]
     [InlineData("""{"model":"pair","messages":[{"role":"user","content":[{"type":"text","\ud800":1}]}]}""", "messages[0].content[0]", "invalid_value")]
+    // Found by bench/fuzz (cases 21883 and 186480 of 1,000,000; 309230 is the name test below): they were 500s.
+    [InlineData("""{"model":"pair","response_format":{"type":"\udfff"},"messages":""" + Hi + "}", "response_format.type", "invalid_value")]
+    [InlineData("""{"model":"pair","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgoAAAANSUhEUgECAwQ=","detail":"a\ud800b"}}]}]}""", "messages[0].content[0].image_url.detail", "invalid_value")]
+    [InlineData("""{"model":"pair","response_format":{"type":"json_schema","json_schema":{"name":"answer","schema":{"type":"\ud800"}}},"messages":""" + Hi + "}", "response_format.json_schema.schema", "invalid_value")]
+    [InlineData("""{"model":"pair","modalities":["\udfff"],"messages":""" + Hi + "}", "modalities", "unsupported_parameter")]
     public async Task Malformed_requests_are_400s_naming_the_parameter(string body, string param, string code)
     {
         using var response = await PostAsync(body);
@@ -83,6 +88,16 @@ public sealed class RequestValidationTests(RouterHost host) : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("model", (await OpenAIErrorOf(response)).Param);
+    }
+
+    [Fact]
+    public async Task A_schema_name_that_is_not_utf8_is_a_400_naming_it()
+    {
+        // bench/fuzz case 309230 of 1,000,000 ("answer" and the byte 0x80): it was a 500.
+        using var response = await PostAsync("{\"model\":\"pair\",\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"answer\x80\",\"schema\":{\"type\":\"object\"}}},\"messages\":" + Hi + "}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("response_format.json_schema.name", (await OpenAIErrorOf(response)).Param);
     }
 
     [Fact]

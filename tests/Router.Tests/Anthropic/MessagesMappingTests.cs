@@ -107,6 +107,9 @@ public sealed class MessagesMappingTests
     [InlineData("""{"model":"g","max_tokens":1,"metadata":{"user_id":7},"messages":[{"role":"user","content":"x"}]}""", "metadata.user_id")]
     [InlineData("""{"model":"g","max_tokens":1,"system":[{"type":"image"}],"messages":[{"role":"user","content":"x"}]}""", "system[0].type")]
     [InlineData("""{"model":"g","max_tokens":1,"messages":[null]}""", "messages[0]")]
+    // Free-form values that are no text (bench/fuzz, the Messages suite: tool inputs and schemas like these were 500s).
+    [InlineData("""{"model":"g","max_tokens":1,"messages":[{"role":"assistant","content":[{"type":"tool_use","id":"t","name":"n","input":{"\ud800":1}}]}]}""", "messages[0].content[0].input")]
+    [InlineData("""{"model":"g","max_tokens":1,"tools":[{"name":"x","input_schema":{"type":"object","description":"a\udfffb"}}],"messages":[{"role":"user","content":"x"}]}""", "tools[0].input_schema")]
     public void Refuses_malformed_content_naming_the_element(string json, string param)
     {
         var refused = Assert.Throws<Switchyard.Router.Routing.RoutingException>(() => Map(json));

@@ -40,13 +40,12 @@ internal static class StreamedAnswer
             }
 
             stalled.Arrived();
+            latency.Observe(more ? stream.Current : null);
             if (!more)
             {
-                latency.Ended();
                 return updates.ToChatResponse();
             }
 
-            latency.Update(stream.Current);
             if (updates.Count == 0)
             {
                 attempt.FirstToken();

@@ -18,8 +18,7 @@ internal sealed class LatencyObserver(Deployment deployment, TimeProvider clock)
     private long? _outputTokens;
     private bool _ended;
 
-    /// <summary>An update has arrived.</summary>
-    public void Update(ChatResponseUpdate update)
+    private void Update(ChatResponseUpdate update)
     {
         var now = clock.GetTimestamp();
         if (_first == 0)
@@ -57,8 +56,8 @@ internal sealed class LatencyObserver(Deployment deployment, TimeProvider clock)
         }
     }
 
-    /// <summary>The stream has ended whole: only a whole stream says what the rate is (the reported count, else the estimate from the text).</summary>
-    public void Ended()
+    /// <summary>Only a whole stream says what the rate is: the reported count, else the estimate from the text.</summary>
+    private void Ended()
     {
         if (_ended)
         {

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Switchyard.Router.Http;
@@ -249,9 +251,8 @@ public static class MessagesRequestMapper
                     throw Invalid($"{param}.input: is not valid Unicode text.");
                 }
 
-                var arguments = input.GetRawText();
                 chars.Add(name);
-                chars.Add(arguments);
+                chars.AddJson(input);
                 return new FunctionCallContent(id, name, input.Deserialize<Dictionary<string, object?>>(AIJsonUtilities.DefaultOptions));
             case "thinking" or "redacted_thinking" when assistant:
                 return null;
@@ -394,7 +395,7 @@ public static class MessagesRequestMapper
 
             chars.Add(name);
             chars.Add(tool.Description ?? "");
-            chars.Add(schema.GetRawText());
+            chars.AddJson(schema);
             // A tool's cache_control is checked; the cache point after the system prompt covers the tools,
             // which come before it in the cached prefix.
             CheckCacheControl(tool.CacheControl, param);
@@ -571,6 +572,9 @@ public static class MessagesRequestMapper
         public long ImageTokens { get; private set; }
 
         public void Add(string text) => Text = checked(Text + text.Length);
+
+        /// <summary>The characters of a value's JSON as the client sent it (text, as checked), counted off its bytes: a schema is not copied into a string to be counted.</summary>
+        public void AddJson(JsonElement value) => Text = checked(Text + Encoding.UTF8.GetCharCount(JsonMarshal.GetRawUtf8Value(value)));
 
         public void AddImage() => ImageTokens = checked(ImageTokens + MessagesRequestMapper.ImageTokens);
     }

@@ -52,7 +52,7 @@ public static class ChatCompletionsApi
         try
         {
             var tenant = await tenants.AuthenticateAsync(http);
-            wire = await JsonRequestReader.ReadAsync(http, table.Options.MaxRequestBodyBytes, OpenAIJsonContext.Default.ChatCompletionRequest, "a chat completion request", ChatParameterPolicy.Apply);
+            wire = await JsonRequestReader.ReadAsync(http, table.Options.MaxRequestBodyBytes, OpenAIJsonContext.Default.ChatCompletionRequest, "a chat completion request", ChatParameterPolicy.Apply, ChatParameterPolicy.HasNothingToDo);
             // Every check that needs no store runs before admission: a refused request costs the tenant nothing.
             var mapped = ChatRequestMapper.Map(wire, group => table.Groups.TryGetValue(group, out var found) ? found.MaxOutputTokens : null);
             mapped = await images.ResolveAsync(mapped, http.RequestAborted);

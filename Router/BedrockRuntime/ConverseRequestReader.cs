@@ -13,9 +13,17 @@ namespace Switchyard.Router.BedrockRuntime;
 /// </summary>
 internal static class ConverseRequestReader
 {
-    public static async Task<T> ReadAsync<T>(HttpContext http, int maxBytes, JsonTypeInfo<T> type)
+    public static async Task<T> ReadAsync<T>(HttpContext http, int maxBytes, JsonTypeInfo<T> type) where T : class
     {
-        using var document = await JsonRequestBody.ReadObjectAsync(http, maxBytes);
+        using var body = await JsonRequestBody.ReadAsync(http, maxBytes);
+        // One typed pass and one scan of the bytes for a well-formed body (as the front doors' JsonRequestReader
+        // does); anything else is read again the way that names the fault, so a refusal is the same either way.
+        if (JsonRequestBody.ReadTyped(body.WrittenSpan, type) is { } typed && JsonText.IsText(body.WrittenSpan))
+        {
+            return typed;
+        }
+
+        using var document = JsonRequestBody.ParseObject(body.WrittenMemory);
         try
         {
             // Free-form members (tool input, input schemas) are copied as they are: what is no text must not get past here.

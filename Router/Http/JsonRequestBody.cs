@@ -1,5 +1,7 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.Features;
+using Switchyard.Router.Providers;
 using Switchyard.Router.Routing;
 
 namespace Switchyard.Router.Http;
@@ -10,11 +12,15 @@ namespace Switchyard.Router.Http;
 /// </summary>
 public static class JsonRequestBody
 {
-    public static async Task<JsonDocument> ReadObjectAsync(HttpContext http, int maxBytes)
+    /// <summary>
+    /// The whole body in a rented buffer (the caller disposes it), so a door can read it typed in one pass and
+    /// still parse it again when that pass fails (<see cref="ParseObject"/>), to say what is wrong.
+    /// </summary>
+    public static async Task<PooledBufferWriter> ReadAsync(HttpContext http, int maxBytes)
     {
         if (http.Request.ContentLength > maxBytes)
         {
-            throw new RoutingException(413, "invalid_request_error", "request_too_large", $"The request body exceeds {maxBytes} bytes.");
+            throw TooLarge(maxBytes);
         }
 
         // A body without Content-Length that grows past the limit makes Kestrel throw a 413 BadHttpRequestException.
@@ -23,10 +29,41 @@ public static class JsonRequestBody
             limit.MaxRequestBodySize = maxBytes;
         }
 
+        // A declared length is read into one buffer with a byte to spare (for the read that finds the end); else in 4 KB steps.
+        var declared = http.Request.ContentLength;
+        var body = new PooledBufferWriter(declared is { } length ? (int)length + 1 : 4096);
+        try
+        {
+            while (true)
+            {
+                var read = await http.Request.Body.ReadAsync(body.GetMemory(declared is null ? 4096 : 1), http.RequestAborted);
+                if (read == 0)
+                {
+                    return body;
+                }
+
+                body.Advance(read);
+                // Where Kestrel's limit cannot be set any more (the body already started), the count still holds.
+                if (body.WrittenSpan.Length > maxBytes)
+                {
+                    throw TooLarge(maxBytes);
+                }
+            }
+        }
+        catch
+        {
+            body.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The body as a document (valid while <paramref name="body"/>'s buffer is): 400 <c>invalid_json</c> when it is not JSON or not an object.</summary>
+    public static JsonDocument ParseObject(ReadOnlyMemory<byte> body)
+    {
         JsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+            document = JsonDocument.Parse(body);
         }
         catch (JsonException e)
         {
@@ -41,4 +78,24 @@ public static class JsonRequestBody
 
         return document;
     }
+
+    /// <summary>
+    /// The body read typed in one pass; null when that fails in any way. The caller then reads it again the way that
+    /// names the fault (<see cref="ParseObject"/>, its checks, the typed reading of the document), which meets the
+    /// same fault and refuses it with its reason, or throws what it threw before: so no exception is lost here.
+    /// </summary>
+    public static T? ReadTyped<T>(ReadOnlySpan<byte> body, JsonTypeInfo<T> type) where T : class
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body, type);
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+    }
+
+    private static RoutingException TooLarge(int maxBytes) =>
+        new(413, "invalid_request_error", "request_too_large", $"The request body exceeds {maxBytes} bytes.");
 }

@@ -45,7 +45,12 @@ public sealed class ChatCompletionRequest
 
     public bool? ParallelToolCalls { get; init; }
 
-    public string? User { get; init; }
+    /// <summary>
+    /// Members not listed above (null when there are none). The members above are the parameters
+    /// <see cref="ChatParameterPolicy"/> honours, so only these can give the policy something to do.
+    /// </summary>
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unlisted { get; set; }
 }
 
 public sealed class StreamOptions

@@ -105,8 +105,17 @@ public static class ChatParameterPolicy
         }
     }
 
+    /// <summary>
+    /// Whether a request read typed leaves the policy nothing to do: it has only the parameters the policy honours,
+    /// the ones <see cref="ChatCompletionRequest"/> lists (a test holds the two lists equal).
+    /// </summary>
+    public static bool HasNothingToDo(ChatCompletionRequest request) => request.Unlisted is null;
+
     /// <summary>The names the policy knows, for documentation and tests.</summary>
     public static IEnumerable<string> Known => Parameters.Keys;
+
+    /// <summary>The names the policy honours as they are.</summary>
+    public static IEnumerable<string> Honoured => Parameters.Where(p => p.Value.Treatment == Treatment.Honoured).Select(p => p.Key);
 
     // A client's unknown member is echoed in the error: keep a hostile one short.
     private static string Bounded(string name) => name.Length <= 64 ? name : string.Concat(name.AsSpan(0, 64), "…");

@@ -53,7 +53,7 @@ internal static class ChatCompletionRequestWriter
             writer.WriteEndArray();
             if (options is not null)
             {
-                WriteOptions(writer, options);
+                WriteOptions(writer, options, scratch);
             }
 
             if (stream)
@@ -138,7 +138,7 @@ internal static class ChatCompletionRequestWriter
                 writer.WriteString("content"u8, ""u8);
                 return;
             case 1 when onlyText is not null:
-                writer.WriteString("content"u8, onlyText.Text);
+                writer.WriteText("content"u8, onlyText.Text, scratch);
                 return;
         }
 
@@ -150,7 +150,7 @@ internal static class ChatCompletionRequestWriter
                 case TextContent text:
                     writer.WriteStartObject();
                     writer.WriteString("type"u8, "text"u8);
-                    writer.WriteString("text"u8, text.Text);
+                    writer.WriteText("text"u8, text.Text, scratch);
                     writer.WriteEndObject();
                     break;
                 case DataContent data when data.HasTopLevelMediaType("image"):
@@ -261,7 +261,7 @@ internal static class ChatCompletionRequestWriter
                 writer.WriteString("content"u8, ""u8);
                 break;
             case string text:
-                writer.WriteString("content"u8, text);
+                writer.WriteText("content"u8, text, scratch);
                 break;
             default:
                 scratch.Clear();
@@ -275,7 +275,7 @@ internal static class ChatCompletionRequestWriter
         }
     }
 
-    private static void WriteOptions(Utf8JsonWriter writer, ChatOptions options)
+    private static void WriteOptions(Utf8JsonWriter writer, ChatOptions options, PooledBufferWriter scratch)
     {
         if (options.Temperature is { } temperature)
         {
@@ -320,7 +320,7 @@ internal static class ChatCompletionRequestWriter
         }
 
         WriteResponseFormat(writer, options.ResponseFormat);
-        WriteTools(writer, options);
+        WriteTools(writer, options, scratch);
     }
 
     private static void WriteResponseFormat(Utf8JsonWriter writer, ChatResponseFormat? format)
@@ -355,7 +355,7 @@ internal static class ChatCompletionRequestWriter
         }
     }
 
-    private static void WriteTools(Utf8JsonWriter writer, ChatOptions options)
+    private static void WriteTools(Utf8JsonWriter writer, ChatOptions options, PooledBufferWriter scratch)
     {
         if (options.Tools is not { Count: > 0 } tools)
         {
@@ -380,7 +380,7 @@ internal static class ChatCompletionRequestWriter
             writer.WriteString("type"u8, "function"u8);
             writer.WriteStartObject("function"u8);
             writer.WriteString("name"u8, function.Name);
-            writer.WriteString("description"u8, function.Description ?? "");
+            writer.WriteText("description"u8, function.Description ?? "", scratch);
             writer.WritePropertyName("parameters"u8);
             WriteParameters(writer, function.JsonSchema);
             writer.WriteEndObject();

@@ -206,7 +206,7 @@ internal sealed class BedrockChatClient(HttpClient http, Uri regionEndpoint, str
 
     private async Task<HttpResponseMessage> SendAsync(Uri uri, IEnumerable<ChatMessage> messages, ChatOptions? options, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
-        var payload = JsonSerializer.SerializeToUtf8Bytes(ConverseRequestMapper.Map(messages, options, modelId), ConverseJsonContext.Default.ConverseRequest);
+        var payload = UpstreamJson.Serialize(ConverseRequestMapper.Map(messages, options, modelId), ConverseJsonContext.Default.ConverseRequest);
         using var request = new HttpRequestMessage(HttpMethod.Post, uri)
         {
             Content = new ByteArrayContent(payload) { Headers = { ContentType = JsonMediaType } },

@@ -1,6 +1,5 @@
 using System.Buffers.Text;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 
@@ -16,13 +15,6 @@ namespace Switchyard.Router.Providers.OpenAICompatible;
 /// </summary>
 internal static class ChatCompletionRequestWriter
 {
-    private static readonly JsonWriterOptions WriterOptions = new()
-    {
-        // The body goes to an API, not into HTML: no need to escape '+', '<' or non-ASCII text (a third of the bytes for CJK).
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        SkipValidation = true,
-    };
-
     private static readonly JsonSerializerOptions CompactJson = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
 
     /// <summary>What the adapter did to a response schema: OpenAI's structured outputs take only strict ones.</summary>
@@ -40,7 +32,7 @@ internal static class ChatCompletionRequestWriter
     {
         using var buffer = new PooledBufferWriter(2048);
         using var scratch = new PooledBufferWriter(256);
-        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        using (var writer = new Utf8JsonWriter(buffer, UpstreamJson.WriterOptions))
         {
             writer.WriteStartObject();
             writer.WriteString("model"u8, model);
@@ -234,7 +226,7 @@ internal static class ChatCompletionRequestWriter
             writer.WriteString("name"u8, call.Name);
             // Arguments travel as a JSON object in a string; a call without any has an empty object.
             scratch.Clear();
-            using (var arguments = new Utf8JsonWriter(scratch, WriterOptions))
+            using (var arguments = new Utf8JsonWriter(scratch, UpstreamJson.WriterOptions))
             {
                 JsonSerializer.Serialize(arguments, call.Arguments ?? EmptyArguments, CompactJson.GetTypeInfo(typeof(IDictionary<string, object?>)));
             }
@@ -265,7 +257,7 @@ internal static class ChatCompletionRequestWriter
                 break;
             default:
                 scratch.Clear();
-                using (var json = new Utf8JsonWriter(scratch, WriterOptions))
+                using (var json = new Utf8JsonWriter(scratch, UpstreamJson.WriterOptions))
                 {
                     JsonSerializer.Serialize(json, result, CompactJson.GetTypeInfo(typeof(object)));
                 }

@@ -216,6 +216,8 @@ public sealed class RouterProcess(ServerProcess process, Uri baseAddress) : IAsy
 
     public Uri ChatUri => new(Base, "/v1/chat/completions");
 
+    public Uri MessagesUri => new(Base, "/v1/messages");
+
     /// <summary>Whether the Router checks tenant keys: an unknown key is refused with 401 only when it does.</summary>
     public async Task<bool> EnforcesTenantKeysAsync()
     {

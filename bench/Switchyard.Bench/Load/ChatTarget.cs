@@ -13,19 +13,28 @@ public sealed class ChatTarget
     private int turn = -1;
 
     public ChatTarget(string name, IReadOnlyList<Uri> chatUris, string model, bool stream, IReadOnlyDictionary<string, string> headers, int maxTokens = 32)
-    {
-        Name = name;
-        ChatUris = chatUris;
-        Stream = stream;
-        Headers = headers;
-        body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        : this(name, chatUris, JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
         {
             ["model"] = model,
             ["messages"] = new[] { new Dictionary<string, string> { ["role"] = "user", ["content"] = "Say hello to the benchmark in a few words." } },
             ["max_tokens"] = maxTokens,
             ["stream"] = stream,
-        });
+        }), stream, headers)
+    {
     }
+
+    /// <summary>A target sending <paramref name="body"/> as it is, to a chat-completions URL or another door's (a Messages body to /v1/messages).</summary>
+    public ChatTarget(string name, IReadOnlyList<Uri> uris, byte[] body, bool stream, IReadOnlyDictionary<string, string> headers)
+    {
+        Name = name;
+        ChatUris = uris;
+        Stream = stream;
+        Headers = headers;
+        this.body = body;
+    }
+
+    /// <summary>The size of the body each request sends.</summary>
+    public int BodyBytes => body.Length;
 
     public string Name { get; }
 

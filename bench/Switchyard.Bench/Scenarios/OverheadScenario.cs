@@ -155,6 +155,14 @@ public sealed class OverheadScenario : IScenario
             ("router", router.Process, maxTokens => new ChatTarget("router", [router.ChatUri], BenchRouting.OpenAIGroup, true, ChatTarget.Bearer(tenantKey), maxTokens)),
             (Floor, floor.Process, maxTokens => new ChatTarget("bare-forwarder", [floor.ChatUri], BenchRouting.OpenAIModel, true, new Dictionary<string, string>(), maxTokens)),
         ]);
+        var agentKey = new Dictionary<string, string> { ["x-api-key"] = tenantKey, ["anthropic-version"] = "2023-06-01" };
+        await MeasureLargeRequestAsync(context, report,
+        [
+            ("router, Messages door", router.Process, new ChatTarget("router-agent-messages", [router.MessagesUri], AgentTurn.Messages(BenchRouting.OpenAIGroup), false, agentKey)),
+            ("router, Messages door, to Bedrock", router.Process, new ChatTarget("router-agent-bedrock", [router.MessagesUri], AgentTurn.Messages(BenchRouting.BedrockGroup), false, agentKey)),
+            ("router, Chat Completions door", router.Process, new ChatTarget("router-agent-chat", [router.ChatUri], AgentTurn.Chat(BenchRouting.OpenAIGroup), false, ChatTarget.Bearer(tenantKey))),
+            (Floor, floor.Process, new ChatTarget("bare-forwarder-agent", [floor.ChatUri], AgentTurn.Chat(BenchRouting.OpenAIModel), false, new Dictionary<string, string>())),
+        ]);
         PlotLatency(context, report, variants, tallies);
         await ProfileRouterAsync(context, report, router, variants[1].Target(false));
     }
@@ -207,6 +215,46 @@ public sealed class OverheadScenario : IScenario
         report.Findings.Add($"Each streamed event costs the Router {perEvent["router"]:0.00} µs of CPU and the floor {perEvent[Floor]:0.00} µs "
             + $"({perEvent["router"] / perEvent[Floor]:0.0}x): the Router parses every upstream event into an update, passes it through its latency "
             + "model and stall limit, and writes a new event, where the floor copies bytes.");
+    }
+
+    /// <summary>
+    /// What a large request costs: a coding agent's turn (<see cref="AgentTurn"/>, about 115 KB of system prompt, tool
+    /// schemas and conversation, as Claude Code sends every turn) through the Router's Messages and Chat Completions doors
+    /// and through the floor (the same content as a Chat Completions body, forwarded byte for byte), taking turns in every
+    /// round, 16 concurrent, non-streaming. Reading, checking and rewriting such a body is most of what the request costs.
+    /// </summary>
+    private static async Task MeasureLargeRequestAsync(BenchContext context, ScenarioReport report, (string Name, ServerProcess Gateway, ChatTarget Target)[] targets)
+    {
+        var cpu = CpuMeter.For([.. targets.Select(t => t.Gateway).Distinct()]);
+        var spent = new Dictionary<string, TimeSpan>();
+        var runs = targets.ToDictionary(t => t.Name, _ => new List<LoadRun>());
+        var rounds = context.Options.Smoke ? 1 : 3;
+        for (var round = 0; round < rounds; round++)
+        {
+            foreach (var (name, gateway, target) in targets)
+            {
+                var before = cpu.Read();
+                var run = await context.Load.RunAsync(target, new LoadPlan(16, 100_000, context.Options.Duration(3, 0.3)));
+                spent[name] = spent.GetValueOrDefault(name) + CpuMeter.Delta(before, cpu.Read())[gateway.Name];
+                runs[name].Add(run);
+                report.NoteFailure($"{name}, a coding agent's turn, 16 concurrent", run);
+            }
+        }
+
+        var perRequest = targets.ToDictionary(t => t.Name, t => spent[t.Name].TotalMilliseconds / Math.Max(1, runs[t.Name].Sum(r => r.Requests)));
+        var table = report.AddTable("CPU per large request, 16 concurrent, non-streaming: a coding agent's turn (system prompt, 24 tools with schemas, a few turns)",
+            "Target", "Body KB", "Requests", "Success", "Req/s", "Gateway CPU ms/req", "vs the floor");
+        foreach (var (name, _, target) in targets)
+        {
+            var merged = LoadRun.Merge(runs[name]);
+            table.Add(name, $"{target.BodyBytes / 1024.0:0.0}", merged.Requests.ToString(), Format.Percent(merged.SuccessRate), $"{merged.RequestsPerSecond:0}",
+                $"{perRequest[name]:0.000}", $"{perRequest[name] / perRequest[Floor]:0.00}x");
+        }
+
+        report.Findings.Add($"A coding agent's turn ({targets[0].Target.BodyBytes / 1024.0:0} KB) costs the Router {perRequest[targets[0].Name]:0.000} ms of CPU through its Messages door "
+            + $"and {perRequest[targets[2].Name]:0.000} ms through its Chat Completions door, the floor {perRequest[Floor]:0.000} ms to forward it "
+            + $"({perRequest[targets[0].Name] / perRequest[Floor]:0.0}x and {perRequest[targets[2].Name] / perRequest[Floor]:0.0}x): the Router reads the body typed, "
+            + "checks it, maps it and writes the upstream's body anew, where the floor copies bytes.");
     }
 
     /// <summary>

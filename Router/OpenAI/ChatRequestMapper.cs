@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
+using Switchyard.Router.Http;
 using Switchyard.Router.Routing;
 
 namespace Switchyard.Router.OpenAI;
@@ -303,6 +304,12 @@ public static class ChatRequestMapper
                 null or { ValueKind: JsonValueKind.Null } => EmptySchema,
                 { } other => throw InvalidType($"{param}.function.parameters", "an object", Describe(other.ValueKind)),
             };
+            if (!JsonText.IsText(schema))
+            {
+                // The schema is copied into the upstream's body as it is: what is no text stops here, as at the Messages door.
+                throw RoutingException.InvalidRequest($"'{param}.function.parameters' has a string or member name that is not valid Unicode text.", $"{param}.function.parameters");
+            }
+
             mapped.Add(AIFunctionFactory.CreateDeclaration(function.Name!, function.Description, schema));
         }
 

@@ -55,6 +55,7 @@ public sealed class RequestValidationTests(RouterHost host) : IAsyncLifetime
     [InlineData("""{"model":"pair","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,iVBORw0KGgoAAAANSUhEUgECAwQ=","detail":"a\ud800b"}}]}]}""", "messages[0].content[0].image_url.detail", "invalid_value")]
     [InlineData("""{"model":"pair","response_format":{"type":"json_schema","json_schema":{"name":"answer","schema":{"type":"\ud800"}}},"messages":""" + Hi + "}", "response_format.json_schema.schema", "invalid_value")]
     [InlineData("""{"model":"pair","modalities":["\udfff"],"messages":""" + Hi + "}", "modalities", "unsupported_parameter")]
+    [InlineData("""{"model":"pair","tools":[{"type":"function","function":{"name":"f","parameters":{"type":"object","properties":{"q":{"description":"a\ud800"}}}}}],"messages":""" + Hi + "}", "tools[0].function.parameters", "invalid_value")]
     public async Task Malformed_requests_are_400s_naming_the_parameter(string body, string param, string code)
     {
         using var response = await PostAsync(body);

@@ -16,14 +16,15 @@ internal static class ConverseRequestReader
     public static async Task<T> ReadAsync<T>(HttpContext http, int maxBytes, JsonTypeInfo<T> type) where T : class
     {
         using var body = await JsonRequestBody.ReadAsync(http, maxBytes);
+        var json = JsonRequestBody.Json(body);
         // One typed pass and one scan of the bytes for a well-formed body (as the front doors' JsonRequestReader
         // does); anything else is read again the way that names the fault, so a refusal is the same either way.
-        if (JsonRequestBody.ReadTyped(body.WrittenSpan, type) is { } typed && JsonText.IsText(body.WrittenSpan))
+        if (JsonRequestBody.ReadTyped(json.Span, type) is { } typed && JsonText.IsText(json.Span))
         {
             return typed;
         }
 
-        using var document = JsonRequestBody.ParseObject(body.WrittenMemory);
+        using var document = JsonRequestBody.ParseObject(json);
         try
         {
             // Free-form members (tool input, input schemas) are copied as they are: what is no text must not get past here.

@@ -12,6 +12,8 @@ namespace Switchyard.Router.Http;
 /// </summary>
 public static class JsonRequestBody
 {
+    private static ReadOnlySpan<byte> ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
     /// <summary>
     /// The whole body in a rented buffer (the caller disposes it), so a door can read it typed in one pass and
     /// still parse it again when that pass fails (<see cref="ParseObject"/>), to say what is wrong.
@@ -56,6 +58,13 @@ public static class JsonRequestBody
             throw;
         }
     }
+
+    /// <summary>
+    /// The body's JSON: without a leading UTF-8 byte order mark, which some clients' encoders write. JsonDocument read
+    /// from a stream skips one; the typed reading and JsonDocument over bytes would refuse it.
+    /// </summary>
+    public static ReadOnlyMemory<byte> Json(PooledBufferWriter body) =>
+        body.WrittenSpan.StartsWith(ByteOrderMark) ? body.WrittenMemory[ByteOrderMark.Length..] : body.WrittenMemory;
 
     /// <summary>The body as a document (valid while <paramref name="body"/>'s buffer is): 400 <c>invalid_json</c> when it is not JSON or not an object.</summary>
     public static JsonDocument ParseObject(ReadOnlyMemory<byte> body)

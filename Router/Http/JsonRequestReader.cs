@@ -31,12 +31,13 @@ public static class JsonRequestReader
         Action<JsonElement, HttpResponse>? checkMembers = null, Func<T, bool>? checkHasNothingToDo = null) where T : class
     {
         using var body = await JsonRequestBody.ReadAsync(http, maxBytes);
-        if (JsonRequestBody.ReadTyped(body.WrittenSpan, wire) is { } typed && (checkMembers is null || checkHasNothingToDo?.Invoke(typed) == true))
+        var json = JsonRequestBody.Json(body);
+        if (JsonRequestBody.ReadTyped(json.Span, wire) is { } typed && (checkMembers is null || checkHasNothingToDo?.Invoke(typed) == true))
         {
             return typed;
         }
 
-        using var document = JsonRequestBody.ParseObject(body.WrittenMemory);
+        using var document = JsonRequestBody.ParseObject(json);
         checkMembers?.Invoke(document.RootElement, http.Response);
         try
         {

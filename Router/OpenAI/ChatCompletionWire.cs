@@ -45,9 +45,12 @@ public sealed class ChatCompletionRequest
 
     public bool? ParallelToolCalls { get; init; }
 
+    /// <summary>Ignored by the Router (named back by <see cref="ChatParameterPolicy"/>), but typed: OpenAI refuses a user that is not a string.</summary>
+    public string? User { get; init; }
+
     /// <summary>
     /// Members not listed above (null when there are none). The members above are the parameters
-    /// <see cref="ChatParameterPolicy"/> honours, so only these can give the policy something to do.
+    /// <see cref="ChatParameterPolicy"/> honours, and <see cref="User"/>: only these and a user can give the policy something to do.
     /// </summary>
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Unlisted { get; set; }

@@ -106,10 +106,10 @@ public static class ChatParameterPolicy
     }
 
     /// <summary>
-    /// Whether a request read typed leaves the policy nothing to do: it has only the parameters the policy honours,
-    /// the ones <see cref="ChatCompletionRequest"/> lists (a test holds the two lists equal).
+    /// Whether a request read typed leaves the policy nothing to do: it has only parameters the policy honours
+    /// (<see cref="ChatCompletionRequest"/> lists them all, and its user, which the policy names back when set).
     /// </summary>
-    public static bool HasNothingToDo(ChatCompletionRequest request) => request.Unlisted is null;
+    public static bool HasNothingToDo(ChatCompletionRequest request) => request.Unlisted is null && request.User is null;
 
     /// <summary>The names the policy knows, for documentation and tests.</summary>
     public static IEnumerable<string> Known => Parameters.Keys;

@@ -193,6 +193,15 @@ public sealed class RequestValidationTests(RouterHost host) : IAsyncLifetime
         Assert.Contains(("pair", "invalid_type"), labels);
     }
 
+    [Fact]
+    public async Task A_body_that_starts_with_a_utf8_byte_order_mark_is_read_as_its_json()
+    {
+        // JSON readers skip it (as JsonDocument read from a stream always did): some clients' encoders write one.
+        using var response = await PostAsync("\u00EF\u00BB\u00BF" + """{"model":"pair","messages":""" + Hi + "}");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     private async Task<HttpResponseMessage> PostAsync(string body, string key = "test-key")
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")

@@ -32,7 +32,9 @@ public static class JsonRequestReader
     {
         using var body = await JsonRequestBody.ReadAsync(http, maxBytes);
         var json = JsonRequestBody.Json(body);
-        if (JsonRequestBody.ReadTyped(json.Span, wire) is { } typed && (checkMembers is null || checkHasNothingToDo?.Invoke(typed) == true))
+        // A check that only the document can satisfy (no checkHasNothingToDo) skips the one-pass reading: it would be thrown away.
+        var onePass = checkMembers is null || checkHasNothingToDo is not null;
+        if (onePass && JsonRequestBody.ReadTyped(json.Span, wire) is { } typed && (checkMembers is null || checkHasNothingToDo!(typed)))
         {
             return typed;
         }

@@ -21,6 +21,13 @@ public sealed class ForwarderOptions
     [Required]
     public string ModelGroup { get; set; } = "bench-openai";
 
+    /// <summary>
+    /// 2 for HTTP/2 to the upstream, with prior knowledge on http:// (as the Router speaks to an endpoint set to "2"),
+    /// so the floor goes over the same protocol as the Router it is compared with; 1.1 otherwise.
+    /// </summary>
+    [AllowedValues("1.1", "2")]
+    public string HttpVersion { get; set; } = "1.1";
+
     /// <summary>Tokens reserved at admission and settled as used: the forwarder counts no tokens.</summary>
     [Range(0, 1_000_000)]
     public int ReservedTokens { get; set; } = 64;

@@ -5,12 +5,15 @@ namespace Switchyard.Bench.BareForwarder;
 
 public static class ForwarderServiceCollectionExtensions
 {
-    /// <summary>One pooled upstream connection handler, no logging, no telemetry; admission only when configured.</summary>
+    /// <summary>
+    /// One pooled upstream connection handler (another HTTP/2 connection when one carries its 100 streams, as the
+    /// Router's), no logging, no telemetry; admission only when configured.
+    /// </summary>
     public static IHostApplicationBuilder AddBareForwarder(this IHostApplicationBuilder builder)
     {
         builder.Logging.ClearProviders();
         builder.Services.AddOptions<ForwarderOptions>().BindConfiguration(ForwarderOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton(_ => new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = Timeout.InfiniteTimeSpan });
+        builder.Services.AddSingleton(_ => new HttpClient(new SocketsHttpHandler { UseProxy = false, EnableMultipleHttp2Connections = true }) { Timeout = Timeout.InfiniteTimeSpan });
         if (builder.Configuration.GetValue<bool>($"{ForwarderOptions.SectionName}:{nameof(ForwarderOptions.Admission)}"))
         {
             // As the Router connects: no per-command spans, fail fast while disconnected.

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Options;
 using Switchyard.Admission;
 
@@ -33,6 +34,11 @@ public static class Forwarding
 
         using var request = new HttpRequestMessage(HttpMethod.Post, settings.Upstream) { Content = new StreamContent(http.Request.Body) };
         request.Content.Headers.ContentType = new("application/json");
+        if (settings.HttpVersion == "2")
+        {
+            request.Version = HttpVersion.Version20;
+            request.VersionPolicy = settings.Upstream!.Scheme == Uri.UriSchemeHttps ? HttpVersionPolicy.RequestVersionOrLower : HttpVersionPolicy.RequestVersionExact;
+        }
         if (settings.UpstreamApiKey is { } key)
         {
             request.Headers.Authorization = new("Bearer", key);

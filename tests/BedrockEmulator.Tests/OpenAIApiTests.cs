@@ -23,6 +23,25 @@ public sealed class OpenAIApiTests(EmulatorHost host) : EmulatorTest(host)
     }
 
     [Fact]
+    public async Task The_openai_endpoint_serves_HTTP2_with_prior_knowledge_as_the_Router_speaks_it_when_set_to_2()
+    {
+        using var client = new HttpClient { BaseAddress = Host.OpenAI.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = JsonContent.Create(new { model = "gpt-4o-mini", messages = new[] { new { role = "user", content = "Hi" } }, max_tokens = 3, stream = true }),
+            Headers = { Authorization = new AuthenticationHeaderValue("Bearer", "sk-emulator-primary") },
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpVersion.Version20, response.Version);
+        Assert.EndsWith("data: [DONE]", (await response.Content.ReadAsStringAsync()).TrimEnd());
+    }
+
+    [Fact]
     public async Task A_stream_ends_with_usage_and_DONE()
     {
         using var response = await CompleteAsync("sk-emulator-primary", new

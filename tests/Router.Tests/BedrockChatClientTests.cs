@@ -56,6 +56,22 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Converse_goes_over_HTTP2_when_Bedrock_HttpVersion_is_2()
+    {
+        await using var h2 = new LoopbackUpstream(http2Only: true);
+        await h2.InitializeAsync();
+        h2.Handler = context => context.Response.WriteAsync("""
+            {"output":{"message":{"role":"assistant","content":[{"text":"Hi there"}]}},"stopReason":"end_turn","usage":{"inputTokens":3,"outputTokens":2,"totalTokens":5}}
+            """);
+
+        var response = await CreateClient(h2.Address, httpVersion: "2").GetResponseAsync([new ChatMessage(ChatRole.User, "hello")]);
+
+        Assert.Equal("Hi there", response.Text);
+        Assert.Equal("HTTP/2", Assert.Single(h2.Protocols));
+        Assert.StartsWith("AWS4-HMAC-SHA256 Credential=AKIATEST/", Assert.Single(h2.Requests).Authorization);
+    }
+
+    [Fact]
     public async Task Converse_reports_prompt_cache_reads_and_writes_in_the_usage()
     {
         _upstream.Handler = context => context.Response.WriteAsync("""
@@ -349,13 +365,14 @@ public sealed class BedrockChatClientTests : IAsyncLifetime
         Assert.Equal(ChatFinishReason.Stop, updates.Last(u => u.FinishReason is not null).FinishReason);
     }
 
-    private IChatClient CreateClient(string? endpoint = null, TimeProvider? clock = null)
+    private IChatClient CreateClient(string? endpoint = null, TimeProvider? clock = null, string? httpVersion = null)
     {
         var address = endpoint ?? _upstream.Address;
         var options = new BedrockOptions
         {
             Accounts = { ["test"] = new BedrockAccountOptions { AccessKeyId = "AKIATEST", SecretAccessKey = "secret" } },
             Endpoints = { ["us-east-1"] = address },
+            HttpVersion = httpVersion,
         };
         var provider = new BedrockProvider(new StaticOptionsMonitor<BedrockOptions>(options), new ProviderTransport(), clock ?? TimeProvider.System);
         return provider.CreateClient(new DeploymentOptions { Provider = "bedrock", Account = "test", Region = "us-east-1", Model = ModelId });

@@ -59,6 +59,58 @@ public sealed class OpenAICompatibleProviderTests : IAsyncLifetime
         Assert.Equal("what is this?", parts[1].GetProperty("text").GetString());
     }
 
+    [Fact]
+    public async Task Speaks_HTTP2_with_prior_knowledge_to_a_cleartext_endpoint_set_to_2_and_HTTP1_by_default()
+    {
+        await using var h2 = new LoopbackUpstream(http2Only: true);
+        await h2.InitializeAsync();
+        h2.Handler = context => WriteEventsAsync(context, "hi");
+        _upstream.Handler = context => WriteEventsAsync(context, "hello");
+
+        var overHttp2 = await Client(h2.Address, "2").GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hello")]).ToChatResponseAsync();
+        var overHttp11 = await Client().GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hello")]).ToChatResponseAsync();
+
+        Assert.Equal("hi", overHttp2.Text);
+        Assert.Equal("HTTP/2", Assert.Single(h2.Protocols));
+        Assert.Equal("hello", overHttp11.Text);
+        Assert.Equal("HTTP/1.1", Assert.Single(_upstream.Protocols));
+    }
+
+    [Fact]
+    public async Task HTTP2_to_a_cleartext_server_that_speaks_only_HTTP1_is_a_connection_failure_the_router_can_fail_over_from()
+    {
+        var failure = await Assert.ThrowsAsync<ProviderException>(() => Client(httpVersion: "2").GetResponseAsync([new ChatMessage(ChatRole.User, "hello")]));
+
+        Assert.Equal((FailureKind.Unavailable, "ConnectionError"), (failure.Kind, failure.ErrorType));
+        Assert.Empty(_upstream.Requests);
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("1.1", true)]
+    [InlineData("2", true)]
+    [InlineData("2.0", true)]
+    [InlineData("3", false)]
+    [InlineData("h2", false)]
+    [InlineData("1.0", false)]
+    public void Validation_names_an_http_version_the_router_does_not_speak(string? version, bool valid)
+    {
+        var options = new OpenAIProvidersOptions();
+        options.Endpoints["up"] = new OpenAIProviderOptions { Endpoint = "https://api.example.com/v1", HttpVersion = version };
+        var provider = new OpenAICompatibleProvider(new StaticOptionsMonitor<OpenAIProvidersOptions>(options), new ProviderTransport(), TimeProvider.System);
+
+        var errors = provider.Validate("d", new DeploymentOptions { Provider = "openai", Account = "up", Model = "m" }).ToList();
+
+        if (valid)
+        {
+            Assert.Empty(errors);
+        }
+        else
+        {
+            Assert.Equal($"OpenAIProviders:up:HttpVersion is '{version}'; the Router speaks \"1.1\" (the default) or \"2\" to upstreams.", Assert.Single(errors));
+        }
+    }
+
     [Theory]
     [InlineData(429, FailureKind.Throttled)]
     [InlineData(503, FailureKind.Unavailable)]
@@ -112,11 +164,22 @@ public sealed class OpenAICompatibleProviderTests : IAsyncLifetime
         Assert.Equal(expectedMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null, failure.RetryAfter);
     }
 
-    private IChatClient Client()
+    private static async Task WriteEventsAsync(HttpContext context, string text)
     {
-        var address = _upstream.Address;
+        context.Response.ContentType = "text/event-stream";
+        await context.Response.WriteAsync($$"""
+            data: {"id":"x","object":"chat.completion.chunk","created":1,"model":"upstream-model","choices":[{"index":0,"delta":{"role":"assistant","content":"{{text}}"},"finish_reason":"stop"}]}
+
+            data: [DONE]
+
+
+            """);
+    }
+
+    private IChatClient Client(string? address = null, string? httpVersion = null)
+    {
         var options = new OpenAIProvidersOptions();
-        options.Endpoints["up"] = new OpenAIProviderOptions { Endpoint = address, ApiKey = "k" };
+        options.Endpoints["up"] = new OpenAIProviderOptions { Endpoint = address ?? _upstream.Address, ApiKey = "k", HttpVersion = httpVersion };
         var provider = new OpenAICompatibleProvider(new StaticOptionsMonitor<OpenAIProvidersOptions>(options), new ProviderTransport(), TimeProvider.System);
         return provider.CreateClient(new DeploymentOptions { Provider = "openai", Account = "up", Model = "upstream-model" });
     }

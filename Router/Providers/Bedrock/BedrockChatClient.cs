@@ -13,7 +13,7 @@ namespace Switchyard.Router.Providers.Bedrock;
 /// IChatClient would, so the two can be swapped. An answer it cannot read (bad JSON, a frame failing its
 /// CRC) is a retryable <see cref="FailureKind.ServerError"/>: another deployment may well answer.
 /// </summary>
-internal sealed class BedrockChatClient(HttpClient http, Uri regionEndpoint, string modelId, TimeProvider clock) : IChatClient
+internal sealed class BedrockChatClient(HttpClient http, Uri regionEndpoint, UpstreamHttpVersion version, string modelId, TimeProvider clock) : IChatClient
 {
     private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json");
 
@@ -211,6 +211,7 @@ internal sealed class BedrockChatClient(HttpClient http, Uri regionEndpoint, str
         {
             Content = new ByteArrayContent(payload) { Headers = { ContentType = JsonMediaType } },
         };
+        version.Apply(request);
 
         HttpResponseMessage response;
         try

@@ -35,20 +35,34 @@ internal sealed class BedrockProvider(IOptionsMonitor<BedrockOptions> options, P
         {
             yield return $"Deployment '{deploymentName}' is a Bedrock deployment without a Region.";
         }
+        else if (!Uri.TryCreate(EndpointText(deployment.Region), UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("http" or "https"))
+        {
+            yield return $"Bedrock:Endpoints:{deployment.Region} is '{EndpointText(deployment.Region)}', not an http or https address.";
+        }
+        else if (UpstreamHttpVersion.For(endpoint, options.CurrentValue.HttpVersion) is null)
+        {
+            yield return UpstreamHttpVersion.Refusal("Bedrock:HttpVersion", options.CurrentValue.HttpVersion!);
+        }
     }
 
     public IChatClient CreateClient(DeploymentOptions deployment)
     {
         var region = deployment.Region!;
         var http = _clients.GetOrAdd((deployment.Account, region), key => CreateHttpClient(key.Account, key.Region));
-        return new BedrockChatClient(http, EndpointFor(region), deployment.Model, clock);
+        var endpoint = EndpointFor(region);
+        // Validate refused any other value before a client is made.
+        var version = UpstreamHttpVersion.For(endpoint, options.CurrentValue.HttpVersion) ?? UpstreamHttpVersion.Http11;
+        return new BedrockChatClient(http, endpoint, version, deployment.Model, clock);
     }
 
     private Uri EndpointFor(string region)
     {
-        var configured = options.CurrentValue.Endpoints.GetValueOrDefault(region) ?? $"https://bedrock-runtime.{region}.amazonaws.com/";
+        var configured = EndpointText(region);
         return new Uri(configured.EndsWith('/') ? configured : configured + "/");
     }
+
+    private string EndpointText(string region) =>
+        options.CurrentValue.Endpoints.GetValueOrDefault(region) ?? $"https://bedrock-runtime.{region}.amazonaws.com/";
 
     private HttpClient CreateHttpClient(string account, string region)
     {

@@ -10,7 +10,7 @@ namespace Switchyard.Router.Providers.OpenAICompatible;
 /// per chunk in between. Failures come out as <see cref="ProviderException"/> (<see cref="OpenAIErrors"/>);
 /// whatever ends a cancelled call passes through as it is.
 /// </summary>
-internal sealed class OpenAICompatibleChatClient(HttpClient http, Uri endpoint, string? apiKey, string model, TimeProvider clock) : IChatClient
+internal sealed class OpenAICompatibleChatClient(HttpClient http, Uri endpoint, UpstreamHttpVersion version, string? apiKey, string model, TimeProvider clock) : IChatClient
 {
     private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json");
     private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
@@ -75,6 +75,7 @@ internal sealed class OpenAICompatibleChatClient(HttpClient http, Uri endpoint, 
             Content = new ByteArrayContent(body) { Headers = { ContentType = JsonMediaType } },
             Headers = { Authorization = _authorization, Accept = { stream ? AcceptEvents : AcceptJson } },
         };
+        version.Apply(request);
 
         HttpResponseMessage response;
         try

@@ -13,9 +13,17 @@ internal sealed class OpenAICompatibleProvider(IOptionsMonitor<OpenAIProvidersOp
 
     public IEnumerable<string> Validate(string deploymentName, DeploymentOptions deployment)
     {
-        if (!options.CurrentValue.Endpoints.ContainsKey(deployment.Account))
+        if (!options.CurrentValue.Endpoints.TryGetValue(deployment.Account, out var endpoint))
         {
             yield return $"Deployment '{deploymentName}' uses OpenAI-compatible endpoint '{deployment.Account}', which is not configured under OpenAIProviders.";
+        }
+        else if (!Uri.TryCreate(endpoint.Endpoint, UriKind.Absolute, out var address) || address.Scheme is not ("http" or "https"))
+        {
+            yield return $"OpenAIProviders:{deployment.Account}:Endpoint is '{endpoint.Endpoint}', not an http or https address.";
+        }
+        else if (UpstreamHttpVersion.For(address, endpoint.HttpVersion) is null)
+        {
+            yield return UpstreamHttpVersion.Refusal($"OpenAIProviders:{deployment.Account}:HttpVersion", endpoint.HttpVersion!);
         }
     }
 
@@ -25,7 +33,9 @@ internal sealed class OpenAICompatibleProvider(IOptionsMonitor<OpenAIProvidersOp
         var baseAddress = endpoint.Endpoint.TrimEnd('/');
         // The router owns retries and deadlines: the client has neither of its own.
         var http = new HttpClient(transport, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
-        return new OpenAICompatibleChatClient(http, new Uri(baseAddress.EndsWith("/v1", StringComparison.Ordinal) ? baseAddress : baseAddress + "/v1"),
-            endpoint.ApiKey, deployment.Model, clock);
+        var address = new Uri(baseAddress.EndsWith("/v1", StringComparison.Ordinal) ? baseAddress : baseAddress + "/v1");
+        // Validate refused any other value before a client is made.
+        var version = UpstreamHttpVersion.For(address, endpoint.HttpVersion) ?? UpstreamHttpVersion.Http11;
+        return new OpenAICompatibleChatClient(http, address, version, endpoint.ApiKey, deployment.Model, clock);
     }
 }

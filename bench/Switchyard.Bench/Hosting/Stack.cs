@@ -123,7 +123,7 @@ public sealed class Stack : IAsyncDisposable
 
     /// <summary>
     /// The bench's floor (bench/BareForwarder): a do-nothing .NET forwarder to the emulator's OpenAI-compatible
-    /// endpoint, with the same GC settings as the Router, optionally making the Router's admission call per request.
+    /// endpoint, with the same GC settings and upstream HTTP version as the Router, optionally making the Router's admission call per request.
     /// </summary>
     public Task<RouterProcess> StartBareForwarderAsync(string name, bool admission) =>
         StartGatewayAsync("bench/BareForwarder", name,
@@ -132,6 +132,7 @@ public sealed class Stack : IAsyncDisposable
                 new("Forwarder__UpstreamApiKey", EmulatorAdmin.OpenAIKey),
                 new("Forwarder__Admission", admission ? "true" : "false"),
                 new("Forwarder__ModelGroup", BenchRouting.OpenAIGroup),
+                new("Forwarder__HttpVersion", BenchRouting.UpstreamHttpVersion),
             ]);
 
     /// <summary>

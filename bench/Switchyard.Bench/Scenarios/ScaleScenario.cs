@@ -96,6 +96,13 @@ public sealed class ScaleScenario : IScenario
             await HoldStreamsAsync(context, report, table, router, StreamTarget(router, tenantKey), counts[^1], rampUp, "DOTNET_gcServer=1 (for information)");
         }
 
+        // Each --router-variant: the largest step through a Router with the variant's settings added.
+        foreach (var variant in context.Options.RouterVariants)
+        {
+            await using var router = await StartWarmRouterAsync(context, "router-streams-" + variant.Label, tenantKey, variant.Environment);
+            await HoldStreamsAsync(context, report, table, router, StreamTarget(router, tenantKey), counts[^1], rampUp, $"router ({variant.Label})");
+        }
+
         // The floor at the largest step: the bare forwarder (Kestrel in, HttpClient out, same GC settings) holding as many streams.
         Profiling.HeapHistogram? floorHeap = null;
         foreach (var admission in (bool[])[false, true])

@@ -37,11 +37,7 @@ public static class RouterResourceExtensions
         var bedrock = builder.AddBedrockEmulator("bedrock");
         router.WaitFor(bedrock)
             .WithEmulatorAccounts(builder.Configuration, "Bedrock")
-            .WithEnvironment("OpenAIProviders__emulator__Endpoint", bedrock.GetEndpoint(BedrockEmulatorResourceExtensions.OpenAIEndpoint))
-            // The emulator's endpoints speak HTTP/2 with prior knowledge: a few multiplexed connections instead of
-            // one per call in flight, about a third less CPU per request (docs/router.md, "Upstream HTTP version").
-            .WithEnvironment("OpenAIProviders__emulator__HttpVersion", "2")
-            .WithEnvironment("Bedrock__HttpVersion", "2");
+            .WithEnvironment("OpenAIProviders__emulator__Endpoint", bedrock.GetEndpoint(BedrockEmulatorResourceExtensions.OpenAIEndpoint));
         foreach (var region in BedrockEmulatorResourceExtensions.Regions)
         {
             router.WithEnvironment($"Bedrock__Endpoints__{region}", bedrock.GetEndpoint(region));

@@ -32,11 +32,14 @@ public static class BenchRouting
     public static readonly string[] Regions = ["us-east-1", "us-east-2", "us-west-2"];
 
     /// <summary>
-    /// The HTTP version the Router speaks to the emulator, OpenAI-compatible and Bedrock endpoints alike, and the floor
-    /// with it (<see cref="Stack.StartBareForwarderAsync"/>): HTTP/2 with prior knowledge, which the emulator serves, as
-    /// the AppHost configures the Router (docs/router.md, "Upstream HTTP version").
+    /// Settings added to a Router that speaks HTTP/2 (prior knowledge) to the emulator's OpenAI-compatible and Bedrock
+    /// endpoints alike (docs/router.md, "Upstream HTTP version"); the Routers the targets judge speak HTTP/1.1, the default.
     /// </summary>
-    public const string UpstreamHttpVersion = "2";
+    public static readonly IReadOnlyDictionary<string, string> Http2Upstream = new Dictionary<string, string>
+    {
+        ["OpenAIProviders__emulator__HttpVersion"] = "2",
+        ["Bedrock__HttpVersion"] = "2",
+    };
 
     /// <summary>The three "deployments" of the model-mapped fault scenario, in priority order.</summary>
     public static readonly string[] FallbackModels = ["anthropic.claude-sonnet-4-6", "anthropic.claude-haiku-4-5-20251001-v1:0", "amazon.nova-pro-v1:0"];
@@ -47,8 +50,6 @@ public static class BenchRouting
         {
             ["OpenAIProviders__emulator__Endpoint"] = emulator.OpenAIBase.ToString().TrimEnd('/'),
             ["OpenAIProviders__emulator__ApiKey"] = EmulatorAdmin.OpenAIKey,
-            ["OpenAIProviders__emulator__HttpVersion"] = UpstreamHttpVersion,
-            ["Bedrock__HttpVersion"] = UpstreamHttpVersion,
             // The shipped table (never called here) uses both accounts, and the Router resolves credentials at start.
             ["Bedrock__Accounts__primary__AccountId"] = "111111111111",
             ["Bedrock__Accounts__primary__AccessKeyId"] = "AKIASWITCHYARDPRIMARY",

@@ -123,16 +123,17 @@ public sealed class Stack : IAsyncDisposable
 
     /// <summary>
     /// The bench's floor (bench/BareForwarder): a do-nothing .NET forwarder to the emulator's OpenAI-compatible
-    /// endpoint, with the same GC settings and upstream HTTP version as the Router, optionally making the Router's admission call per request.
+    /// endpoint, with the same GC settings as the Router, optionally making the Router's admission call per request, and speaking
+    /// HTTP/2 to the emulator with <paramref name="http2"/> (beside a Router that does, <see cref="BenchRouting.Http2Upstream"/>).
     /// </summary>
-    public Task<RouterProcess> StartBareForwarderAsync(string name, bool admission) =>
+    public Task<RouterProcess> StartBareForwarderAsync(string name, bool admission, bool http2 = false) =>
         StartGatewayAsync("bench/BareForwarder", name,
             [
                 new("Forwarder__Upstream", EmulatorAdmin.ChatUri.ToString()),
                 new("Forwarder__UpstreamApiKey", EmulatorAdmin.OpenAIKey),
                 new("Forwarder__Admission", admission ? "true" : "false"),
                 new("Forwarder__ModelGroup", BenchRouting.OpenAIGroup),
-                new("Forwarder__HttpVersion", BenchRouting.UpstreamHttpVersion),
+                new("Forwarder__HttpVersion", http2 ? "2" : "1.1"),
             ]);
 
     /// <summary>

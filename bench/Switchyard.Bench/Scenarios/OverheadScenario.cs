@@ -21,7 +21,11 @@ public sealed class OverheadScenario : IScenario
 
     private const string DefaultGen0 = "router (default 6 MB gen0)";
 
+    private const string Http2Router = "router (HTTP/2 upstream)";
+
     private const string Floor = "floor: bare forwarder";
+
+    private const string Http2Floor = "floor: bare forwarder, HTTP/2 upstream";
 
     private const string FloorAdmission = "floor: bare forwarder + admission";
 
@@ -61,9 +65,13 @@ public sealed class OverheadScenario : IScenario
         // The same Router without the AppHost's 64 MB gen0 budget (0 = the GC's default): what that setting is worth.
         await using var defaultGen0 = await stack.StartRouterAsync("router-default-gen0", new Dictionary<string, string> { ["DOTNET_GCgen0size"] = "0" });
 
+        // The same Router speaking HTTP/2 to the emulator (HttpVersion "2", docs/router.md), beside the floor doing the same.
+        await using var http2 = await stack.StartRouterAsync("router-http2", BenchRouting.Http2Upstream);
+
         // The floor (bench/BareForwarder): what any .NET hop costs here, and that hop plus the one admission round trip.
         await using var floor = await stack.StartBareForwarderAsync("bare-forwarder", admission: false);
         await using var floorAdmission = await stack.StartBareForwarderAsync("bare-forwarder-admission", admission: true);
+        await using var floorHttp2 = await stack.StartBareForwarderAsync("bare-forwarder-http2", admission: false, http2: true);
 
         // Each --router-variant: the same Router with the variant's settings, measured beside it.
         await using var extra = new RouterProcesses();
@@ -83,9 +91,11 @@ public sealed class OverheadScenario : IScenario
             new(NoTenancy, open.Process, stream => new ChatTarget("router-tenancy-off", [open.ChatUri], BenchRouting.OpenAIGroup, stream, new Dictionary<string, string>())),
             new(NoTelemetry, quiet.Process, stream => new ChatTarget("router-telemetry-off", [quiet.ChatUri], BenchRouting.OpenAIGroup, stream, ChatTarget.Bearer(tenantKey))),
             new(DefaultGen0, defaultGen0.Process, stream => new ChatTarget("router-default-gen0", [defaultGen0.ChatUri], BenchRouting.OpenAIGroup, stream, ChatTarget.Bearer(tenantKey))),
+            new(Http2Router, http2.Process, stream => new ChatTarget("router-http2", [http2.ChatUri], BenchRouting.OpenAIGroup, stream, ChatTarget.Bearer(tenantKey))),
             new("router (Bedrock)", router.Process, stream => new ChatTarget("router-bedrock", [router.ChatUri], BenchRouting.BedrockGroup, stream, ChatTarget.Bearer(tenantKey))),
             new(Floor, floor.Process, stream => new ChatTarget("bare-forwarder", [floor.ChatUri], BenchRouting.OpenAIModel, stream, new Dictionary<string, string>())),
             new(FloorAdmission, floorAdmission.Process, stream => new ChatTarget("bare-forwarder-admission", [floorAdmission.ChatUri], BenchRouting.OpenAIModel, stream, ChatTarget.Bearer(tenantKey))),
+            new(Http2Floor, floorHttp2.Process, stream => new ChatTarget("bare-forwarder-http2", [floorHttp2.ChatUri], BenchRouting.OpenAIModel, stream, new Dictionary<string, string>())),
             new("portkey", stack.Portkey, stream => new ChatTarget("portkey", [portkeyChat], BenchRouting.OpenAIModel, stream, portkeyHeaders)),
         ];
 
@@ -138,6 +148,7 @@ public sealed class OverheadScenario : IScenario
             + $"the same forwarder making the Router's admission call per request (one Admit script round trip, settlement after the response) adds {admitted.P50 - direct.P50:0.000} ms p50 and {admitted.P99 - direct.P99:0.000} ms p99. "
             + "That is the least a .NET gateway (Kestrel, HttpClient, StackExchange.Redis) adds here when it admits every request in the shared store with one round trip, as the Router does.");
         report.Findings.Add(LayerCosts(tallies, variants));
+        report.Findings.Add(Http2Costs(tallies, variants));
         if (tallies[("router", one)].StoreScriptCalls is { } oneCalls)
         {
             // Admission blocks take a busy tenant's admissions off the store; what is left one at a time is in the tail.
@@ -472,6 +483,22 @@ public sealed class OverheadScenario : IScenario
             + string.Join("; ", new[] { "router", NoTelemetry, NoTenancy, Floor }.Select(v => $"{v} {Cpu(v, false)} / {Cpu(v, true)}"))
             + ". The first two differ by what OpenTelemetry costs (spans, their export, metrics), the first and third by what tenant admission and "
             + "settlement cost; what is left over the floor is routing itself (parsing, the routing loop, the provider's object model).";
+    }
+
+    /// <summary>What HTTP/2 to the upstream does against HTTP/1.1, to the Router and to the floor alike (non-streaming).</summary>
+    private static string Http2Costs(Dictionary<(string, Cell), Tally> tallies, List<Variant> variants)
+    {
+        string Versus(string http11, string http2)
+        {
+            var (load, one) = (new Cell(false, 64), new Cell(false, 1));
+            double Cpu(string variant) => tallies[(variant, load)].CpuMsPerRequest(variants.Single(v => v.Name == variant).Gateway.Name);
+            return $"{Cpu(http2) / Cpu(http11):0.00}x the CPU per request at 64 concurrent, and a p50 of {tallies[(http2, one)].Merged.Latency().P50:0.000} ms "
+                + $"one at a time against {tallies[(http11, one)].Merged.Latency().P50:0.000} ms";
+        }
+
+        return $"HTTP/2 to the emulator (HttpVersion \"2\") against HTTP/1.1, non-streaming: the Router takes {Versus("router", Http2Router)}; "
+            + $"the floor takes {Versus(Floor, Http2Floor)}. Under load the multiplexed connection saves a socket, its reads and writes "
+            + "and its buffers per call in flight; one at a time each call pays for HTTP/2's framing and its connection's own read and write loops.";
     }
 
     private static void WriteMemory(ScenarioReport report, ServerProcess[] processes)

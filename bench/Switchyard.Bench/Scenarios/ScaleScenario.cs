@@ -96,6 +96,12 @@ public sealed class ScaleScenario : IScenario
             await HoldStreamsAsync(context, report, table, router, StreamTarget(router, tenantKey), counts[^1], rampUp, "DOTNET_gcServer=1 (for information)");
         }
 
+        // For information: the same largest step speaking HTTP/2 to the emulator (docs/router.md, "Upstream HTTP version").
+        await using (var router = await StartWarmRouterAsync(context, "router-streams-http2", tenantKey, BenchRouting.Http2Upstream))
+        {
+            await HoldStreamsAsync(context, report, table, router, StreamTarget(router, tenantKey), counts[^1], rampUp, "HTTP/2 upstream (for information)");
+        }
+
         // Each --router-variant: the largest step through a Router with the variant's settings added.
         foreach (var variant in context.Options.RouterVariants)
         {
@@ -105,14 +111,14 @@ public sealed class ScaleScenario : IScenario
 
         // The floor at the largest step: the bare forwarder (Kestrel in, HttpClient out, same GC settings) holding as many streams.
         Profiling.HeapHistogram? floorHeap = null;
-        foreach (var admission in (bool[])[false, true])
+        foreach (var (admission, http2) in (ValueTuple<bool, bool>[])[(false, false), (true, false), (false, true)])
         {
-            await using var floor = await stack.StartBareForwarderAsync(admission ? "floor-streams-admission" : "floor-streams", admission);
+            await using var floor = await stack.StartBareForwarderAsync(http2 ? "floor-streams-http2" : admission ? "floor-streams-admission" : "floor-streams", admission, http2);
             // The forwarder passes the model through: it names the emulator's model, not the Router's group.
             var target = new ChatTarget($"streams-{floor.Process.Name}", [floor.ChatUri], BenchRouting.OpenAIModel, true, ChatTarget.Bearer(tenantKey));
             await context.Load.RunAsync(target, new LoadPlan(8, 200, TimeSpan.FromSeconds(2)));
-            var (_, heap) = await HoldStreamsAsync(context, report, table, floor, target, counts[^1], rampUp, admission ? "floor: bare forwarder + admission" : "floor: bare forwarder",
-                histogram: !admission);
+            var label = http2 ? "floor: bare forwarder, HTTP/2 upstream" : admission ? "floor: bare forwarder + admission" : "floor: bare forwarder";
+            var (_, heap) = await HoldStreamsAsync(context, report, table, floor, target, counts[^1], rampUp, label, histogram: !admission && !http2);
             floorHeap ??= heap;
         }
 

@@ -71,6 +71,40 @@ public sealed class RouterOverEmulatorTests(RouterHost host, EmulatedBedrock emu
         Assert.Equal("stop", chunks.Last(c => c.GetProperty("finish_reason").ValueKind == JsonValueKind.String).GetProperty("finish_reason").GetString());
     }
 
+    [Theory]
+    [InlineData("emu")]
+    [InlineData("emu-openai")]
+    public async Task Over_HTTP2_with_prior_knowledge_both_upstream_apis_answer_whole_and_streamed(string group)
+    {
+        // Both endpoint kinds at "2": Converse with SigV4 (the emulator checks the signature) and Chat Completions.
+        await using var router = host.WithSettings(new Dictionary<string, string?>([.. emulator.RouterSettings(), .. EmulatedBedrock.Deployment("emu-sonnet", "us-east-1", "anthropic.claude-sonnet-4-6")])
+        {
+            ["Bedrock:HttpVersion"] = "2",
+            ["OpenAIProviders:emu:Endpoint"] = emulator.Endpoint("openai").ToString(),
+            ["OpenAIProviders:emu:ApiKey"] = "sk-emulator-primary",
+            ["OpenAIProviders:emu:HttpVersion"] = "2",
+            ["Routing:Deployments:emu-gpt:Provider"] = "openai",
+            ["Routing:Deployments:emu-gpt:Account"] = "emu",
+            ["Routing:Deployments:emu-gpt:Model"] = "gpt-4o-mini",
+            ["Routing:ModelGroups:emu:Deployments:0"] = "emu-sonnet",
+            ["Routing:ModelGroups:emu-openai:Deployments:0"] = "emu-gpt",
+        });
+        using var client = router.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "test-key");
+
+        using var whole = await client.PostAsync("/v1/chat/completions", new StringContent($$"""{"model":"{{group}}","messages":[{"role":"user","content":"Hi"}],"max_tokens":8}""", Encoding.UTF8, "application/json"));
+        using var streamed = await client.PostAsync("/v1/chat/completions", new StringContent($$"""{"model":"{{group}}","stream":true,"messages":[{"role":"user","content":"Hi"}],"max_tokens":8}""", Encoding.UTF8, "application/json"));
+
+        var answer = await whole.Content.ReadAsStringAsync();
+        Assert.True(whole.StatusCode == HttpStatusCode.OK, answer);
+        Assert.False(string.IsNullOrEmpty(JsonDocument.Parse(answer).RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString()));
+        var events = await streamed.Content.ReadAsStringAsync();
+        Assert.True(streamed.StatusCode == HttpStatusCode.OK, events);
+        Assert.EndsWith("data: [DONE]", events.TrimEnd());
+        var region = group == "emu" ? "us-east-1" : "openai";
+        Assert.Equal(["success", "success"], await emulator.InvocationOutcomesAsync(region));
+    }
+
     private HttpClient Client()
     {
         var client = _router.CreateClient();

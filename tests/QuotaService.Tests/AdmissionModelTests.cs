@@ -279,10 +279,12 @@ public sealed class AdmissionModelTests(RedisTestServer server, ITestOutputHelpe
             }
 
             // The other tenant's counters never move here. This tenant's may, once the store is back, as the
-            // replica hands its local decisions over: compared only when there were none.
+            // replica hands its local decisions over, and as it sends again the settlements and releases the store did
+            // not answer (the model's lost leases; CsCheck seed 0001tq_AHVK3 had one land between the two reads):
+            // compared only when there were neither.
             var after = await UsageAsync();
             Assert.Equal(before.Other, after.Other);
-            if (!_decidedLocally)
+            if (!_decidedLocally && !_leases.Any(l => l.State == State.Lost))
             {
                 Assert.Equal(before.Tenant, after.Tenant);
             }

@@ -6,8 +6,9 @@ namespace Switchyard.Router.Providers;
 /// The HTTP version the Router speaks to one upstream endpoint (<c>HttpVersion</c> of an OpenAI-compatible
 /// endpoint, or of Bedrock): "1.1", the default, or "2". HTTP/2 carries the Router's concurrent calls to an
 /// endpoint over a few connections (100 streams each; <see cref="ProviderTransport"/> opens another when one is
-/// full) instead of a connection, socket and buffers per call in flight: measured in bench/, about a third less
-/// CPU per request at 64 concurrent, in the Router and in the floor alike, and less memory per open stream.
+/// full) instead of a connection, socket and buffers per call in flight: under load less CPU per request and less
+/// memory per open stream, one at a time a slower call (HTTP/2's framing and the connection's own read and write
+/// loops). bench/ measures both in every run (docs/router.md), which is why HTTP/1.1 stays the default.
 /// Over TLS the version is negotiated (ALPN), so a server without HTTP/2 is still spoken to in HTTP/1.1.
 /// A cleartext (http://) endpoint has nothing to negotiate with: "2" means HTTP/2 with prior knowledge (h2c),
 /// which the server must speak (the emulator's endpoints, vLLM behind h2c, a mesh sidecar).

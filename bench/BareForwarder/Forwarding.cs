@@ -20,25 +20,28 @@ public static class Forwarding
         var client = app.ServiceProvider.GetRequiredService<HttpClient>();
         // Registered only with admission on (ForwarderServiceCollectionExtensions).
         var admission = settings.Admission ? app.ServiceProvider.GetRequiredService<ITenantAdmission>() : null;
-        app.MapPost("/v1/chat/completions", (HttpContext http) => ForwardAsync(http, client, settings, admission));
+        // Decided once: HTTP/2 as the Router speaks it with HttpVersion "2" (negotiated over TLS, prior knowledge over http://).
+        var protocol = settings.HttpVersion != "2" ? (HttpVersion.Version11, HttpVersionPolicy.RequestVersionOrLower)
+            : (HttpVersion.Version20, settings.Upstream!.Scheme == Uri.UriSchemeHttps ? HttpVersionPolicy.RequestVersionOrLower : HttpVersionPolicy.RequestVersionExact);
+        app.MapPost("/v1/chat/completions", (HttpContext http) => ForwardAsync(http, client, settings, protocol, admission));
         app.MapGet("/health", () => TypedResults.Ok());
         return app;
     }
 
-    private static async Task ForwardAsync(HttpContext http, HttpClient client, ForwarderOptions settings, ITenantAdmission? admission)
+    private static async Task ForwardAsync(HttpContext http, HttpClient client, ForwarderOptions settings, (Version Version, HttpVersionPolicy Policy) protocol, ITenantAdmission? admission)
     {
         if (admission is not null && !await AdmitAsync(http, admission, settings))
         {
             return;
         }
 
-        using var request = new HttpRequestMessage(HttpMethod.Post, settings.Upstream) { Content = new StreamContent(http.Request.Body) };
-        request.Content.Headers.ContentType = new("application/json");
-        if (settings.HttpVersion == "2")
+        using var request = new HttpRequestMessage(HttpMethod.Post, settings.Upstream)
         {
-            request.Version = HttpVersion.Version20;
-            request.VersionPolicy = settings.Upstream!.Scheme == Uri.UriSchemeHttps ? HttpVersionPolicy.RequestVersionOrLower : HttpVersionPolicy.RequestVersionExact;
-        }
+            Content = new StreamContent(http.Request.Body),
+            Version = protocol.Version,
+            VersionPolicy = protocol.Policy,
+        };
+        request.Content.Headers.ContentType = new("application/json");
         if (settings.UpstreamApiKey is { } key)
         {
             request.Headers.Authorization = new("Bearer", key);

@@ -9,10 +9,10 @@ namespace Switchyard.Router.Http;
 /// <summary>
 /// Writes Server-Sent Events to a response's <see cref="PipeWriter"/>, each event (its lines, the JSON payload and
 /// the blank line) assembled in one rented buffer first, so an event that fails to serialize leaves nothing half
-/// written. <see cref="Append"/> only buffers; <see cref="FlushAsync"/> sends what is buffered in one socket send:
+/// written. <c>Append</c> only buffers; <see cref="FlushAsync"/> sends what is buffered in one socket send:
 /// a stream that appends the updates already at hand and flushes before it waits for the next one sends a burst of
 /// upstream events (as one TCP segment of an upstream often carries) in one send instead of one each, and never
-/// holds an event while the upstream is quiet. One writer per response: its JSON writer is reused from event to event.
+/// holds an event while the upstream is quiet. One writer per response: its JSON writer and its event buffer are reused from event to event.
 /// </summary>
 public sealed class ServerSentEventWriter(PipeWriter body)
 {
@@ -21,29 +21,42 @@ public sealed class ServerSentEventWriter(PipeWriter body)
 
     private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
 
+    // One event at a time is assembled here; its array goes back to the pool after each event, so an open stream
+    // that waits holds no buffer.
+    private readonly PooledBufferWriter _event = new(512);
     private Utf8JsonWriter? _json;
 
     /// <summary>Bytes appended since the last flush.</summary>
     public int Unflushed { get; private set; }
 
     /// <summary>Buffers <paramref name="head"/> (as <c>data: </c>, or <c>event: x\ndata: </c>), the payload's JSON and the event's end.</summary>
-    public void Append<T>(ReadOnlySpan<byte> head, T payload, JsonTypeInfo<T> type)
-    {
-        using var buffer = new PooledBufferWriter(512);
-        buffer.Write(head);
-        if (_json is null)
-        {
-            _json = new Utf8JsonWriter(buffer);
-        }
-        else
-        {
-            _json.Reset(buffer);
-        }
+    public void Append<T>(ReadOnlySpan<byte> head, T payload, JsonTypeInfo<T> type) =>
+        Append(head, (payload, type), static (json, state) => JsonSerializer.Serialize(json, state.payload, state.type));
 
-        JsonSerializer.Serialize(_json, payload, type);
-        _json.Flush();
-        buffer.Write(EventEnd);
-        AppendRaw(buffer.WrittenSpan);
+    /// <summary>Buffers <paramref name="head"/>, the JSON that <paramref name="write"/> makes of <paramref name="state"/> and the event's end.</summary>
+    public void Append<TState>(ReadOnlySpan<byte> head, TState state, Action<Utf8JsonWriter, TState> write)
+    {
+        try
+        {
+            _event.Write(head);
+            if (_json is null)
+            {
+                _json = new Utf8JsonWriter(_event);
+            }
+            else
+            {
+                _json.Reset(_event);
+            }
+
+            write(_json, state);
+            _json.Flush();
+            _event.Write(EventEnd);
+            AppendRaw(_event.WrittenSpan);
+        }
+        finally
+        {
+            _event.Dispose();
+        }
     }
 
     /// <summary>Buffers bytes that are a whole event already (as <c>data: [DONE]\n\n</c>).</summary>

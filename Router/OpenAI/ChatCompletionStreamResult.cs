@@ -10,7 +10,7 @@ namespace Switchyard.Router.OpenAI;
 /// quiet), and the stream ends with <c>data: [DONE]</c>. However it ends otherwise (upstream
 /// failure, idle upstream, overall deadline, anything unexpected), a client still listening gets an
 /// explicit OpenAI-style error event and no <c>[DONE]</c>, never a silent truncation. A stream continued
-/// on another deployment says so on its finishing chunk and its usage chunk (<see cref="StreamNote"/>).
+/// on another deployment says so on its finishing chunk and its usage chunk (<see cref="ChatCompletionChunk"/>).
 /// The request's lifetime is ended here either way.
 /// </summary>
 public sealed class ChatCompletionStreamResult(string id, RoutedStream stream, ChatRequestLifetime lifetime, bool includeUsage) : IResult
@@ -46,24 +46,17 @@ public sealed class ChatCompletionStreamResult(string id, RoutedStream stream, C
                     break;
                 }
 
-                var delta = new ChunkDelta
-                {
-                    Role = first ? "assistant" : null,
-                    Content = update.Text is { Length: > 0 } text ? text : null,
-                    ToolCalls = ToolCalls(update.Contents, ref toolIndex),
-                };
+                var role = first ? "assistant" : null;
+                var content = update.Text is { Length: > 0 } text ? text : null;
+                var toolCalls = ChatCompletionChunk.ToolCallCount(update.Contents);
                 var finish = ChatResponseMapper.FinishReason(update.FinishReason);
-                if (delta.Role is not null || delta.Content is not null || delta.ToolCalls is not null || finish is not null)
+                if (role is not null || content is not null || toolCalls > 0 || finish is not null)
                 {
                     first = false;
-                    events.Append(DataPrefix, new ChatCompletionChunk
-                    {
-                        Id = id,
-                        Created = created,
-                        Model = model,
-                        Choices = [new ChunkChoice { Delta = delta, FinishReason = finish }],
-                        Switchyard = finish is null ? null : Note(),
-                    }, OpenAIJsonContext.Default.ChatCompletionChunk);
+                    // The note on continuations goes on the finishing chunk only.
+                    events.Append(DataPrefix, ChatCompletionChunk.Delta(id, created, model, role, content, update.Contents, toolIndex, finish,
+                        finish is null ? 0 : lifetime.Continuations), ChatCompletionChunk.Write);
+                    toolIndex += toolCalls;
                 }
 
                 // Only once this update is written: the stream's next read may continue it elsewhere.
@@ -72,15 +65,8 @@ public sealed class ChatCompletionStreamResult(string id, RoutedStream stream, C
 
             if (includeUsage)
             {
-                events.Append(DataPrefix, new ChatCompletionChunk
-                {
-                    Id = id,
-                    Created = created,
-                    Model = model,
-                    Choices = [],
-                    Usage = ChatResponseMapper.ToUsage(lifetime.ReportedUsage),
-                    Switchyard = Note(),
-                }, OpenAIJsonContext.Default.ChatCompletionChunk);
+                events.Append(DataPrefix, ChatCompletionChunk.Usage(id, created, model, ChatResponseMapper.ToUsage(lifetime.ReportedUsage), lifetime.Continuations),
+                    ChatCompletionChunk.Write);
             }
 
             await events.WriteRawAsync(Done, cancellation);
@@ -96,29 +82,6 @@ public sealed class ChatCompletionStreamResult(string id, RoutedStream stream, C
             }
         }
     }
-
-    /// <summary>The update's tool calls as chunk entries, numbered on from <paramref name="toolIndex"/>; null when it has none (most updates: no list per update).</summary>
-    private static List<ChunkToolCall>? ToolCalls(IList<AIContent> contents, ref int toolIndex)
-    {
-        List<ChunkToolCall>? calls = null;
-        for (var i = 0; i < contents.Count; i++)
-        {
-            if (contents[i] is FunctionCallContent call)
-            {
-                (calls ??= []).Add(new ChunkToolCall
-                {
-                    Index = toolIndex++,
-                    Id = call.CallId,
-                    Type = "function",
-                    Function = new FunctionCall { Name = call.Name, Arguments = ChatResponseMapper.SerializeArguments(call) },
-                });
-            }
-        }
-
-        return calls;
-    }
-
-    private StreamNote? Note() => lifetime.Continuations > 0 ? new StreamNote { Continued = true, Continuations = lifetime.Continuations } : null;
 
     private static async Task WriteErrorAsync(ServerSentEventWriter events, ErrorDetail error, CancellationToken cancellation)
     {

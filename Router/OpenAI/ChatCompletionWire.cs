@@ -151,63 +151,6 @@ public sealed class CompletionUsage
     public long TotalTokens { get; init; }
 }
 
-public sealed class ChatCompletionChunk
-{
-    public required string Id { get; init; }
-
-    public string Object => "chat.completion.chunk";
-
-    public long Created { get; init; }
-
-    public required string Model { get; init; }
-
-    public required List<ChunkChoice> Choices { get; init; }
-
-    public CompletionUsage? Usage { get; init; }
-
-    /// <summary>Switchyard's own note on the stream, on its finishing chunk and its usage chunk; absent when there is nothing to say.</summary>
-    public StreamNote? Switchyard { get; init; }
-}
-
-/// <summary>What a client may want to know about how its stream was served: <c>"switchyard":{"continued":true,"continuations":1}</c>.</summary>
-public sealed class StreamNote
-{
-    /// <summary>The stream was cut upstream and continued on another deployment; the answer is whole.</summary>
-    public bool Continued { get; init; }
-
-    public int Continuations { get; init; }
-}
-
-public sealed class ChunkChoice
-{
-    public int Index { get; init; }
-
-    public required ChunkDelta Delta { get; init; }
-
-    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public string? FinishReason { get; init; }
-}
-
-public sealed class ChunkDelta
-{
-    public string? Role { get; init; }
-
-    public string? Content { get; init; }
-
-    public List<ChunkToolCall>? ToolCalls { get; init; }
-}
-
-public sealed class ChunkToolCall
-{
-    public int Index { get; init; }
-
-    public string? Id { get; init; }
-
-    public string? Type { get; init; }
-
-    public FunctionCall? Function { get; init; }
-}
-
 public sealed class ErrorResponse
 {
     public required ErrorDetail Error { get; init; }
@@ -249,7 +192,6 @@ public sealed class ModelEntry
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ChatCompletionRequest))]
 [JsonSerializable(typeof(ChatCompletionResponse))]
-[JsonSerializable(typeof(ChatCompletionChunk))]
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(ModelList))]
 public sealed partial class OpenAIJsonContext : JsonSerializerContext;

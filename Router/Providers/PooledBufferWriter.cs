@@ -5,6 +5,7 @@ namespace Switchyard.Router.Providers;
 /// <summary>
 /// An <see cref="IBufferWriter{T}"/> over arrays rented from the shared pool, returned on dispose: for bytes
 /// that are written, sent and let go (a request body, a stream event), so nothing stays allocated per open stream.
+/// Written again after it is disposed, it rents anew: one writer serves a stream's events one after another.
 /// </summary>
 public sealed class PooledBufferWriter(int initialCapacity = 1024) : IBufferWriter<byte>, IDisposable
 {
@@ -55,7 +56,7 @@ public sealed class PooledBufferWriter(int initialCapacity = 1024) : IBufferWrit
             return;
         }
 
-        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, checked(_buffer.Length * 2)));
+        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, Math.Max(checked(_buffer.Length * 2), initialCapacity)));
         _buffer.AsSpan(0, _written).CopyTo(larger);
         ArrayPool<byte>.Shared.Return(_buffer);
         _buffer = larger;

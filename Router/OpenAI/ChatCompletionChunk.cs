@@ -1,0 +1,184 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+
+namespace Switchyard.Router.OpenAI;
+
+/// <summary>
+/// One <c>chat.completion.chunk</c> of a streamed answer, written straight to JSON by <see cref="Write"/>: a stream
+/// writes one per upstream update, so no object model per event (a chunk, its choice list and delta) is built to
+/// be serialized and dropped. The shape is the one OpenAI sends, <c>null</c> members left out except
+/// <c>finish_reason</c>: <c>{"id","object","created","model","choices":[{"index":0,"delta":{"role","content",
+/// "tool_calls"},"finish_reason"}],"usage","switchyard":{"continued":true,"continuations":n}}</c>.
+/// </summary>
+public readonly struct ChatCompletionChunk
+{
+    private static readonly JsonEncodedText IdName = JsonEncodedText.Encode("id");
+    private static readonly JsonEncodedText ObjectName = JsonEncodedText.Encode("object");
+    private static readonly JsonEncodedText ObjectValue = JsonEncodedText.Encode("chat.completion.chunk");
+    private static readonly JsonEncodedText CreatedName = JsonEncodedText.Encode("created");
+    private static readonly JsonEncodedText ModelName = JsonEncodedText.Encode("model");
+    private static readonly JsonEncodedText ChoicesName = JsonEncodedText.Encode("choices");
+    private static readonly JsonEncodedText IndexName = JsonEncodedText.Encode("index");
+    private static readonly JsonEncodedText DeltaName = JsonEncodedText.Encode("delta");
+    private static readonly JsonEncodedText RoleName = JsonEncodedText.Encode("role");
+    private static readonly JsonEncodedText ContentName = JsonEncodedText.Encode("content");
+    private static readonly JsonEncodedText ToolCallsName = JsonEncodedText.Encode("tool_calls");
+    private static readonly JsonEncodedText TypeName = JsonEncodedText.Encode("type");
+    private static readonly JsonEncodedText FunctionValue = JsonEncodedText.Encode("function");
+    private static readonly JsonEncodedText NameName = JsonEncodedText.Encode("name");
+    private static readonly JsonEncodedText ArgumentsName = JsonEncodedText.Encode("arguments");
+    private static readonly JsonEncodedText FinishReasonName = JsonEncodedText.Encode("finish_reason");
+    private static readonly JsonEncodedText UsageName = JsonEncodedText.Encode("usage");
+    private static readonly JsonEncodedText PromptTokensName = JsonEncodedText.Encode("prompt_tokens");
+    private static readonly JsonEncodedText CompletionTokensName = JsonEncodedText.Encode("completion_tokens");
+    private static readonly JsonEncodedText TotalTokensName = JsonEncodedText.Encode("total_tokens");
+    private static readonly JsonEncodedText SwitchyardName = JsonEncodedText.Encode("switchyard");
+    private static readonly JsonEncodedText ContinuedName = JsonEncodedText.Encode("continued");
+    private static readonly JsonEncodedText ContinuationsName = JsonEncodedText.Encode("continuations");
+
+    private readonly string _id;
+    private readonly long _created;
+    private readonly string _model;
+    private readonly bool _hasChoice;
+    private readonly string? _role;
+    private readonly string? _content;
+    private readonly IList<AIContent>? _contents;
+    private readonly int _firstToolIndex;
+    private readonly string? _finishReason;
+    private readonly CompletionUsage? _usage;
+    private readonly int _continuations;
+
+    private ChatCompletionChunk(string id, long created, string model, bool hasChoice, string? role, string? content, IList<AIContent>? contents,
+        int firstToolIndex, string? finishReason, CompletionUsage? usage, int continuations)
+    {
+        (_id, _created, _model, _hasChoice, _role, _content, _contents) = (id, created, model, hasChoice, role, content, contents);
+        (_firstToolIndex, _finishReason, _usage, _continuations) = (firstToolIndex, finishReason, usage, continuations);
+    }
+
+    /// <summary>
+    /// A chunk with one choice: its delta's role, text and the function calls among <paramref name="contents"/>
+    /// (numbered on from <paramref name="firstToolIndex"/>), and its finish reason. A note on continuations is
+    /// written when <paramref name="continuations"/> is above zero.
+    /// </summary>
+    public static ChatCompletionChunk Delta(string id, long created, string model, string? role, string? content, IList<AIContent> contents,
+        int firstToolIndex, string? finishReason, int continuations) =>
+        new(id, created, model, true, role, content, contents, firstToolIndex, finishReason, null, continuations);
+
+    /// <summary>The chunk after the last one when the client asked for usage: no choices, the usage (if any was reported) and the note.</summary>
+    public static ChatCompletionChunk Usage(string id, long created, string model, CompletionUsage? usage, int continuations) =>
+        new(id, created, model, false, null, null, null, 0, null, usage, continuations);
+
+    /// <summary>How many function calls <paramref name="contents"/> carries: a delta's tool calls, counted without a list per update.</summary>
+    public static int ToolCallCount(IList<AIContent> contents)
+    {
+        var count = 0;
+        for (var i = 0; i < contents.Count; i++)
+        {
+            if (contents[i] is FunctionCallContent)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    public static void Write(Utf8JsonWriter json, ChatCompletionChunk chunk)
+    {
+        json.WriteStartObject();
+        json.WriteString(IdName, chunk._id);
+        json.WriteString(ObjectName, ObjectValue);
+        json.WriteNumber(CreatedName, chunk._created);
+        json.WriteString(ModelName, chunk._model);
+        json.WriteStartArray(ChoicesName);
+        if (chunk._hasChoice)
+        {
+            json.WriteStartObject();
+            json.WriteNumber(IndexName, 0);
+            json.WriteStartObject(DeltaName);
+            if (chunk._role is not null)
+            {
+                json.WriteString(RoleName, chunk._role);
+            }
+
+            if (chunk._content is not null)
+            {
+                json.WriteString(ContentName, chunk._content);
+            }
+
+            WriteToolCalls(json, chunk._contents!, chunk._firstToolIndex);
+            json.WriteEndObject();
+            if (chunk._finishReason is null)
+            {
+                json.WriteNull(FinishReasonName);
+            }
+            else
+            {
+                json.WriteString(FinishReasonName, chunk._finishReason);
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        if (chunk._usage is { } usage)
+        {
+            json.WriteStartObject(UsageName);
+            json.WriteNumber(PromptTokensName, usage.PromptTokens);
+            json.WriteNumber(CompletionTokensName, usage.CompletionTokens);
+            json.WriteNumber(TotalTokensName, usage.TotalTokens);
+            json.WriteEndObject();
+        }
+
+        if (chunk._continuations > 0)
+        {
+            json.WriteStartObject(SwitchyardName);
+            json.WriteBoolean(ContinuedName, true);
+            json.WriteNumber(ContinuationsName, chunk._continuations);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static void WriteToolCalls(Utf8JsonWriter json, IList<AIContent> contents, int index)
+    {
+        var started = false;
+        for (var i = 0; i < contents.Count; i++)
+        {
+            if (contents[i] is not FunctionCallContent call)
+            {
+                continue;
+            }
+
+            if (!started)
+            {
+                json.WriteStartArray(ToolCallsName);
+                started = true;
+            }
+
+            json.WriteStartObject();
+            json.WriteNumber(IndexName, index++);
+            if (call.CallId is not null)
+            {
+                json.WriteString(IdName, call.CallId);
+            }
+
+            json.WriteString(TypeName, FunctionValue);
+            json.WriteStartObject(FunctionValue);
+            if (call.Name is not null)
+            {
+                json.WriteString(NameName, call.Name);
+            }
+
+            json.WriteString(ArgumentsName, ChatResponseMapper.SerializeArguments(call));
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        if (started)
+        {
+            json.WriteEndArray();
+        }
+    }
+}

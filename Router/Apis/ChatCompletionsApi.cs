@@ -73,7 +73,7 @@ public static class ChatCompletionsApi
             ticket,
             wire.Stream == true,
             started,
-            (model, answer) => TypedResults.Json(ChatResponseMapper.ToCompletion(id, model, clock.GetUtcNow(), answer), OpenAIJsonContext.Default.ChatCompletionResponse),
+            (model, answer) => new ChatCompletionResult(id, model, clock.GetUtcNow(), answer),
             (stream, lifetime) => new ChatCompletionStreamResult(id, stream, lifetime, wire.StreamOptions?.IncludeUsage == true),
             OpenAIErrorResult.From);
     }

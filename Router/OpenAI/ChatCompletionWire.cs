@@ -107,41 +107,6 @@ public sealed class FunctionDefinition
     public JsonElement? Parameters { get; init; }
 }
 
-public sealed class ChatCompletionResponse
-{
-    public required string Id { get; init; }
-
-    public string Object => "chat.completion";
-
-    public long Created { get; init; }
-
-    public required string Model { get; init; }
-
-    public required List<ChatCompletionChoice> Choices { get; init; }
-
-    public CompletionUsage? Usage { get; init; }
-}
-
-public sealed class ChatCompletionChoice
-{
-    public int Index { get; init; }
-
-    public required ResponseMessage Message { get; init; }
-
-    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public string? FinishReason { get; init; }
-}
-
-public sealed class ResponseMessage
-{
-    public string Role => "assistant";
-
-    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public string? Content { get; init; }
-
-    public List<ToolCall>? ToolCalls { get; init; }
-}
-
 public sealed class CompletionUsage
 {
     public long PromptTokens { get; init; }
@@ -191,7 +156,6 @@ public sealed class ModelEntry
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ChatCompletionRequest))]
-[JsonSerializable(typeof(ChatCompletionResponse))]
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(ModelList))]
 public sealed partial class OpenAIJsonContext : JsonSerializerContext;

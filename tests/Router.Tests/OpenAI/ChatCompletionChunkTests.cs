@@ -14,13 +14,13 @@ namespace Switchyard.Router.Tests.OpenAI;
 public sealed class ChatCompletionChunkTests
 {
     // Valid UTF-16 only (a pair as an emoji): a lone surrogate fails any JSON writer, the old serializer's as this one.
-    private static readonly Gen<string> Text = Gen.Select(
+    internal static readonly Gen<string> Text = Gen.Select(
         Gen.String[Gen.OneOf(Gen.Char['a', 'z'], Gen.OneOf('"', '\\', '\n', '\u0001', '<', '&', '\'', '+', 'é', '中', '\u2028'), Gen.Char['\u0080', '\uD7FF'], Gen.Char['\uE000', '\uFFFF']), 0, 40],
         Gen.OneOf(Gen.Const(""), Gen.Const("\U0001F600"))).Select((text, emoji) => text + emoji);
 
     private static readonly Gen<string?> MaybeText = Gen.Frequency((1, Gen.Const((string?)null)), (3, Text.Select(t => (string?)t)));
 
-    private static readonly Gen<AIContent> Content = Gen.OneOf(
+    internal static readonly Gen<AIContent> Content = Gen.OneOf(
         Text.Select(t => (AIContent)new TextContent(t)),
         Gen.Select(Text, Text, Gen.Dictionary(Gen.String[Gen.Char['a', 'e'], 1, 3], Gen.Int.Select(i => (object?)i))[0, 3])
             .Select((id, name, arguments) => (AIContent)new FunctionCallContent(id, name, arguments)));

@@ -127,8 +127,13 @@ public sealed class ChatMappingTests
             Usage = new UsageDetails { InputTokenCount = 3, OutputTokenCount = 4 },
         };
 
-        var completion = ChatResponseMapper.ToCompletion("id1", "m", new DateTimeOffset(2026, 5, 1, 12, 0, 0, TimeSpan.Zero), response);
-        var json = JsonSerializer.SerializeToElement(completion, OpenAIJsonContext.Default.ChatCompletionResponse);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            ChatCompletionResult.Write(writer, "id1", "m", new DateTimeOffset(2026, 5, 1, 12, 0, 0, TimeSpan.Zero), response);
+        }
+
+        var json = JsonDocument.Parse(buffer.WrittenMemory).RootElement;
 
         var choice = json.GetProperty("choices")[0];
         Assert.Equal("tool_calls", choice.GetProperty("finish_reason").GetString());

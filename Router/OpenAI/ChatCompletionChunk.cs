@@ -12,26 +12,8 @@ namespace Switchyard.Router.OpenAI;
 /// </summary>
 public readonly struct ChatCompletionChunk
 {
-    private static readonly JsonEncodedText IdName = JsonEncodedText.Encode("id");
-    private static readonly JsonEncodedText ObjectName = JsonEncodedText.Encode("object");
     private static readonly JsonEncodedText ObjectValue = JsonEncodedText.Encode("chat.completion.chunk");
-    private static readonly JsonEncodedText CreatedName = JsonEncodedText.Encode("created");
-    private static readonly JsonEncodedText ModelName = JsonEncodedText.Encode("model");
-    private static readonly JsonEncodedText ChoicesName = JsonEncodedText.Encode("choices");
-    private static readonly JsonEncodedText IndexName = JsonEncodedText.Encode("index");
     private static readonly JsonEncodedText DeltaName = JsonEncodedText.Encode("delta");
-    private static readonly JsonEncodedText RoleName = JsonEncodedText.Encode("role");
-    private static readonly JsonEncodedText ContentName = JsonEncodedText.Encode("content");
-    private static readonly JsonEncodedText ToolCallsName = JsonEncodedText.Encode("tool_calls");
-    private static readonly JsonEncodedText TypeName = JsonEncodedText.Encode("type");
-    private static readonly JsonEncodedText FunctionValue = JsonEncodedText.Encode("function");
-    private static readonly JsonEncodedText NameName = JsonEncodedText.Encode("name");
-    private static readonly JsonEncodedText ArgumentsName = JsonEncodedText.Encode("arguments");
-    private static readonly JsonEncodedText FinishReasonName = JsonEncodedText.Encode("finish_reason");
-    private static readonly JsonEncodedText UsageName = JsonEncodedText.Encode("usage");
-    private static readonly JsonEncodedText PromptTokensName = JsonEncodedText.Encode("prompt_tokens");
-    private static readonly JsonEncodedText CompletionTokensName = JsonEncodedText.Encode("completion_tokens");
-    private static readonly JsonEncodedText TotalTokensName = JsonEncodedText.Encode("total_tokens");
     private static readonly JsonEncodedText SwitchyardName = JsonEncodedText.Encode("switchyard");
     private static readonly JsonEncodedText ContinuedName = JsonEncodedText.Encode("continued");
     private static readonly JsonEncodedText ContinuationsName = JsonEncodedText.Encode("continuations");
@@ -85,51 +67,39 @@ public readonly struct ChatCompletionChunk
 
     public static void Write(Utf8JsonWriter json, ChatCompletionChunk chunk)
     {
-        json.WriteStartObject();
-        json.WriteString(IdName, chunk._id);
-        json.WriteString(ObjectName, ObjectValue);
-        json.WriteNumber(CreatedName, chunk._created);
-        json.WriteString(ModelName, chunk._model);
-        json.WriteStartArray(ChoicesName);
+        OpenAIJsonWriter.WriteHeader(json, chunk._id, ObjectValue, chunk._created, chunk._model);
+        json.WriteStartArray(OpenAIJsonWriter.ChoicesName);
         if (chunk._hasChoice)
         {
             json.WriteStartObject();
-            json.WriteNumber(IndexName, 0);
+            json.WriteNumber(OpenAIJsonWriter.IndexName, 0);
             json.WriteStartObject(DeltaName);
             if (chunk._role is not null)
             {
-                json.WriteString(RoleName, chunk._role);
+                json.WriteString(OpenAIJsonWriter.RoleName, chunk._role);
             }
 
             if (chunk._content is not null)
             {
-                json.WriteString(ContentName, chunk._content);
+                json.WriteString(OpenAIJsonWriter.ContentName, chunk._content);
             }
 
             WriteToolCalls(json, chunk._contents!, chunk._firstToolIndex);
             json.WriteEndObject();
             if (chunk._finishReason is null)
             {
-                json.WriteNull(FinishReasonName);
+                json.WriteNull(OpenAIJsonWriter.FinishReasonName);
             }
             else
             {
-                json.WriteString(FinishReasonName, chunk._finishReason);
+                json.WriteString(OpenAIJsonWriter.FinishReasonName, chunk._finishReason);
             }
 
             json.WriteEndObject();
         }
 
         json.WriteEndArray();
-        if (chunk._usage is { } usage)
-        {
-            json.WriteStartObject(UsageName);
-            json.WriteNumber(PromptTokensName, usage.PromptTokens);
-            json.WriteNumber(CompletionTokensName, usage.CompletionTokens);
-            json.WriteNumber(TotalTokensName, usage.TotalTokens);
-            json.WriteEndObject();
-        }
-
+        OpenAIJsonWriter.WriteUsage(json, chunk._usage);
         if (chunk._continuations > 0)
         {
             json.WriteStartObject(SwitchyardName);
@@ -153,27 +123,11 @@ public readonly struct ChatCompletionChunk
 
             if (!started)
             {
-                json.WriteStartArray(ToolCallsName);
+                json.WriteStartArray(OpenAIJsonWriter.ToolCallsName);
                 started = true;
             }
 
-            json.WriteStartObject();
-            json.WriteNumber(IndexName, index++);
-            if (call.CallId is not null)
-            {
-                json.WriteString(IdName, call.CallId);
-            }
-
-            json.WriteString(TypeName, FunctionValue);
-            json.WriteStartObject(FunctionValue);
-            if (call.Name is not null)
-            {
-                json.WriteString(NameName, call.Name);
-            }
-
-            json.WriteString(ArgumentsName, ChatResponseMapper.SerializeArguments(call));
-            json.WriteEndObject();
-            json.WriteEndObject();
+            OpenAIJsonWriter.WriteToolCall(json, call, index++);
         }
 
         if (started)

@@ -12,27 +12,9 @@ namespace Switchyard.Router.OpenAI;
 /// </summary>
 public sealed class ChatCompletionResult(string id, string model, DateTimeOffset created, ChatResponse answer) : IResult
 {
-    private static readonly JsonEncodedText IdName = JsonEncodedText.Encode("id");
-    private static readonly JsonEncodedText ObjectName = JsonEncodedText.Encode("object");
     private static readonly JsonEncodedText ObjectValue = JsonEncodedText.Encode("chat.completion");
-    private static readonly JsonEncodedText CreatedName = JsonEncodedText.Encode("created");
-    private static readonly JsonEncodedText ModelName = JsonEncodedText.Encode("model");
-    private static readonly JsonEncodedText ChoicesName = JsonEncodedText.Encode("choices");
-    private static readonly JsonEncodedText IndexName = JsonEncodedText.Encode("index");
     private static readonly JsonEncodedText MessageName = JsonEncodedText.Encode("message");
-    private static readonly JsonEncodedText RoleName = JsonEncodedText.Encode("role");
     private static readonly JsonEncodedText AssistantValue = JsonEncodedText.Encode("assistant");
-    private static readonly JsonEncodedText ContentName = JsonEncodedText.Encode("content");
-    private static readonly JsonEncodedText ToolCallsName = JsonEncodedText.Encode("tool_calls");
-    private static readonly JsonEncodedText TypeName = JsonEncodedText.Encode("type");
-    private static readonly JsonEncodedText FunctionValue = JsonEncodedText.Encode("function");
-    private static readonly JsonEncodedText NameName = JsonEncodedText.Encode("name");
-    private static readonly JsonEncodedText ArgumentsName = JsonEncodedText.Encode("arguments");
-    private static readonly JsonEncodedText FinishReasonName = JsonEncodedText.Encode("finish_reason");
-    private static readonly JsonEncodedText UsageName = JsonEncodedText.Encode("usage");
-    private static readonly JsonEncodedText PromptTokensName = JsonEncodedText.Encode("prompt_tokens");
-    private static readonly JsonEncodedText CompletionTokensName = JsonEncodedText.Encode("completion_tokens");
-    private static readonly JsonEncodedText TotalTokensName = JsonEncodedText.Encode("total_tokens");
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -51,38 +33,27 @@ public sealed class ChatCompletionResult(string id, string model, DateTimeOffset
     /// <param name="created">When the answer was made, from the Router's <see cref="TimeProvider"/>.</param>
     public static void Write(Utf8JsonWriter json, string id, string model, DateTimeOffset created, ChatResponse answer)
     {
+        OpenAIJsonWriter.WriteHeader(json, id, ObjectValue, created.ToUnixTimeSeconds(), model);
+        json.WriteStartArray(OpenAIJsonWriter.ChoicesName);
         json.WriteStartObject();
-        json.WriteString(IdName, id);
-        json.WriteString(ObjectName, ObjectValue);
-        json.WriteNumber(CreatedName, created.ToUnixTimeSeconds());
-        json.WriteString(ModelName, model);
-        json.WriteStartArray(ChoicesName);
-        json.WriteStartObject();
-        json.WriteNumber(IndexName, 0);
+        json.WriteNumber(OpenAIJsonWriter.IndexName, 0);
         json.WriteStartObject(MessageName);
-        json.WriteString(RoleName, AssistantValue);
+        json.WriteString(OpenAIJsonWriter.RoleName, AssistantValue);
         if (answer.Text is { Length: > 0 } text)
         {
-            json.WriteString(ContentName, text);
+            json.WriteString(OpenAIJsonWriter.ContentName, text);
         }
         else
         {
-            json.WriteNull(ContentName);
+            json.WriteNull(OpenAIJsonWriter.ContentName);
         }
 
         WriteToolCalls(json, answer.Messages);
         json.WriteEndObject();
-        json.WriteString(FinishReasonName, ChatResponseMapper.FinishReason(answer.FinishReason) ?? "stop");
+        json.WriteString(OpenAIJsonWriter.FinishReasonName, ChatResponseMapper.FinishReason(answer.FinishReason) ?? "stop");
         json.WriteEndObject();
         json.WriteEndArray();
-        if (ChatResponseMapper.ToUsage(answer.Usage) is { } usage)
-        {
-            json.WriteStartObject(UsageName);
-            json.WriteNumber(PromptTokensName, usage.PromptTokens);
-            json.WriteNumber(CompletionTokensName, usage.CompletionTokens);
-            json.WriteNumber(TotalTokensName, usage.TotalTokens);
-            json.WriteEndObject();
-        }
+        OpenAIJsonWriter.WriteUsage(json, ChatResponseMapper.ToUsage(answer.Usage));
 
         json.WriteEndObject();
     }
@@ -101,26 +72,11 @@ public sealed class ChatCompletionResult(string id, string model, DateTimeOffset
 
                 if (!started)
                 {
-                    json.WriteStartArray(ToolCallsName);
+                    json.WriteStartArray(OpenAIJsonWriter.ToolCallsName);
                     started = true;
                 }
 
-                json.WriteStartObject();
-                if (call.CallId is not null)
-                {
-                    json.WriteString(IdName, call.CallId);
-                }
-
-                json.WriteString(TypeName, FunctionValue);
-                json.WriteStartObject(FunctionValue);
-                if (call.Name is not null)
-                {
-                    json.WriteString(NameName, call.Name);
-                }
-
-                json.WriteString(ArgumentsName, ChatResponseMapper.SerializeArguments(call));
-                json.WriteEndObject();
-                json.WriteEndObject();
+                OpenAIJsonWriter.WriteToolCall(json, call, index: null);
             }
         }
 

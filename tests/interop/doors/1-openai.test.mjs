@@ -1,6 +1,7 @@
 // The OpenAI door through the running topology with the official openai SDK: an image part and response_format
-// (router-openai-structured.mjs), failover when the group's first Regions are out, and a tenant over its limit
-// (router-openai-rate-limits.mjs, the reference sample's quota demo client).
+// (router-openai-structured.mjs), a tool call whole and streamed with its tool-result turn, failover when the group's
+// first Regions are out, and a tenant over its limit (router-openai-rate-limits.mjs, the reference sample's quota
+// demo client).
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -59,4 +60,37 @@ test("openai SDK: a tenant over its limit gets RateLimitError 429 with retry-aft
     assert.equal(r.status, 429);
     assert.ok(Number(r.retryAfter) > 0, JSON.stringify(r));
   }
+});
+
+test("openai SDK: a tool call, whole and streamed, then the tool-result turn", async () => {
+  // A group served by Bedrock Regions: the emulator calls a tool only when the request names it, as tool_choice does.
+  const client = new OpenAI({ baseURL: `${routerUrl}/v1`, apiKey: demoKey, maxRetries: 0 });
+  const weather = {
+    type: "function",
+    function: { name: "weather", description: "Weather by city", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } },
+  };
+  const ask = { role: "user", content: "Weather in Paris?" };
+  const request = { model: "claude-sonnet-cris", max_tokens: 64, tools: [weather], tool_choice: { type: "function", function: { name: "weather" } }, messages: [ask] };
+
+  const whole = await client.chat.completions.create(request);
+  // The SDK's stream helper assembles the tool call from its deltas by index, as an application's would.
+  const streamed = await client.chat.completions.stream(request).finalChatCompletion();
+  const call = whole.choices[0].message.tool_calls?.[0];
+  const streamedCall = streamed.choices[0].message.tool_calls?.[0];
+  const answer = await client.chat.completions.create({
+    model: "claude-sonnet-cris", max_tokens: 64, tools: [weather],
+    messages: [ask, whole.choices[0].message, { role: "tool", tool_call_id: call.id, content: "sunny, 24 C" }],
+  });
+
+  summary("openai", `tools → ${call?.function.name}(${call?.function.arguments}) (${whole.choices[0].finish_reason}), streamed → ${streamedCall?.function.name}(${streamedCall?.function.arguments}) (${streamed.choices[0].finish_reason}), after the tool result → "${answer.choices[0].message.content?.slice(0, 40)}…" (${answer.choices[0].finish_reason})`);
+  for (const [completion, toolCall] of [[whole, call], [streamed, streamedCall]]) {
+    assert.equal(completion.choices[0].finish_reason, "tool_calls", JSON.stringify(completion));
+    assert.equal(toolCall.type, "function");
+    assert.ok(toolCall.id.length > 0);
+    assert.equal(toolCall.function.name, "weather");
+    assert.equal(typeof JSON.parse(toolCall.function.arguments).city, "string");
+  }
+
+  assert.ok(answer.choices[0].message.content.length > 0, JSON.stringify(answer));
+  assert.ok(["stop", "length"].includes(answer.choices[0].finish_reason), JSON.stringify(answer));
 });

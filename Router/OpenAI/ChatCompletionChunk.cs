@@ -26,6 +26,7 @@ public readonly struct ChatCompletionChunk
     private readonly string? _content;
     private readonly IList<AIContent>? _contents;
     private readonly int _firstToolIndex;
+    private readonly int _toolCalls;
     private readonly string? _finishReason;
     private readonly CompletionUsage? _usage;
     private readonly int _continuations;
@@ -35,6 +36,7 @@ public readonly struct ChatCompletionChunk
     {
         (_id, _created, _model, _hasChoice, _role, _content, _contents) = (id, created, model, hasChoice, role, content, contents);
         (_firstToolIndex, _finishReason, _usage, _continuations) = (firstToolIndex, finishReason, usage, continuations);
+        _toolCalls = contents is null ? 0 : ToolCallCount(contents);
     }
 
     /// <summary>
@@ -50,8 +52,14 @@ public readonly struct ChatCompletionChunk
     public static ChatCompletionChunk Usage(string id, long created, string model, CompletionUsage? usage, int continuations) =>
         new(id, created, model, false, null, null, null, 0, null, usage, continuations);
 
-    /// <summary>How many function calls <paramref name="contents"/> carries: a delta's tool calls, counted without a list per update.</summary>
-    public static int ToolCallCount(IList<AIContent> contents)
+    /// <summary>How many tool calls the delta carries: the next delta's are numbered on after them.</summary>
+    public int ToolCalls => _toolCalls;
+
+    /// <summary>A delta with nothing to say (no role, text, tool call or finish reason), which a stream does not send.</summary>
+    public bool IsEmpty => _hasChoice && _role is null && _content is null && _toolCalls == 0 && _finishReason is null;
+
+    // A delta's tool calls, counted without a list per update.
+    private static int ToolCallCount(IList<AIContent> contents)
     {
         var count = 0;
         for (var i = 0; i < contents.Count; i++)
@@ -84,7 +92,12 @@ public readonly struct ChatCompletionChunk
                 json.WriteString(OpenAIJsonWriter.ContentName, chunk._content);
             }
 
-            WriteToolCalls(json, chunk._contents!, chunk._firstToolIndex);
+            if (chunk._toolCalls > 0)
+            {
+                // Most deltas carry none: no enumerator for them.
+                OpenAIJsonWriter.WriteToolCalls(json, chunk._contents!, chunk._firstToolIndex);
+            }
+
             json.WriteEndObject();
             if (chunk._finishReason is null)
             {
@@ -109,30 +122,5 @@ public readonly struct ChatCompletionChunk
         }
 
         json.WriteEndObject();
-    }
-
-    private static void WriteToolCalls(Utf8JsonWriter json, IList<AIContent> contents, int index)
-    {
-        var started = false;
-        for (var i = 0; i < contents.Count; i++)
-        {
-            if (contents[i] is not FunctionCallContent call)
-            {
-                continue;
-            }
-
-            if (!started)
-            {
-                json.WriteStartArray(OpenAIJsonWriter.ToolCallsName);
-                started = true;
-            }
-
-            OpenAIJsonWriter.WriteToolCall(json, call, index++);
-        }
-
-        if (started)
-        {
-            json.WriteEndArray();
-        }
     }
 }

@@ -48,41 +48,12 @@ public sealed class ChatCompletionResult(string id, string model, DateTimeOffset
             json.WriteNull(OpenAIJsonWriter.ContentName);
         }
 
-        WriteToolCalls(json, answer.Messages);
+        OpenAIJsonWriter.WriteToolCalls(json, answer.Messages.SelectMany(message => message.Contents), firstIndex: null);
         json.WriteEndObject();
         json.WriteString(OpenAIJsonWriter.FinishReasonName, ChatResponseMapper.FinishReason(answer.FinishReason) ?? "stop");
         json.WriteEndObject();
         json.WriteEndArray();
         OpenAIJsonWriter.WriteUsage(json, ChatResponseMapper.ToUsage(answer.Usage));
-
         json.WriteEndObject();
-    }
-
-    private static void WriteToolCalls(Utf8JsonWriter json, IList<ChatMessage> messages)
-    {
-        var started = false;
-        foreach (var message in messages)
-        {
-            foreach (var content in message.Contents)
-            {
-                if (content is not FunctionCallContent call)
-                {
-                    continue;
-                }
-
-                if (!started)
-                {
-                    json.WriteStartArray(OpenAIJsonWriter.ToolCallsName);
-                    started = true;
-                }
-
-                OpenAIJsonWriter.WriteToolCall(json, call, index: null);
-            }
-        }
-
-        if (started)
-        {
-            json.WriteEndArray();
-        }
     }
 }

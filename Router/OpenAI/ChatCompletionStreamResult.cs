@@ -46,17 +46,15 @@ public sealed class ChatCompletionStreamResult(string id, RoutedStream stream, C
                     break;
                 }
 
-                var role = first ? "assistant" : null;
-                var content = update.Text is { Length: > 0 } text ? text : null;
-                var toolCalls = ChatCompletionChunk.ToolCallCount(update.Contents);
+                // The note on continuations goes on the finishing chunk only.
                 var finish = ChatResponseMapper.FinishReason(update.FinishReason);
-                if (role is not null || content is not null || toolCalls > 0 || finish is not null)
+                var chunk = ChatCompletionChunk.Delta(id, created, model, first ? "assistant" : null, update.Text is { Length: > 0 } text ? text : null,
+                    update.Contents, toolIndex, finish, finish is null ? 0 : lifetime.Continuations);
+                if (!chunk.IsEmpty)
                 {
                     first = false;
-                    // The note on continuations goes on the finishing chunk only.
-                    events.Append(DataPrefix, ChatCompletionChunk.Delta(id, created, model, role, content, update.Contents, toolIndex, finish,
-                        finish is null ? 0 : lifetime.Continuations), ChatCompletionChunk.Write);
-                    toolIndex += toolCalls;
+                    events.Append(DataPrefix, chunk, ChatCompletionChunk.Write);
+                    toolIndex += chunk.ToolCalls;
                 }
 
                 // Only once this update is written: the stream's next read may continue it elsewhere.

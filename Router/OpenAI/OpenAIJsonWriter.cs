@@ -5,7 +5,7 @@ namespace Switchyard.Router.OpenAI;
 
 /// <summary>
 /// What a whole answer (<see cref="ChatCompletionResult"/>) and a stream's chunk (<see cref="ChatCompletionChunk"/>)
-/// write alike: the header members, a tool call and the usage, with their member names encoded once.
+/// write alike: the header members, the tool calls and the usage, with their member names encoded once.
 /// </summary>
 internal static class OpenAIJsonWriter
 {
@@ -13,13 +13,13 @@ internal static class OpenAIJsonWriter
     public static readonly JsonEncodedText IndexName = JsonEncodedText.Encode("index");
     public static readonly JsonEncodedText RoleName = JsonEncodedText.Encode("role");
     public static readonly JsonEncodedText ContentName = JsonEncodedText.Encode("content");
-    public static readonly JsonEncodedText ToolCallsName = JsonEncodedText.Encode("tool_calls");
     public static readonly JsonEncodedText FinishReasonName = JsonEncodedText.Encode("finish_reason");
 
     private static readonly JsonEncodedText IdName = JsonEncodedText.Encode("id");
     private static readonly JsonEncodedText ObjectName = JsonEncodedText.Encode("object");
     private static readonly JsonEncodedText CreatedName = JsonEncodedText.Encode("created");
     private static readonly JsonEncodedText ModelName = JsonEncodedText.Encode("model");
+    private static readonly JsonEncodedText ToolCallsName = JsonEncodedText.Encode("tool_calls");
     private static readonly JsonEncodedText TypeName = JsonEncodedText.Encode("type");
     private static readonly JsonEncodedText FunctionValue = JsonEncodedText.Encode("function");
     private static readonly JsonEncodedText NameName = JsonEncodedText.Encode("name");
@@ -39,8 +39,38 @@ internal static class OpenAIJsonWriter
         json.WriteString(ModelName, model);
     }
 
-    /// <summary>One entry of <c>tool_calls</c>; a stream's entries carry their <paramref name="index"/>, a whole answer's none.</summary>
-    public static void WriteToolCall(Utf8JsonWriter json, FunctionCallContent call, int? index)
+    /// <summary>
+    /// <c>tool_calls</c>, the function calls among <paramref name="contents"/>, left out when there are none; a stream's
+    /// entries are numbered on from <paramref name="firstIndex"/>, a whole answer's carry no index.
+    /// </summary>
+    public static void WriteToolCalls(Utf8JsonWriter json, IEnumerable<AIContent> contents, int? firstIndex)
+    {
+        var index = firstIndex;
+        var started = false;
+        foreach (var content in contents)
+        {
+            if (content is not FunctionCallContent call)
+            {
+                continue;
+            }
+
+            if (!started)
+            {
+                json.WriteStartArray(ToolCallsName);
+                started = true;
+            }
+
+            WriteToolCall(json, call, index);
+            index++;
+        }
+
+        if (started)
+        {
+            json.WriteEndArray();
+        }
+    }
+
+    private static void WriteToolCall(Utf8JsonWriter json, FunctionCallContent call, int? index)
     {
         json.WriteStartObject();
         if (index is { } at)

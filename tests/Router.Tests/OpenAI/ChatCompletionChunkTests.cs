@@ -35,7 +35,8 @@ public sealed class ChatCompletionChunkTests
             (header, role, content, contents, firstTool, finish, continuations) =>
             {
                 var (id, created, model) = header;
-                var written = Write(ChatCompletionChunk.Delta(id, created, model, role, content, contents, firstTool, finish, continuations));
+                var chunk = ChatCompletionChunk.Delta(id, created, model, role, content, contents, firstTool, finish, continuations);
+                var written = Write(chunk);
 
                 var delta = new JsonObject();
                 if (role is not null)
@@ -71,7 +72,7 @@ public sealed class ChatCompletionChunkTests
                 Note(expected, continuations);
 
                 Assert.Equal(expected.ToJsonString(), written);
-                Assert.Equal(calls.Count, ChatCompletionChunk.ToolCallCount(contents));
+                Assert.Equal(calls.Count, chunk.ToolCalls);
             }, iter: 2_000);
     }
 

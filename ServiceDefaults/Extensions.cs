@@ -22,6 +22,9 @@ public static class Extensions
     /// <summary>Series kept per metric: see <see cref="ConfigureOpenTelemetry{TBuilder}"/>.</summary>
     private const int MetricCardinalityLimit = 500;
 
+    private const string GenAIOperation = "gen_ai.operation.name";
+    private const string GenAIRequestModel = "gen_ai.request.model";
+
     private const string HealthEndpointPath = "/health";
     private const string AlivenessEndpointPath = "/alive";
 
@@ -57,10 +60,22 @@ public static class Extensions
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(TelemetryPrefix + "*")
                 .AddAspNetCoreInstrumentation(aspnet =>
+                {
                     // Health probes run every few seconds; tracing them buries the routing decisions.
                     aspnet.Filter = context =>
                         !context.Request.Path.StartsWithSegments(HealthEndpointPath)
-                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
+                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath);
+                    // A request served as a GenAI operation (the Router's chat requests put the GenAI attributes on
+                    // their server span) is named as the GenAI conventions name it, "chat <model>", not by its route.
+                    // This runs after the instrumentation named the span from the route, when the request is over.
+                    aspnet.EnrichWithHttpResponse = static (activity, _) =>
+                    {
+                        if (activity.GetTagItem(GenAIOperation) is string operation && activity.GetTagItem(GenAIRequestModel) is string model)
+                        {
+                            activity.DisplayName = $"{operation} {model}";
+                        }
+                    };
+                })
                 .AddHttpClientInstrumentation());
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 using Switchyard.Router.BedrockRuntime;
 using Switchyard.Router.Routing;
 using Switchyard.Router.Telemetry;
@@ -71,7 +72,7 @@ public static class BedrockRuntimeApi
         }
 
         // From here the lifetime owns the request; disposal at the very end of the response ends it if no path below did.
-        var lifetime = router.Begin(request, ticket, streaming, started, http.RequestAborted);
+        var lifetime = router.Begin(request, ticket, streaming, started, http.Features.Get<IHttpActivityFeature>()?.Activity, http.RequestAborted);
         http.Response.RegisterForDisposeAsync(lifetime);
         RouteHeaders.WriteTraceId(http.Response, lifetime);
 

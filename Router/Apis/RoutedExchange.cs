@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.AI;
 using Switchyard.Router.Routing;
 
@@ -24,7 +25,7 @@ public static class RoutedExchange
         Func<RoutedStream, ChatRequestLifetime, IResult> streamed,
         Func<RoutingException, IResult> error)
     {
-        var lifetime = router.Begin(request, ticket, streaming, started, http.RequestAborted);
+        var lifetime = router.Begin(request, ticket, streaming, started, http.Features.Get<IHttpActivityFeature>()?.Activity, http.RequestAborted);
         http.Response.RegisterForDisposeAsync(lifetime);
         RouteHeaders.WriteTraceId(http.Response, lifetime);
         try

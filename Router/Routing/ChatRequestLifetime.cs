@@ -11,7 +11,7 @@ namespace Switchyard.Router.Routing;
 /// ticket, the overall deadline, and once routing has served it, the route's capacity reservation
 /// and upstream stream. Every way the request ends goes through <see cref="Complete"/>,
 /// <see cref="Fail"/> or, as a last resort, <see cref="DisposeAsync"/>, and ends it exactly once:
-/// the span stops with the outcome as its status, the reservation is settled and the tenant charged
+/// the span gets the outcome as its status, the reservation is settled and the tenant charged
 /// with the tokens used (estimated from what was streamed when the provider's usage never came),
 /// and the outcome lands in the metrics. A continued stream (<see cref="StreamContinuation"/>) is served
 /// in segments, one route each: each segment's reservation is settled when it ends, with what its
@@ -50,7 +50,7 @@ public sealed partial class ChatRequestLifetime : IAsyncDisposable
     private StringBuilder? _answer;
 
     internal ChatRequestLifetime(RouteRequest request, RoutingTable table, TenantTicket? ticket, bool streaming, long started,
-        CapacityLimiter capacity, TimeProvider clock, ILogger logger, CancellationToken requestAborted)
+        Activity? serverSpan, CapacityLimiter capacity, TimeProvider clock, ILogger logger, CancellationToken requestAborted)
     {
         Request = request;
         UpstreamRequest = request;
@@ -67,7 +67,7 @@ public sealed partial class ChatRequestLifetime : IAsyncDisposable
         var left = Overall - clock.GetElapsedTime(started);
         _cancellation = new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.Zero, clock);
         _abortLink = requestAborted.Register(static state => ((CancellationTokenSource)state!).Cancel(), _cancellation);
-        Span = RouterTelemetry.StartRequest(request.ModelGroup, streaming);
+        Span = RouterTelemetry.RequestSpan(serverSpan, request.ModelGroup, streaming);
         if (table.Options.RecordContent)
         {
             RouterTelemetry.RecordInput(Span, request.Messages);
@@ -86,7 +86,7 @@ public sealed partial class ChatRequestLifetime : IAsyncDisposable
 
     public bool Streaming { get; }
 
-    /// <summary>The server span <c>chat &lt;model group&gt;</c>; null when nobody listens.</summary>
+    /// <summary>The request's server span (its host's, which starts and ends it); null when nobody traces requests.</summary>
     public Activity? Span { get; }
 
     /// <summary>Where the request was served (first, when its stream was continued); null until routing has served it.</summary>

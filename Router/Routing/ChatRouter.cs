@@ -26,11 +26,12 @@ public sealed partial class ChatRouter(
     ILogger<ChatRouter> logger)
 {
     /// <summary>
-    /// Opens the lifetime of an admitted request on the current routing table: its span starts and its
-    /// overall deadline (counted from <paramref name="started"/>, a <see cref="TimeProvider"/> timestamp) runs.
+    /// Opens the lifetime of an admitted request on the current routing table: its span (the host's server span,
+    /// <paramref name="serverSpan"/>) gets the request's attributes and its overall deadline (counted from
+    /// <paramref name="started"/>, a <see cref="TimeProvider"/> timestamp) runs.
     /// </summary>
-    public ChatRequestLifetime Begin(RouteRequest request, TenantTicket? ticket, bool streaming, long started, CancellationToken requestAborted) =>
-        new(request, tables.Current, ticket, streaming, started, capacity, clock, logger, requestAborted);
+    public ChatRequestLifetime Begin(RouteRequest request, TenantTicket? ticket, bool streaming, long started, Activity? serverSpan, CancellationToken requestAborted) =>
+        new(request, tables.Current, ticket, streaming, started, serverSpan, capacity, clock, logger, requestAborted);
 
     /// <summary>
     /// Routes a request for a whole answer; the answer's usage is recorded on the lifetime. Upstream it is a

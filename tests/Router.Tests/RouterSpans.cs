@@ -4,9 +4,15 @@ using Switchyard.Router.Telemetry;
 
 namespace Switchyard.Router.Tests;
 
-/// <summary>The Router's spans (every one sampled and recorded) as they stop, from creation until disposal: what a trace shows.</summary>
+/// <summary>
+/// The Router's spans (every one sampled and recorded) as they stop, from creation until disposal: what a trace shows.
+/// They are its own source's (attempts) and, of ASP.NET Core's server spans, those the Router made request spans (they
+/// have its GenAI attributes); the in-process emulators' server spans, in the same traces, are not the Router's.
+/// </summary>
 public sealed class RouterSpans : IDisposable
 {
+    private const string AspNetCoreSource = "Microsoft.AspNetCore";
+
     private readonly ConcurrentBag<Activity> _stopped = [];
     private readonly ActivityListener _listener;
 
@@ -14,16 +20,22 @@ public sealed class RouterSpans : IDisposable
     {
         _listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name == RouterTelemetry.SourceName,
+            ShouldListenTo = source => source.Name is RouterTelemetry.SourceName or AspNetCoreSource,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = _stopped.Add,
+            ActivityStopped = span =>
+            {
+                if (span.Source.Name == RouterTelemetry.SourceName || span.GetTagItem("gen_ai.operation.name") is not null)
+                {
+                    _stopped.Add(span);
+                }
+            },
         };
         ActivitySource.AddActivityListener(_listener);
     }
 
     public IReadOnlyCollection<Activity> Stopped => _stopped;
 
-    /// <summary>A trace's request (server) span once it has stopped: the lifetime ends it when the response is over, after the client has read it.</summary>
+    /// <summary>A trace's request (server) span once it has stopped: ASP.NET Core ends it when the response is over, after the client has read it.</summary>
     public async Task<Activity> RequestSpanAsync(string traceId)
     {
         for (var i = 0; i < 200; i++)

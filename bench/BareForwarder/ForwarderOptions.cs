@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Switchyard.Bench.BareForwarder;
 
-/// <summary>Where to forward, and whether each request first goes through tenant admission ("Forwarder" section).</summary>
+/// <summary>Where to forward, whether each request first goes through tenant admission, and whether it is traced ("Forwarder" section).</summary>
 public sealed class ForwarderOptions
 {
     public const string SectionName = "Forwarder";
@@ -20,6 +20,12 @@ public sealed class ForwarderOptions
     /// <summary>The model group admission is asked about: the forwarder never parses the body.</summary>
     [Required]
     public string ModelGroup { get; set; } = "bench-openai";
+
+    /// <summary>
+    /// Trace, meter and export over OTLP as the Router does (ServiceDefaults' OpenTelemetry: ASP.NET Core's server span,
+    /// HttpClient's client span, their metrics): what the tracing the issues require costs any gateway hop.
+    /// </summary>
+    public bool Tracing { get; set; }
 
     /// <summary>
     /// 2 for HTTP/2 to the upstream, with prior knowledge on http:// (as the Router speaks to an endpoint set to "2"),

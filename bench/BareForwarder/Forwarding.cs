@@ -8,7 +8,8 @@ namespace Switchyard.Bench.BareForwarder;
 /// POST /v1/chat/completions, forwarded byte for byte: the body streams to the upstream and the answer,
 /// streamed or not, streams back. No parsing, routing, tracing or metrics, so what it adds over calling the
 /// upstream directly is the floor of any .NET gateway hop on the machine (Kestrel in, HttpClient out). With
-/// admission on, each request first makes the Router's admission call (the tenant's key from the cache, one
+/// tracing on, the hop is traced and metered as the Router is (its server and client spans, exported): the floor
+/// of a traced hop. With admission on, each request first makes the Router's admission call (the tenant's key from the cache, one
 /// Admit script round trip) and settles after the response, as the Router does: the floor of a gateway
 /// that admits every request in the store.
 /// </summary>

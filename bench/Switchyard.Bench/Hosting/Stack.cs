@@ -123,10 +123,11 @@ public sealed class Stack : IAsyncDisposable
 
     /// <summary>
     /// The bench's floor (bench/BareForwarder): a do-nothing .NET forwarder to the emulator's OpenAI-compatible
-    /// endpoint, with the same GC settings as the Router, optionally making the Router's admission call per request, and speaking
-    /// HTTP/2 to the emulator with <paramref name="http2"/> (beside a Router that does, <see cref="BenchRouting.Http2Upstream"/>).
+    /// endpoint, with the same GC settings as the Router, optionally making the Router's admission call per request, speaking
+    /// HTTP/2 to the emulator with <paramref name="http2"/> (beside a Router that does, <see cref="BenchRouting.Http2Upstream"/>),
+    /// and traced and exported to the sink as the Router is with <paramref name="tracing"/>.
     /// </summary>
-    public Task<RouterProcess> StartBareForwarderAsync(string name, bool admission, bool http2 = false) =>
+    public Task<RouterProcess> StartBareForwarderAsync(string name, bool admission, bool http2 = false, bool tracing = false) =>
         StartGatewayAsync("bench/BareForwarder", name,
             [
                 new("Forwarder__Upstream", EmulatorAdmin.ChatUri.ToString()),
@@ -134,6 +135,8 @@ public sealed class Stack : IAsyncDisposable
                 new("Forwarder__Admission", admission ? "true" : "false"),
                 new("Forwarder__ModelGroup", BenchRouting.OpenAIGroup),
                 new("Forwarder__HttpVersion", http2 ? "2" : "1.1"),
+                new("Forwarder__Tracing", tracing ? "true" : "false"),
+                .. tracing ? Otlp.ExporterEnvironment : new Dictionary<string, string>(),
             ]);
 
     /// <summary>

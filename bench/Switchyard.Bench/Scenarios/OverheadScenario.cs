@@ -29,6 +29,8 @@ public sealed class OverheadScenario : IScenario
 
     private const string FloorAdmission = "floor: bare forwarder + admission";
 
+    private const string FloorTracing = "floor: bare forwarder + tracing";
+
     private sealed record Variant(string Name, ServerProcess Gateway, Func<bool, ChatTarget> Target);
 
     private sealed record Cell(bool Stream, int Concurrency)
@@ -68,9 +70,11 @@ public sealed class OverheadScenario : IScenario
         // The same Router speaking HTTP/2 to the emulator (HttpVersion "2", docs/router.md), beside the floor doing the same.
         await using var http2 = await stack.StartRouterAsync("router-http2", BenchRouting.Http2Upstream);
 
-        // The floor (bench/BareForwarder): what any .NET hop costs here, and that hop plus the one admission round trip.
+        // The floor (bench/BareForwarder): what any .NET hop costs here, that hop plus the one admission round trip, and
+        // that hop traced, metered and exported as the Router is.
         await using var floor = await stack.StartBareForwarderAsync("bare-forwarder", admission: false);
         await using var floorAdmission = await stack.StartBareForwarderAsync("bare-forwarder-admission", admission: true);
+        await using var floorTracing = await stack.StartBareForwarderAsync("bare-forwarder-tracing", admission: false, tracing: true);
         await using var floorHttp2 = await stack.StartBareForwarderAsync("bare-forwarder-http2", admission: false, http2: true);
 
         // Each --router-variant: the same Router with the variant's settings, measured beside it.
@@ -95,6 +99,7 @@ public sealed class OverheadScenario : IScenario
             new("router (Bedrock)", router.Process, stream => new ChatTarget("router-bedrock", [router.ChatUri], BenchRouting.BedrockGroup, stream, ChatTarget.Bearer(tenantKey))),
             new(Floor, floor.Process, stream => new ChatTarget("bare-forwarder", [floor.ChatUri], BenchRouting.OpenAIModel, stream, new Dictionary<string, string>())),
             new(FloorAdmission, floorAdmission.Process, stream => new ChatTarget("bare-forwarder-admission", [floorAdmission.ChatUri], BenchRouting.OpenAIModel, stream, ChatTarget.Bearer(tenantKey))),
+            new(FloorTracing, floorTracing.Process, stream => new ChatTarget("bare-forwarder-tracing", [floorTracing.ChatUri], BenchRouting.OpenAIModel, stream, new Dictionary<string, string>())),
             new(Http2Floor, floorHttp2.Process, stream => new ChatTarget("bare-forwarder-http2", [floorHttp2.ChatUri], BenchRouting.OpenAIModel, stream, new Dictionary<string, string>())),
             new("portkey", stack.Portkey, stream => new ChatTarget("portkey", [portkeyChat], BenchRouting.OpenAIModel, stream, portkeyHeaders)),
         ];
@@ -143,10 +148,12 @@ public sealed class OverheadScenario : IScenario
         report.Findings.Add($"{local} of the {routed} requests through the Router were admitted by its local fallback (header x-switchyard-admission: the quota store did not answer within Admission:StoreTimeout).");
         var one = new Cell(false, 1);
         var (tuned, untuned) = (tallies[("router", one)].Merged.Latency(), tallies[(DefaultGen0, one)].Merged.Latency());
-        var (direct, bare, admitted) = (tallies[("direct", one)].Merged.Latency(), tallies[(Floor, one)].Merged.Latency(), tallies[(FloorAdmission, one)].Merged.Latency());
+        var (direct, bare, admitted, traced) = (tallies[("direct", one)].Merged.Latency(), tallies[(Floor, one)].Merged.Latency(),
+            tallies[(FloorAdmission, one)].Merged.Latency(), tallies[(FloorTracing, one)].Merged.Latency());
         report.Findings.Add($"The floor, one at a time: a bare .NET forwarder (Kestrel in, HttpClient out, nothing else) adds {bare.P50 - direct.P50:0.000} ms p50 and {bare.P99 - direct.P99:0.000} ms p99 over direct; "
-            + $"the same forwarder making the Router's admission call per request (one Admit script round trip, settlement after the response) adds {admitted.P50 - direct.P50:0.000} ms p50 and {admitted.P99 - direct.P99:0.000} ms p99. "
-            + "That is the least a .NET gateway (Kestrel, HttpClient, StackExchange.Redis) adds here when it admits every request in the shared store with one round trip, as the Router does.");
+            + $"the same forwarder making the Router's admission call per request (one Admit script round trip, settlement after the response) adds {admitted.P50 - direct.P50:0.000} ms p50 and {admitted.P99 - direct.P99:0.000} ms p99; "
+            + $"traced and exported as the Router is, it adds {traced.P50 - direct.P50:0.000} ms p50 and {traced.P99 - direct.P99:0.000} ms p99. "
+            + "That is the least a .NET gateway (Kestrel, HttpClient, StackExchange.Redis, OpenTelemetry) adds here when it admits every request in the shared store with one round trip, or traces it.");
         report.Findings.Add(LayerCosts(tallies, variants));
         report.Findings.Add(Http2Costs(tallies, variants));
         if (tallies[("router", one)].StoreScriptCalls is { } oneCalls)
@@ -473,16 +480,23 @@ public sealed class OverheadScenario : IScenario
         return $"Where the one-at-a-time tail sits ({cell}; each run starts after the other targets' runs): " + string.Join("; ", parts) + ".";
     }
 
-    /// <summary>What the Router's CPU per request at 64 concurrent splits into: the same Router without telemetry, without tenancy, and the floor.</summary>
+    /// <summary>
+    /// What the Router's CPU per request at 64 concurrent splits into (the same Router without telemetry, without tenancy,
+    /// and the floor), and how much of issue 16's 2x budget over the floor the tracing it requires takes from any hop.
+    /// </summary>
     private static string LayerCosts(Dictionary<(string, Cell), Tally> tallies, List<Variant> variants)
     {
-        string Cpu(string variant, bool stream) =>
-            $"{tallies[(variant, new Cell(stream, 64))].CpuMsPerRequest(variants.Single(v => v.Name == variant).Gateway.Name):0.000}";
+        double Cpu(string variant, bool stream) =>
+            tallies[(variant, new Cell(stream, 64))].CpuMsPerRequest(variants.Single(v => v.Name == variant).Gateway.Name);
+        string Both(Func<bool, string> format) => $"{format(false)} / {format(true)}";
 
         return "Where the Router's CPU goes at 64 concurrent (gateway CPU ms per request, non-streaming / streaming): "
-            + string.Join("; ", new[] { "router", NoTelemetry, NoTenancy, Floor }.Select(v => $"{v} {Cpu(v, false)} / {Cpu(v, true)}"))
-            + ". The first two differ by what OpenTelemetry costs (spans, their export, metrics), the first and third by what tenant admission and "
-            + "settlement cost; what is left over the floor is routing itself (parsing, the routing loop, the provider's object model).";
+            + string.Join("; ", new[] { "router", NoTelemetry, NoTenancy, Floor, FloorTracing }.Select(v => $"{v} {Both(stream => $"{Cpu(v, stream):0.000}")}"))
+            + ". The first two differ by what OpenTelemetry costs the Router (spans, their export, metrics), the first and third by what tenant "
+            + "admission and settlement cost; what is left over the floor is routing itself (parsing, the routing loop, the provider's object model). "
+            + $"The floor traced, metered and exported as the Router is costs {Both(stream => $"{Cpu(FloorTracing, stream) / Cpu(Floor, stream):0.00}x")} the bare floor: "
+            + $"of the 2x the CPU target allows, the tracing it requires takes {Both(stream => $"{Cpu(FloorTracing, stream) / Cpu(Floor, stream) - 1:0.00}")} "
+            + $"of the floor's CPU from any .NET hop, before parsing, routing or admission (the Router's tenancy adds {Both(stream => $"{(Cpu("router", stream) - Cpu(NoTenancy, stream)) / Cpu(Floor, stream):0.00}")}).";
     }
 
     /// <summary>What HTTP/2 to the upstream does against HTTP/1.1, to the Router and to the floor alike (non-streaming).</summary>

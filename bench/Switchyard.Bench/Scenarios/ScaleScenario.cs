@@ -109,16 +109,22 @@ public sealed class ScaleScenario : IScenario
             await HoldStreamsAsync(context, report, table, router, StreamTarget(router, tenantKey), counts[^1], rampUp, $"router ({variant.Label})");
         }
 
-        // The floor at the largest step: the bare forwarder (Kestrel in, HttpClient out, same GC settings) holding as many streams.
+        // The floor at the largest step: the bare forwarder (Kestrel in, HttpClient out, same GC settings) holding as many
+        // streams, bare (its heap is walked), admitting, traced as the Router is, and over HTTP/2.
         Profiling.HeapHistogram? floorHeap = null;
-        foreach (var (admission, http2) in (ValueTuple<bool, bool>[])[(false, false), (true, false), (false, true)])
+        foreach (var (name, label, admission, http2, tracing) in (ValueTuple<string, string, bool, bool, bool>[])
+                 [
+                     ("floor-streams", "floor: bare forwarder", false, false, false),
+                     ("floor-streams-admission", "floor: bare forwarder + admission", true, false, false),
+                     ("floor-streams-tracing", "floor: bare forwarder + tracing", false, false, true),
+                     ("floor-streams-http2", "floor: bare forwarder, HTTP/2 upstream", false, true, false),
+                 ])
         {
-            await using var floor = await stack.StartBareForwarderAsync(http2 ? "floor-streams-http2" : admission ? "floor-streams-admission" : "floor-streams", admission, http2);
+            await using var floor = await stack.StartBareForwarderAsync(name, admission, http2, tracing);
             // The forwarder passes the model through: it names the emulator's model, not the Router's group.
             var target = new ChatTarget($"streams-{floor.Process.Name}", [floor.ChatUri], BenchRouting.OpenAIModel, true, ChatTarget.Bearer(tenantKey));
             await context.Load.RunAsync(target, new LoadPlan(8, 200, TimeSpan.FromSeconds(2)));
-            var label = http2 ? "floor: bare forwarder, HTTP/2 upstream" : admission ? "floor: bare forwarder + admission" : "floor: bare forwarder";
-            var (_, heap) = await HoldStreamsAsync(context, report, table, floor, target, counts[^1], rampUp, label, histogram: !admission && !http2);
+            var (_, heap) = await HoldStreamsAsync(context, report, table, floor, target, counts[^1], rampUp, label, histogram: !admission && !http2 && !tracing);
             floorHeap ??= heap;
         }
 

@@ -6,6 +6,8 @@ namespace Switchyard.Router.Routing.Latency;
 /// two windows: the current one, and the previous one weighted by the share of it that still lies within
 /// one window of now, so old samples fade out linearly instead of all at once. Recording is one
 /// interlocked increment and never blocks: it is on every attempt's path, and on every update of every stream.
+/// Each window also keeps the lowest and highest bucket it has counted in, so a quantile reads only the buckets
+/// between them: a deployment's latencies span a few dozen of the 311 buckets, and every attempt asks three quantiles.
 /// </summary>
 public sealed class LatencySketch
 {
@@ -59,7 +61,10 @@ public sealed class LatencySketch
 
         if (Current(Epoch(timestamp, out _)) is { } window)
         {
-            Interlocked.Increment(ref window.Counts[Bucket(value)]);
+            var bucket = Bucket(value);
+            // The range first: a reader that sees the count also sees its bucket within the range.
+            window.Cover(bucket);
+            Interlocked.Increment(ref window.Counts[bucket]);
         }
     }
 
@@ -70,8 +75,9 @@ public sealed class LatencySketch
         {
             // Summed when asked (gauges, tests) rather than kept in a total every record would increment as well.
             var (current, previous, weight) = Snapshot();
+            var (low, high) = Range(current, previous);
             var count = 0.0;
-            for (var i = 0; i < _buckets; i++)
+            for (var i = low; i <= high; i++)
             {
                 count += (current is null ? 0 : Volatile.Read(ref current.Counts[i])) + (previous is null ? 0 : weight * Volatile.Read(ref previous.Counts[i]));
             }
@@ -98,13 +104,15 @@ public sealed class LatencySketch
         ArgumentOutOfRangeException.ThrowIfLessThan(quantile, 0);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(quantile, 1);
         var (current, previous, weight) = Snapshot();
-        // Asked on every attempt (deadlines, hedge delay, stall limit): the weighted counts live on the stack,
-        // a few KB that would otherwise be the largest allocation of a request.
-        Span<double> counts = _buckets <= MaxStackBuckets ? stackalloc double[_buckets] : new double[_buckets];
+        var (low, high) = Range(current, previous);
+        var width = Math.Max(0, high - low + 1);
+        // Asked on every attempt (deadlines, hedge delay, stall limit): the weighted counts of the buckets in use
+        // live on the stack, up to a few KB that would otherwise be the largest allocation of a request.
+        Span<double> counts = width <= MaxStackBuckets ? stackalloc double[width] : new double[width];
         var total = 0.0;
-        for (var i = 0; i < _buckets; i++)
+        for (var i = 0; i < width; i++)
         {
-            counts[i] = (current is null ? 0 : Volatile.Read(ref current.Counts[i])) + (previous is null ? 0 : weight * Volatile.Read(ref previous.Counts[i]));
+            counts[i] = (current is null ? 0 : Volatile.Read(ref current.Counts[low + i])) + (previous is null ? 0 : weight * Volatile.Read(ref previous.Counts[low + i]));
             total += counts[i];
         }
 
@@ -116,17 +124,21 @@ public sealed class LatencySketch
         // The smallest bucket whose cumulative weight reaches the rank (the nearest-rank definition).
         var rank = Math.Max(quantile * total, double.Epsilon);
         var cumulative = 0.0;
-        for (var i = 0; i < _buckets; i++)
+        for (var i = 0; i < width; i++)
         {
             cumulative += counts[i];
             if (cumulative >= rank * (1 - 1e-12))
             {
-                return i;
+                return low + i;
             }
         }
 
-        return _buckets - 1;
+        return high;
     }
+
+    /// <summary>The buckets either window has counted in; empty (low above high) when neither has.</summary>
+    private static (int Low, int High) Range(Window? current, Window? previous) =>
+        (Math.Min(current?.Low ?? int.MaxValue, previous?.Low ?? int.MaxValue), Math.Max(current?.High ?? -1, previous?.High ?? -1));
 
     /// <summary>Forgets every sample (scenario resets).</summary>
     public void Reset()
@@ -183,5 +195,33 @@ public sealed class LatencySketch
     {
         public readonly long Epoch = epoch;
         public readonly long[] Counts = new long[buckets];
+        private int _low = int.MaxValue;
+        private int _high = -1;
+
+        /// <summary>Lowest bucket counted in (int.MaxValue before the first sample).</summary>
+        public int Low => Volatile.Read(ref _low);
+
+        /// <summary>Highest bucket counted in (-1 before the first sample).</summary>
+        public int High => Volatile.Read(ref _high);
+
+        /// <summary>Widens the range to <paramref name="bucket"/>: a read on almost every sample, a write only when the range grows.</summary>
+        public void Cover(int bucket)
+        {
+            for (var low = Low; bucket < low; low = Low)
+            {
+                if (Interlocked.CompareExchange(ref _low, bucket, low) == low)
+                {
+                    break;
+                }
+            }
+
+            for (var high = High; bucket > high; high = High)
+            {
+                if (Interlocked.CompareExchange(ref _high, bucket, high) == high)
+                {
+                    break;
+                }
+            }
+        }
     }
 }
